@@ -1,0 +1,3 @@
+pub mod rng;
+pub mod sasl;
+pub mod xml;
