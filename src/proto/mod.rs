@@ -1,3 +1,1007 @@
+//! The sans-IO XMPP client core.
+//!
+//! Commands, WebSocket text frames, socket state changes and time go in; frames to send,
+//! one deadline and xmpp-ftw events come out. Nothing here touches the network, a clock, an
+//! RNG or JS: the wasm shell (`src/web`) does, and tests drive the core by hand.
+//!
+//! Driving order, after any `handle_*` call:
+//!
+//! ```text
+//! while let Some(t) = client.poll_transmit() { /* Connect{url} | Discover{url} | Frame(text) | Close */ }
+//! let next = client.poll_timeout();           // call handle_timeout(now) when it passes
+//! while let Some(ev) = client.poll_event() { /* Emit{name, data} | Reply{request, result} */ }
+//! ```
+//!
+//! Specs: RFC 7395 (framing), RFC 6120 §6 SASL and §7 resource binding, XEP-0077 in-band
+//! registration, XEP-0156 endpoint discovery, RFC 6121 presence, XEP-0199 ping and XEP-0030
+//! disco#info answers.
+
+pub mod framing;
 pub mod rng;
 pub mod sasl;
 pub mod xml;
+
+use std::collections::{HashMap, VecDeque};
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use xmpp_parsers::jid::{FullJid, Jid};
+use xmpp_parsers::minidom::Element;
+
+use crate::events::{self, login::LoginParams, presence, stanza_error};
+use crate::value::Value;
+use framing::{NS_FRAMING, NS_STREAMS, NS_STREAM_ERRORS};
+use rng::Rng;
+use xml::{El, FrameError};
+
+const NS_CLIENT: &str = "jabber:client";
+const NS_SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
+const NS_BIND: &str = "urn:ietf:params:xml:ns:xmpp-bind";
+const NS_SESSION: &str = "urn:ietf:params:xml:ns:xmpp-session";
+const NS_REGISTER_FEATURE: &str = "http://jabber.org/features/iq-register";
+const NS_REGISTER: &str = "jabber:iq:register";
+const NS_PING: &str = "urn:xmpp:ping";
+const NS_DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
+
+/// How long a `<close/>` waits for the server's answer before the socket is closed anyway.
+const CLOSE_GRACE_MS: u64 = 2_000;
+
+/// Milliseconds on the shell's monotonic clock (`performance.now()` in the browser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Instant(pub u64);
+
+impl Instant {
+    fn plus(self, ms: u64) -> Instant {
+        Instant(self.0.saturating_add(ms))
+    }
+}
+
+/// Identifies a JS callback or promise; chosen by the shell.
+pub type RequestId = u32;
+
+/// What the caller passed as the callback of `send`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callback {
+    /// No callback argument.
+    None,
+    /// A function: errors and results go to it.
+    Function(RequestId),
+    /// `request()`: a promise that must always settle.
+    Promise(RequestId),
+    /// A callback argument that is not a function (xmpp-ftw: `Missing callback`).
+    NotAFunction,
+}
+
+impl Callback {
+    fn id(self) -> Option<RequestId> {
+        match self {
+            Callback::Function(id) | Callback::Promise(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Settings fixed for the life of a [`Client`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Seed of the id/nonce generator (from a CSPRNG in the browser).
+    pub seed: [u8; 32],
+    /// How long a request waits for its answer (`api-decisions.md` §3).
+    pub request_timeout_ms: u64,
+    /// Largest accepted frame in bytes.
+    pub max_stanza_bytes: usize,
+    /// Replaces the XEP-0156 lookup URL (for tests on loopback).
+    pub host_meta_url: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            seed: [0; 32],
+            request_timeout_ms: 30_000,
+            max_stanza_bytes: 1 << 20,
+            host_meta_url: None,
+        }
+    }
+}
+
+/// Something for the shell to do with the network.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transmit {
+    /// Open a WebSocket to `url` with subprotocol `xmpp` (RFC 7395 §3.1).
+    Connect {
+        /// `ws://` or `wss://` URL.
+        url: String,
+    },
+    /// Fetch a XEP-0156 host-meta document and answer with [`Client::handle_discovery`].
+    Discover {
+        /// `host-meta.json` (JSON, XEP-0156 §3.2) or `host-meta` (XRD) URL.
+        url: String,
+    },
+    /// Send one text message on the open socket.
+    Frame(String),
+    /// Close the socket.
+    Close,
+}
+
+/// A socket-level change reported by the shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketEvent {
+    /// The WebSocket opened (with the `xmpp` subprotocol).
+    Open,
+    /// The WebSocket closed or failed to open.
+    Closed,
+}
+
+/// The answer to a [`Transmit::Discover`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Discovery {
+    /// The `links` of a JSON host-meta, as `(rel, href)` (the shell parses JSON with the
+    /// browser's own parser).
+    Links(Vec<(String, String)>),
+    /// An XRD host-meta document (XML).
+    Xrd(String),
+    /// The fetch failed; the text says why.
+    Failed(String),
+}
+
+/// Something for the application.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Emit `name` with `data` to the `on(name)` handlers.
+    Emit {
+        /// xmpp-ftw event name.
+        name: &'static str,
+        /// The payload.
+        data: Value,
+    },
+    /// Settle a callback or promise: `Ok(args)` is `cb(null, ...args)`, `Err(e)` is `cb(e)`.
+    Reply {
+        /// Which callback.
+        request: RequestId,
+        /// The outcome.
+        result: Result<Vec<Value>, Value>,
+    },
+}
+
+/// Where the stream negotiation is (RFC 6120 §4.3, §6, §7).
+enum Step {
+    ExpectOpen { authed: bool },
+    ExpectFeatures { authed: bool },
+    ExpectRegister { id: String, mechanisms: Vec<String> },
+    ExpectSasl(sasl::Exchange),
+    ExpectBind { id: String },
+    ExpectSession { id: String },
+}
+
+enum State {
+    /// No session: before login, after logout or after giving up.
+    Idle,
+    /// Waiting for the XEP-0156 lookup.
+    Discovering,
+    /// Waiting for the socket to open.
+    Connecting,
+    /// Socket open, stream being negotiated.
+    Negotiating(Step),
+    /// Bound and ready.
+    Online,
+    /// `<close/>` sent (logout): waiting for the server's `<close/>` or the socket to close.
+    Closing { callback: Callback, deadline: Instant },
+}
+
+/// A command accepted while the session was being set up.
+struct Queued {
+    stanza: String,
+    callback: Callback,
+}
+
+/// What a pending IQ is for.
+enum IqKind {
+    /// Answer goes to a callback as `(null, true)` or the stanza error.
+    Ack,
+}
+
+struct PendingIq {
+    /// The request's `to` (`None`: the account itself).
+    to: Option<Jid>,
+    callback: Callback,
+    kind: IqKind,
+    deadline: Instant,
+}
+
+/// The XMPP client state machine. See the module docs for the driving order.
+pub struct Client {
+    cfg: Config,
+    rng: Rng,
+    state: State,
+    login: Option<LoginParams>,
+    login_callback: Callback,
+    login_deadline: Option<Instant>,
+    url: Option<String>,
+    bound: Option<FullJid>,
+    queue: Vec<Queued>,
+    iqs: HashMap<String, PendingIq>,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    raw: bool,
+    session_required: bool,
+}
+
+impl Client {
+    /// A client with no session.
+    pub fn new(cfg: Config) -> Client {
+        Client {
+            rng: Rng::new(cfg.seed),
+            cfg,
+            state: State::Idle,
+            login: None,
+            login_callback: Callback::None,
+            login_deadline: None,
+            url: None,
+            bound: None,
+            queue: Vec::new(),
+            iqs: HashMap::new(),
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            raw: false,
+            session_required: false,
+        }
+    }
+
+    /// Turns `xmpp.raw` events on or off (the shell turns them on while a handler listens).
+    pub fn set_raw(&mut self, on: bool) {
+        self.raw = on;
+    }
+
+    /// The bound full JID while online.
+    pub fn bound_jid(&self) -> Option<&FullJid> {
+        self.bound.as_ref()
+    }
+
+    /// Whether the session is online.
+    pub fn is_online(&self) -> bool {
+        matches!(self.state, State::Online)
+    }
+
+    /// Next thing to do with the network.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    /// Next thing for the application.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The earliest deadline; call [`Client::handle_timeout`] when it has passed.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let mut t = self.login_deadline;
+        let mut min = |d: Instant| t = Some(t.map_or(d, |x: Instant| x.min(d)));
+        if let State::Closing { deadline, .. } = self.state {
+            min(deadline);
+        }
+        for iq in self.iqs.values() {
+            min(iq.deadline);
+        }
+        t
+    }
+
+    // ----- output helpers -------------------------------------------------------------
+
+    fn emit(&mut self, name: &'static str, data: Value) {
+        self.events.push_back(Event::Emit { name, data });
+    }
+
+    fn reply(&mut self, request: RequestId, result: Result<Vec<Value>, Value>) {
+        self.events.push_back(Event::Reply { request, result });
+    }
+
+    /// Sends a frame; `redacted` replaces it in `xmpp.raw` (SASL data, passwords).
+    fn send_frame(&mut self, frame: String, redacted: Option<&str>) {
+        if self.raw {
+            let shown = redacted.map_or_else(|| frame.clone(), str::to_owned);
+            self.emit(events::RAW, obj! {"direction" => "out", "frame" => shown});
+        }
+        self.transmits.push_back(Transmit::Frame(frame));
+    }
+
+    fn send_el(&mut self, el: El) {
+        self.send_frame(el.to_string(), None);
+    }
+
+    /// The callback-else-event rule for errors caused by the caller (`api-decisions.md` §3).
+    fn client_error(&mut self, cb: Callback, err: Value) {
+        match cb.id() {
+            Some(id) => self.reply(id, Err(err)),
+            None => self.emit(events::ERROR_CLIENT, err),
+        }
+    }
+
+    /// The same rule for connection errors (event `xmpp.error`).
+    fn connection_error(&mut self, cb: Callback, err: Value) {
+        match cb.id() {
+            Some(id) => self.reply(id, Err(err)),
+            None => self.emit(events::ERROR, err),
+        }
+    }
+
+    /// Success of a command that has no callback in xmpp-ftw: only a promise hears of it.
+    fn handed_over(&mut self, cb: Callback) {
+        if let Callback::Promise(id) = cb {
+            self.reply(id, Ok(vec![]));
+        }
+    }
+
+    fn next_id(&mut self) -> String {
+        self.rng.uuid()
+    }
+
+    // ----- commands -------------------------------------------------------------------
+
+    /// A `send(event, payload, callback)` or `request(event, payload)` from the application.
+    pub fn handle_command(&mut self, name: &str, payload: Value, cb: Callback, now: Instant) {
+        match name {
+            events::LOGIN | events::LOGIN_ANONYMOUS => {
+                self.handle_login(payload, name == events::LOGIN_ANONYMOUS, cb, now)
+            }
+            events::LOGOUT => self.handle_logout(cb, now),
+            _ => self.handle_session_command(name, payload, cb),
+        }
+    }
+
+    /// Commands that need a session: validated, then sent, or queued until online.
+    fn handle_session_command(&mut self, name: &str, payload: Value, cb: Callback) {
+        if cb == Callback::NotAFunction {
+            let echo = events::client_error("Missing callback", payload);
+            self.emit(events::ERROR_CLIENT, echo);
+            return;
+        }
+        // `undefined`/`null` is an empty payload; any other non-object is refused.
+        let payload = match payload {
+            Value::Null => Value::obj(),
+            p @ Value::Obj(_) => p,
+            p => return self.client_error(cb, events::client_error("Payload must be an object", p)),
+        };
+        let built = match name {
+            presence::PRESENCE => presence::build(&payload),
+            presence::OFFLINE => Ok(presence::build_offline()),
+            presence::GET => presence::build_directed(&payload, None),
+            presence::SUBSCRIBE => presence::build_directed(&payload, Some("subscribe")),
+            presence::SUBSCRIBED => presence::build_directed(&payload, Some("subscribed")),
+            presence::UNSUBSCRIBE => presence::build_directed(&payload, Some("unsubscribe")),
+            presence::UNSUBSCRIBED => presence::build_directed(&payload, Some("unsubscribed")),
+            _ => {
+                let err = events::client_error(&format!("Unknown event '{name}'"), payload);
+                return self.client_error(cb, err);
+            }
+        };
+        if matches!(self.state, State::Idle | State::Closing { .. }) {
+            return self.connection_error(cb, events::not_connected());
+        }
+        match built {
+            Err(e) => self.client_error(cb, e),
+            Ok(el) => {
+                let stanza = el.to_string();
+                if self.is_online() {
+                    self.send_frame(stanza, None);
+                    self.handed_over(cb);
+                } else {
+                    self.queue.push(Queued { stanza, callback: cb });
+                }
+            }
+        }
+    }
+
+    fn handle_login(&mut self, payload: Value, anonymous: bool, cb: Callback, now: Instant) {
+        let params = match events::login::parse(&payload, anonymous) {
+            Ok(p) => p,
+            Err(e) => {
+                // xmpp-ftw: login errors are `xmpp.error` events; a promise also hears of it.
+                if let Callback::Promise(id) = cb {
+                    self.reply(id, Err(e.clone()));
+                }
+                return self.emit(events::ERROR, e);
+            }
+        };
+        // Any existing session is ended first (xmpp-ftw logs out before a new login).
+        if !matches!(self.state, State::Idle) {
+            self.abandon(Some(events::not_connected()));
+        }
+        self.login = Some(params);
+        self.login_callback = match cb {
+            Callback::Promise(_) => cb,
+            _ => Callback::None,
+        };
+        self.login_deadline = Some(now.plus(self.cfg.request_timeout_ms));
+        let (ws, domain) = {
+            let p = self.login.as_ref().expect("set just above");
+            (p.websocket.clone(), p.jid.domain().as_str().to_owned())
+        };
+        match ws {
+            Some(url) => self.connect(url),
+            None => {
+                let url = self
+                    .cfg
+                    .host_meta_url
+                    .clone()
+                    .unwrap_or_else(|| format!("https://{domain}/.well-known/host-meta.json"));
+                self.state = State::Discovering;
+                self.transmits.push_back(Transmit::Discover { url });
+            }
+        }
+    }
+
+    fn connect(&mut self, url: String) {
+        self.url = Some(url.clone());
+        self.state = State::Connecting;
+        self.transmits.push_back(Transmit::Connect { url });
+    }
+
+    fn handle_logout(&mut self, cb: Callback, now: Instant) {
+        match self.state {
+            State::Idle | State::Closing { .. } => {
+                if cb == Callback::NotAFunction {
+                    return self.emit(events::ERROR_CLIENT, events::client_error("Missing callback", Value::obj()));
+                }
+                self.connection_error(cb, events::not_connected())
+            }
+            State::Online | State::Negotiating(_) => {
+                self.fail_login_attempt(events::not_connected());
+                self.send_frame(framing::close(), None);
+                self.state = State::Closing {
+                    callback: cb,
+                    deadline: now.plus(CLOSE_GRACE_MS),
+                };
+            }
+            State::Discovering | State::Connecting => {
+                self.fail_login_attempt(events::not_connected());
+                self.transmits.push_back(Transmit::Close);
+                self.state = State::Idle;
+                self.finish_logout(cb);
+            }
+        }
+    }
+
+    fn finish_logout(&mut self, cb: Callback) {
+        self.bound = None;
+        self.login = None;
+        if let Some(id) = cb.id() {
+            self.reply(id, Ok(vec![Value::Bool(true)]));
+        }
+        self.emit(events::CONNECTION, obj! {"status" => "offline"});
+    }
+
+    /// Settles everything that waited for this login with `err`: the login promise, the
+    /// commands queued before online, and pending IQs.
+    fn fail_login_attempt(&mut self, err: Value) {
+        self.login_deadline = None;
+        if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
+            self.reply(id, Err(err));
+        }
+        for q in std::mem::take(&mut self.queue) {
+            self.connection_error(q.callback, events::not_connected());
+        }
+        let mut iqs: Vec<_> = self.iqs.drain().collect();
+        iqs.sort_by(|a, b| a.1.deadline.cmp(&b.1.deadline).then(a.0.cmp(&b.0)));
+        for (_, iq) in iqs {
+            self.connection_error(iq.callback, events::not_connected());
+        }
+    }
+
+    /// Drops the current connection without telling the server (before a new login).
+    fn abandon(&mut self, err: Option<Value>) {
+        if let Some(e) = err {
+            self.fail_login_attempt(e);
+        }
+        self.transmits.push_back(Transmit::Close);
+        self.state = State::Idle;
+        self.bound = None;
+    }
+
+    /// Ends the session after a failure: `xmpp.error` once, then `offline` if it was online.
+    fn give_up(&mut self, err: Value) {
+        let was_online = self.is_online();
+        self.fail_login_attempt(err.clone());
+        self.emit(events::ERROR, err);
+        self.transmits.push_back(Transmit::Close);
+        self.state = State::Idle;
+        self.bound = None;
+        self.login = None;
+        if was_online {
+            self.emit(events::CONNECTION, obj! {"status" => "offline"});
+        }
+    }
+
+    /// Sends an RFC 6120 §4.9 stream error, closes the stream and gives up.
+    fn stream_error(&mut self, condition: &str) {
+        self.send_frame(framing::stream_error(condition), None);
+        self.send_frame(framing::close(), None);
+        self.give_up(events::disconnected(Some(condition)));
+    }
+
+    // ----- network input --------------------------------------------------------------
+
+    /// The answer to a [`Transmit::Discover`] (XEP-0156).
+    pub fn handle_discovery(&mut self, d: Discovery, _now: Instant) {
+        if !matches!(self.state, State::Discovering) {
+            return;
+        }
+        let url = match &d {
+            Discovery::Links(links) => framing::pick_websocket(links.iter().map(|(r, h)| (r.as_str(), h.as_str()))),
+            Discovery::Xrd(text) => framing::parse_xrd(text),
+            Discovery::Failed(_) => None,
+        };
+        match url {
+            Some(url) => self.connect(url),
+            None => {
+                let why = match d {
+                    Discovery::Failed(why) => why,
+                    _ => "No XMPP WebSocket endpoint in host-meta".to_owned(),
+                };
+                self.give_up(obj! {
+                    "type" => "connection",
+                    "condition" => "discovery-failed",
+                    "description" => why,
+                });
+            }
+        }
+    }
+
+    /// The socket opened or closed.
+    pub fn handle_socket(&mut self, ev: SocketEvent, _now: Instant) {
+        match (ev, &self.state) {
+            (SocketEvent::Open, State::Connecting) => {
+                let domain = self.login.as_ref().map(|p| p.jid.domain().as_str().to_owned()).unwrap_or_default();
+                self.state = State::Negotiating(Step::ExpectOpen { authed: false });
+                self.send_frame(framing::open(&domain), None);
+            }
+            (SocketEvent::Open, _) => {}
+            (SocketEvent::Closed, State::Closing { callback, .. }) => {
+                let cb = *callback;
+                self.state = State::Idle;
+                self.finish_logout(cb);
+            }
+            (SocketEvent::Closed, State::Idle) => {}
+            (SocketEvent::Closed, _) => self.give_up(events::disconnected(None)),
+        }
+    }
+
+    /// Passes time: request timeouts, the login deadline, the logout grace period.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if let State::Closing { callback, deadline } = self.state {
+            if deadline <= now {
+                self.transmits.push_back(Transmit::Close);
+                self.state = State::Idle;
+                self.finish_logout(callback);
+            }
+        }
+        if self.login_deadline.is_some_and(|d| d <= now) && !self.is_online() {
+            self.give_up(events::timeout("Login timed out"));
+        }
+        let mut expired: Vec<String> = self.iqs.iter().filter(|(_, iq)| iq.deadline <= now).map(|(k, _)| k.clone()).collect();
+        expired.sort();
+        for id in expired {
+            if let Some(iq) = self.iqs.remove(&id) {
+                self.connection_error(iq.callback, events::timeout("The request timed out"));
+            }
+        }
+    }
+
+    /// One WebSocket text message.
+    pub fn handle_frame(&mut self, text: &str, _now: Instant) {
+        if matches!(self.state, State::Idle | State::Discovering | State::Connecting) {
+            return;
+        }
+        if self.raw {
+            self.emit(events::RAW, obj! {"direction" => "in", "frame" => framing::redact_incoming(text)});
+        }
+        let el = match xml::parse_frame(text, self.cfg.max_stanza_bytes) {
+            Ok(el) => el,
+            Err(FrameError::NotWellFormed) => return self.stream_error("not-well-formed"),
+            Err(FrameError::TooBig | FrameError::TooDeep) => return self.stream_error("policy-violation"),
+        };
+        let ns = el.ns();
+        if ns == NS_FRAMING {
+            return match el.name() {
+                "open" => self.handle_open(&el),
+                "close" => self.handle_close(),
+                _ => self.stream_error("unsupported-stanza-type"),
+            };
+        }
+        if ns == NS_STREAMS && el.name() == "error" {
+            return self.handle_stream_error(&el);
+        }
+        if matches!(self.state, State::Closing { .. }) {
+            return;
+        }
+        let State::Negotiating(_) = self.state else {
+            return self.handle_stanza(&el);
+        };
+        self.handle_negotiation(&el);
+    }
+
+    fn handle_open(&mut self, el: &Element) {
+        if let State::Negotiating(Step::ExpectOpen { authed }) = self.state {
+            if el.attr("version") != Some("1.0") {
+                return self.stream_error("unsupported-version");
+            }
+            self.state = State::Negotiating(Step::ExpectFeatures { authed });
+        } else if !matches!(self.state, State::Closing { .. }) {
+            self.stream_error("invalid-xml");
+        }
+    }
+
+    /// The server's `<close/>` (RFC 7395 §3.6); `see-other-uri` is not followed yet.
+    fn handle_close(&mut self) {
+        match self.state {
+            State::Closing { callback, .. } => {
+                self.transmits.push_back(Transmit::Close);
+                self.state = State::Idle;
+                self.finish_logout(callback);
+            }
+            _ => {
+                self.send_frame(framing::close(), None);
+                self.give_up(events::disconnected(None));
+            }
+        }
+    }
+
+    fn handle_stream_error(&mut self, el: &Element) {
+        let condition = el
+            .children()
+            .find(|c| c.ns() == NS_STREAM_ERRORS && c.name() != "text")
+            .map(|c| c.name().to_owned())
+            .unwrap_or_else(|| "undefined-condition".to_owned());
+        if let State::Closing { callback, .. } = self.state {
+            self.transmits.push_back(Transmit::Close);
+            self.state = State::Idle;
+            return self.finish_logout(callback);
+        }
+        self.send_frame(framing::close(), None);
+        self.give_up(events::disconnected(Some(&condition)));
+    }
+
+    fn handle_negotiation(&mut self, el: &Element) {
+        let State::Negotiating(step) = std::mem::replace(&mut self.state, State::Idle) else {
+            return;
+        };
+        match step {
+            Step::ExpectOpen { authed } => {
+                // A stanza before the stream header.
+                self.state = State::Negotiating(Step::ExpectOpen { authed });
+                self.stream_error("invalid-xml")
+            }
+            Step::ExpectFeatures { authed } => {
+                if !(el.name() == "features" && el.ns() == NS_STREAMS) {
+                    self.state = State::Negotiating(Step::ExpectFeatures { authed });
+                    return self.stream_error("invalid-xml");
+                }
+                if authed {
+                    self.start_bind(el)
+                } else {
+                    self.start_auth(el)
+                }
+            }
+            Step::ExpectRegister { id, mechanisms } => {
+                if el.name() != "iq" || el.attr("id") != Some(id.as_str()) {
+                    self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms });
+                    return;
+                }
+                if el.attr("type") == Some("result") {
+                    self.start_sasl(&mechanisms)
+                } else {
+                    self.send_frame(framing::close(), None);
+                    self.give_up(obj! {
+                        "type" => "auth", "condition" => "registration-fail", "description" => "Registration error",
+                    });
+                }
+            }
+            Step::ExpectSasl(exchange) => self.handle_sasl(el, exchange),
+            Step::ExpectBind { id } => {
+                if el.name() != "iq" || el.attr("id") != Some(id.as_str()) {
+                    self.state = State::Negotiating(Step::ExpectBind { id });
+                    return;
+                }
+                let jid = el
+                    .get_child("bind", NS_BIND)
+                    .and_then(|b| b.get_child("jid", NS_BIND))
+                    .and_then(|j| FullJid::new(&j.text()).ok());
+                match (el.attr("type"), jid) {
+                    (Some("result"), Some(jid)) => {
+                        self.bound = Some(jid);
+                        // RFC 3921 session establishment, only where a server still requires it.
+                        if self.session_required {
+                            let id = self.next_id();
+                            self.send_el(
+                                El::new("iq", NS_CLIENT)
+                                    .attr("type", "set")
+                                    .attr("id", id.clone())
+                                    .child(El::new("session", NS_SESSION)),
+                            );
+                            self.state = State::Negotiating(Step::ExpectSession { id });
+                        } else {
+                            self.go_online();
+                        }
+                    }
+                    _ => {
+                        let mut err = stanza_error::parse(el);
+                        err.set("description", "Resource binding failed");
+                        self.send_frame(framing::close(), None);
+                        self.give_up(err);
+                    }
+                }
+            }
+            Step::ExpectSession { id } => {
+                if el.name() != "iq" || el.attr("id") != Some(id.as_str()) {
+                    self.state = State::Negotiating(Step::ExpectSession { id });
+                    return;
+                }
+                self.go_online();
+            }
+        }
+    }
+}
+
+/// Negotiation steps and stanza handling.
+impl Client {
+    /// Pre-authentication features: XEP-0077 registration when asked, then SASL.
+    fn start_auth(&mut self, features: &Element) {
+        let mechanisms: Vec<String> = features
+            .get_child("mechanisms", NS_SASL)
+            .map(|m| m.children().filter(|c| c.name() == "mechanism").map(|c| c.text()).collect())
+            .unwrap_or_default();
+        let Some(p) = self.login.as_ref() else {
+            return self.stream_error("internal-server-error");
+        };
+        if p.register {
+            if !features.has_child("register", NS_REGISTER_FEATURE) {
+                self.send_frame(framing::close(), None);
+                return self.give_up(obj! {
+                    "type" => "auth", "condition" => "registration-fail", "description" => "Registration error",
+                });
+            }
+            // XEP-0077 §3.1: the server accepts a set with username and password directly.
+            let user = p.jid.node().map(|n| n.as_str().to_owned()).unwrap_or_default();
+            let password = p.password.clone();
+            let id = self.next_id();
+            let iq = El::new("iq", NS_CLIENT).attr("type", "set").attr("id", id.clone()).child(
+                El::new("query", NS_REGISTER)
+                    .child(El::leaf("username", user.clone()))
+                    .child(El::leaf("password", password)),
+            );
+            let redacted = El::new("iq", NS_CLIENT).attr("type", "set").attr("id", id.clone()).child(
+                El::new("query", NS_REGISTER)
+                    .child(El::leaf("username", user))
+                    .child(El::leaf("password", "[redacted]")),
+            );
+            self.send_frame(iq.to_string(), Some(&redacted.to_string()));
+            self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms });
+            return;
+        }
+        self.start_sasl(&mechanisms)
+    }
+
+    /// RFC 6120 §6.4.2: choose a mechanism and send `<auth/>` with the initial response.
+    fn start_sasl(&mut self, mechanisms: &[String]) {
+        let Some(p) = self.login.as_ref() else {
+            return self.stream_error("internal-server-error");
+        };
+        let plain_ok = self.url.as_deref().is_some_and(events::login::plain_allowed);
+        let mech = match sasl::choose(mechanisms, p.anonymous, plain_ok) {
+            Ok(m) => m,
+            Err(e) => {
+                let err = match e {
+                    sasl::ChoiceError::InsecurePlain => obj! {
+                        "type" => "auth", "condition" => "insecure-transport",
+                        "description" => "The server offers only PLAIN, which is refused over ws:// to a non-loopback host",
+                    },
+                    sasl::ChoiceError::NoMechanism => obj! {
+                        "type" => "auth", "condition" => "login-fail", "description" => "XMPP authentication fail",
+                    },
+                };
+                self.send_frame(framing::close(), None);
+                return self.give_up(err);
+            }
+        };
+        let user = p.jid.node().map(|n| n.as_str().to_owned()).unwrap_or_default();
+        let password = p.password.clone();
+        let nonce = self.rng.nonce();
+        let (initial, exchange) = sasl::start(mech, &user, &password, nonce);
+        // RFC 6120 §6.4.2: an empty initial response is sent as "=".
+        let data = if initial.is_empty() { "=".to_owned() } else { B64.encode(&initial) };
+        let auth = El::new("auth", NS_SASL).attr("mechanism", mech.name());
+        let frame = auth.clone().text(data).to_string();
+        self.send_frame(frame, Some(&auth.text("[redacted]").to_string()));
+        self.state = State::Negotiating(Step::ExpectSasl(exchange));
+    }
+
+    fn handle_sasl(&mut self, el: &Element, mut exchange: sasl::Exchange) {
+        let login_fail = || obj! {"type" => "auth", "condition" => "login-fail", "description" => "XMPP authentication fail"};
+        if el.ns() != NS_SASL {
+            self.state = State::Negotiating(Step::ExpectSasl(exchange));
+            return self.stream_error("invalid-xml");
+        }
+        let data = el.text();
+        let decoded = if data.trim() == "=" { Ok(Vec::new()) } else { B64.decode(data.trim()) };
+        match el.name() {
+            "challenge" => {
+                let reply = match (&mut exchange, decoded) {
+                    (sasl::Exchange::Scram(s), Ok(d)) => s.client_final(&d).ok(),
+                    _ => None,
+                };
+                match reply {
+                    Some(r) => {
+                        let resp = El::new("response", NS_SASL);
+                        let frame = resp.clone().text(B64.encode(r)).to_string();
+                        self.send_frame(frame, Some(&resp.text("[redacted]").to_string()));
+                        self.state = State::Negotiating(Step::ExpectSasl(exchange));
+                    }
+                    None => {
+                        // RFC 6120 §6.4.4: abort, then end the attempt.
+                        self.send_el(El::new("abort", NS_SASL));
+                        self.send_frame(framing::close(), None);
+                        self.give_up(login_fail());
+                    }
+                }
+            }
+            "success" => {
+                let verified = match (&exchange, decoded) {
+                    (sasl::Exchange::Scram(s), Ok(d)) => s.verify(&d).is_ok(),
+                    (sasl::Exchange::Simple, _) => true,
+                    _ => false,
+                };
+                if !verified {
+                    // The server could not prove it knows the password (RFC 5802 §9).
+                    self.send_frame(framing::close(), None);
+                    return self.give_up(login_fail());
+                }
+                // RFC 6120 §6.4.6: restart the stream.
+                let domain = self.login.as_ref().map(|p| p.jid.domain().as_str().to_owned()).unwrap_or_default();
+                self.send_frame(framing::open(&domain), None);
+                self.state = State::Negotiating(Step::ExpectOpen { authed: true });
+            }
+            "failure" => {
+                self.send_frame(framing::close(), None);
+                self.give_up(login_fail());
+            }
+            _ => {
+                self.state = State::Negotiating(Step::ExpectSasl(exchange));
+                self.stream_error("invalid-xml");
+            }
+        }
+    }
+
+    /// RFC 6120 §7: bind the requested resource (or let the server choose).
+    fn start_bind(&mut self, features: &Element) {
+        if !features.has_child("bind", NS_BIND) {
+            return self.stream_error("unsupported-feature");
+        }
+        self.session_required = features
+            .get_child("session", NS_SESSION)
+            .is_some_and(|s| !s.has_child("optional", NS_SESSION));
+        let resource = self.login.as_ref().and_then(|p| p.resource.clone());
+        let id = self.next_id();
+        let bind = El::new("bind", NS_BIND).child_opt(resource.map(|r| El::leaf("resource", r)));
+        self.send_el(El::new("iq", NS_CLIENT).attr("type", "set").attr("id", id.clone()).child(bind));
+        self.state = State::Negotiating(Step::ExpectBind { id });
+    }
+
+    fn go_online(&mut self) {
+        self.state = State::Online;
+        self.login_deadline = None;
+        let jid = self.bound.as_ref().map(|j| events::jid_obj(&Jid::from(j.clone()))).unwrap_or_default();
+        let data = obj! {"status" => "online", "jid" => jid};
+        if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
+            self.reply(id, Ok(vec![data.clone()]));
+        }
+        self.emit(events::CONNECTION, data);
+        for q in std::mem::take(&mut self.queue) {
+            self.send_frame(q.stanza, None);
+            self.handed_over(q.callback);
+        }
+    }
+
+    /// RFC 6120 §8: a stanza on an established session.
+    fn handle_stanza(&mut self, el: &Element) {
+        if el.ns() != NS_CLIENT {
+            return; // RFC 6120 §8: stanzas in other namespaces are not ours to handle.
+        }
+        match el.name() {
+            "iq" => self.handle_iq(el),
+            "presence" => {
+                if let Some((name, data)) = presence::parse(el) {
+                    self.emit(name, data);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `from` may answer a request sent to `to` (`api-decisions.md` §6).
+    fn answer_from_ok(&self, to: Option<&Jid>, from: Option<&str>) -> bool {
+        let from = match from {
+            None => return to.is_none(),
+            Some(f) => match Jid::new(f) {
+                Ok(j) => j,
+                Err(_) => return false,
+            },
+        };
+        match to {
+            Some(t) => &from == t,
+            None => {
+                let Some(me) = &self.bound else { return false };
+                let bare = me.to_bare();
+                (from.is_bare() && from.to_bare() == bare)
+                    || (from.node().is_none() && from.resource().is_none() && from.domain() == bare.domain())
+            }
+        }
+    }
+
+    fn handle_iq(&mut self, iq: &Element) {
+        let Some(id) = iq.attr("id") else { return };
+        match iq.attr("type") {
+            Some("get") | Some("set") => self.answer_iq(iq, id),
+            Some("result") | Some("error") => {
+                let ok = self
+                    .iqs
+                    .get(id)
+                    .is_some_and(|p| self.answer_from_ok(p.to.as_ref(), iq.attr("from")));
+                if !ok {
+                    return; // unknown id or spoofed sender: dropped
+                }
+                let Some(pending) = self.iqs.remove(id) else { return };
+                let result = if iq.attr("type") == Some("result") {
+                    match pending.kind {
+                        IqKind::Ack => Ok(vec![Value::Bool(true)]),
+                    }
+                } else {
+                    Err(stanza_error::parse(iq))
+                };
+                match (pending.callback.id(), result) {
+                    (Some(rid), r) => self.reply(rid, r),
+                    (None, Err(e)) => self.emit(events::ERROR, e),
+                    (None, Ok(_)) => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// XEP-0199 ping and XEP-0030 disco#info; everything else is `service-unavailable`
+    /// (RFC 6120 §8.4).
+    fn answer_iq(&mut self, iq: &Element, id: &str) {
+        let from = iq.attr("from");
+        let child = iq.children().next();
+        let reply = El::new("iq", NS_CLIENT).attr_opt("to", from).attr("id", id);
+        let is = |name: &str, ns: &str| child.is_some_and(|c| c.name() == name && c.ns() == ns);
+        let get = iq.attr("type") == Some("get");
+        let el = if get && is("ping", NS_PING) {
+            reply.attr("type", "result")
+        } else if get && is("query", NS_DISCO_INFO) && child.is_some_and(|c| c.attr("node").is_none()) {
+            let mut q = El::new("query", NS_DISCO_INFO).child(
+                El::new("identity", "")
+                    .attr("category", "client")
+                    .attr("type", "web")
+                    .attr("name", "xmpp-ftw-wasm"),
+            );
+            for f in framing::DISCO_FEATURES {
+                q = q.child(El::new("feature", "").attr("var", *f));
+            }
+            reply.attr("type", "result").child(q)
+        } else {
+            reply.attr("type", "error").child(
+                El::new("error", "")
+                    .attr("type", "cancel")
+                    .child(El::new("service-unavailable", stanza_error::NS_STANZAS)),
+            )
+        };
+        self.send_el(el);
+    }
+
+    /// Registers an IQ sent with `id` (used by later areas: MAM, preferences).
+    #[allow(dead_code)]
+    fn track_iq(&mut self, id: String, to: Option<Jid>, callback: Callback, now: Instant) {
+        let deadline = now.plus(self.cfg.request_timeout_ms);
+        self.iqs.insert(id, PendingIq { to, callback, kind: IqKind::Ack, deadline });
+    }
+}

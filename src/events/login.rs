@@ -1,0 +1,164 @@
+//! `xmpp.login` / `xmpp.login.anonymous` payloads (`xmpp-ftw-api.md` §2, `api-decisions.md` §2).
+
+use crate::value::Value;
+use xmpp_parsers::jid::{BareJid, Jid};
+
+/// A validated login request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginParams {
+    /// The account (for ANONYMOUS: only the domain).
+    pub jid: BareJid,
+    /// Empty for ANONYMOUS.
+    pub password: String,
+    /// Requested resource; the server assigns one when `None`.
+    pub resource: Option<String>,
+    /// XEP-0077 in-band registration before authenticating.
+    pub register: bool,
+    /// SASL ANONYMOUS.
+    pub anonymous: bool,
+    /// The RFC 7395 endpoint; discovered with XEP-0156 when `None`.
+    pub websocket: Option<String>,
+}
+
+/// Why a login payload was refused: the `xmpp.error` payload to emit.
+pub type LoginError = Value;
+
+fn auth_client_error(description: &str, request: &Value) -> Value {
+    obj! {
+        "type" => "auth",
+        "condition" => "client-error",
+        "description" => description,
+        "request" => redact(request),
+    }
+}
+
+/// The payload with its `password` removed (`api-decisions.md` §3: never echoed).
+pub fn redact(request: &Value) -> Value {
+    let mut r = request.clone();
+    r.remove("password");
+    r
+}
+
+/// Validates `xmpp.login` (`anonymous == false`) or `xmpp.login.anonymous`.
+pub fn parse(payload: &Value, anonymous: bool) -> Result<LoginParams, LoginError> {
+    let opt_str = |key: &str| -> Result<Option<&str>, Value> {
+        match payload.get(key) {
+            None => Ok(None),
+            Some(Value::Str(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(auth_client_error(&format!("Invalid '{key}' key"), payload)),
+        }
+    };
+    let jid_s = opt_str("jid").ok().flatten().filter(|s| !s.is_empty());
+    let password = if anonymous {
+        ""
+    } else {
+        opt_str("password").ok().flatten().filter(|s| !s.is_empty()).unwrap_or("")
+    };
+    let Some(jid_s) = jid_s.filter(|_| anonymous || !password.is_empty()) else {
+        return Err(auth_client_error("Missing jid and/or password", payload));
+    };
+    let host = opt_str("host")?;
+    let mut resource = opt_str("resource")?.filter(|r| !r.is_empty()).map(str::to_owned);
+    // xmpp-ftw: a jid without '@' is completed with `host`; for ANONYMOUS only the domain counts.
+    let full = if anonymous {
+        jid_s.rsplit_once('@').map_or(jid_s, |(_, d)| d).to_owned()
+    } else if !jid_s.contains('@') {
+        match host {
+            Some(h) => format!("{jid_s}@{h}"),
+            None => return Err(auth_client_error("Invalid 'jid' key", payload)),
+        }
+    } else {
+        jid_s.to_owned()
+    };
+    let jid = Jid::new(&full).map_err(|_| auth_client_error("Invalid 'jid' key", payload))?;
+    if let Some(r) = jid.resource() {
+        resource = Some(r.as_str().to_owned());
+    }
+    if !anonymous && jid.node().is_none() {
+        return Err(auth_client_error("Invalid 'jid' key", payload));
+    }
+    let websocket = opt_str("websocket")?.map(str::to_owned);
+    if let Some(url) = &websocket {
+        if !(url.starts_with("ws://") || url.starts_with("wss://")) {
+            return Err(auth_client_error("Invalid 'websocket' key", payload));
+        }
+    }
+    Ok(LoginParams {
+        jid: jid.to_bare(),
+        password: password.to_owned(),
+        resource,
+        register: !anonymous && payload.get("register").is_some_and(Value::truthy),
+        anonymous,
+        websocket,
+    })
+}
+
+/// Whether PLAIN may be used on `url` (`api-decisions.md` §2): over `wss://`, or to a
+/// loopback host (`localhost`, 127.0.0.0/8, `[::1]`).
+pub fn plain_allowed(url: &str) -> bool {
+    if url.starts_with("wss://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("ws://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host == "::1"
+        || host
+            .strip_prefix("127.")
+            .is_some_and(|r| r.split('.').count() == 3 && r.split('.').all(|o| o.parse::<u8>().is_ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_payload_rules() {
+        let p = parse(&obj! {"jid" => "alice", "host" => "example.org", "password" => "pw"}, false).unwrap();
+        assert_eq!(p.jid.as_str(), "alice@example.org");
+        let p = parse(&obj! {"jid" => "alice@example.org/phone", "password" => "pw", "resource" => "x",
+                             "register" => true, "websocket" => "wss://e/ws"}, false)
+        .unwrap();
+        assert_eq!(p.resource.as_deref(), Some("phone"));
+        assert!(p.register);
+        let err = parse(&obj! {"jid" => "alice@example.org", "password" => ""}, false).unwrap_err();
+        assert_eq!(
+            err,
+            obj! {"type" => "auth", "condition" => "client-error", "description" => "Missing jid and/or password",
+                  "request" => obj!{"jid" => "alice@example.org"}}
+        );
+        let err = parse(&Value::Str("x".into()), false).unwrap_err();
+        assert_eq!(err.get_str("description"), Some("Missing jid and/or password"));
+        let err = parse(&obj! {"jid" => "a@b", "password" => "p", "websocket" => "http://x"}, false).unwrap_err();
+        assert_eq!(err.get_str("description"), Some("Invalid 'websocket' key"));
+        assert_eq!(err.get("request").and_then(|r| r.get("password")), None, "password never echoed");
+        let err = parse(&obj! {"jid" => "a@b", "password" => "p", "resource" => 5.0}, false).unwrap_err();
+        assert_eq!(err.get_str("description"), Some("Invalid 'resource' key"));
+    }
+
+    #[test]
+    fn anonymous_keeps_only_the_domain() {
+        let p = parse(&obj! {"jid" => "ignored@anon.example.org"}, true).unwrap();
+        assert_eq!(p.jid.as_str(), "anon.example.org");
+        assert!(p.anonymous && p.password.is_empty());
+    }
+
+    #[test]
+    fn plain_only_on_tls_or_loopback() {
+        assert!(plain_allowed("wss://example.org/ws"));
+        assert!(plain_allowed("ws://127.0.0.1:5280/xmpp-websocket"));
+        assert!(plain_allowed("ws://localhost/x"));
+        assert!(plain_allowed("ws://[::1]:5280/x"));
+        assert!(!plain_allowed("ws://example.org/ws"));
+        assert!(!plain_allowed("ws://127.0.0.1.evil.org/ws"));
+        assert!(!plain_allowed("ws://10.0.0.1/ws"));
+    }
+}
