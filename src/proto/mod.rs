@@ -165,6 +165,7 @@ pub enum Event {
 }
 
 /// Where the stream negotiation is (RFC 6120 §4.3, §6, §7).
+#[allow(clippy::enum_variant_names)] // the style guide names states `Expect*`
 enum Step {
     ExpectOpen { authed: bool },
     ExpectFeatures { authed: bool },
@@ -225,6 +226,7 @@ pub struct Client {
     events: VecDeque<Event>,
     raw: bool,
     session_required: bool,
+    discovery_urls: Vec<String>,
 }
 
 impl Client {
@@ -245,6 +247,7 @@ impl Client {
             events: VecDeque::new(),
             raw: false,
             session_required: false,
+            discovery_urls: Vec::new(),
         }
     }
 
@@ -420,14 +423,28 @@ impl Client {
         match ws {
             Some(url) => self.connect(url),
             None => {
-                let url = self
-                    .cfg
-                    .host_meta_url
-                    .clone()
-                    .unwrap_or_else(|| format!("https://{domain}/.well-known/host-meta.json"));
+                // XEP-0156 §3: the JSON document first, then the XRD one.
+                self.discovery_urls = match self.cfg.host_meta_url.clone() {
+                    Some(url) => vec![url],
+                    None => vec![
+                        format!("https://{domain}/.well-known/host-meta"),
+                        format!("https://{domain}/.well-known/host-meta.json"),
+                    ],
+                };
                 self.state = State::Discovering;
-                self.transmits.push_back(Transmit::Discover { url });
+                self.next_discovery();
             }
+        }
+    }
+
+    /// Asks the shell for the next host-meta URL; `false` when none is left.
+    fn next_discovery(&mut self) -> bool {
+        match self.discovery_urls.pop() {
+            Some(url) => {
+                self.transmits.push_back(Transmit::Discover { url });
+                true
+            }
+            None => false,
         }
     }
 
@@ -533,6 +550,7 @@ impl Client {
         };
         match url {
             Some(url) => self.connect(url),
+            None if self.next_discovery() => {}
             None => {
                 let why = match d {
                     Discovery::Failed(why) => why,

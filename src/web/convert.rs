@@ -1,0 +1,92 @@
+//! `JsValue` <-> [`Value`] without JSON or serde: the payloads cross the boundary as objects.
+
+use crate::value::Value;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Deepest payload nesting converted; deeper values become [`Value::Other`] (a wrong type).
+const MAX_DEPTH: usize = 32;
+/// Most array items or object keys converted; more is a wrong type.
+const MAX_ITEMS: u32 = 10_000;
+
+/// Converts a JS value. Never throws: getters that throw, proxies and cycles become
+/// `Null`/`Other`, which validation then refuses with a client error.
+pub(crate) fn from_js(v: &JsValue) -> Value {
+    from_js_depth(v, 0)
+}
+
+fn from_js_depth(v: &JsValue, depth: usize) -> Value {
+    if v.is_undefined() || v.is_null() {
+        return Value::Null;
+    }
+    if let Some(b) = v.as_bool() {
+        return Value::Bool(b);
+    }
+    if let Some(n) = v.as_f64() {
+        return Value::Num(n);
+    }
+    if let Some(s) = v.as_string() {
+        return Value::Str(s);
+    }
+    if depth >= MAX_DEPTH || v.is_function() || !v.is_object() {
+        return Value::Other;
+    }
+    if Array::is_array(v) {
+        let a: &Array = v.unchecked_ref();
+        if a.length() > MAX_ITEMS {
+            return Value::Other;
+        }
+        return Value::Arr(a.iter().map(|x| from_js_depth(&x, depth + 1)).collect());
+    }
+    let Ok(keys) = Reflect::own_keys(v) else {
+        return Value::Other;
+    };
+    if keys.length() > MAX_ITEMS {
+        return Value::Other;
+    }
+    let mut fields = Vec::new();
+    for k in keys.iter() {
+        let Some(name) = k.as_string() else { continue };
+        // Only enumerable own properties, as Object.keys would give.
+        let obj: &Object = v.unchecked_ref();
+        if !obj.property_is_enumerable(&k) {
+            continue;
+        }
+        let val = Reflect::get(v, &k).unwrap_or(JsValue::UNDEFINED);
+        if val.is_undefined() {
+            continue;
+        }
+        fields.push((name, from_js_depth(&val, depth + 1)));
+    }
+    Value::Obj(fields)
+}
+
+/// Converts to a plain JS value. Keys are defined as own data properties, so a key such as
+/// `__proto__` never changes a prototype.
+pub(crate) fn to_js(v: &Value) -> JsValue {
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Num(n) => JsValue::from_f64(*n),
+        Value::Str(s) => JsValue::from_str(s),
+        Value::Arr(a) => a.iter().map(to_js).collect::<Array>().into(),
+        Value::Obj(fields) => {
+            let o = Object::new();
+            for (k, val) in fields {
+                let key = JsValue::from_str(k);
+                if k == "__proto__" {
+                    let desc = Object::new();
+                    let _ = Reflect::set(&desc, &"value".into(), &to_js(val));
+                    for flag in ["writable", "enumerable", "configurable"] {
+                        let _ = Reflect::set(&desc, &flag.into(), &JsValue::TRUE);
+                    }
+                    Object::define_property(&o, &key, &desc);
+                } else {
+                    let _ = Reflect::set(&o, &key, &to_js(val));
+                }
+            }
+            o.into()
+        }
+        Value::Other => JsValue::UNDEFINED,
+    }
+}

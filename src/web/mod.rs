@@ -1,0 +1,429 @@
+//! The wasm shell: owns the WebSocket, the one timer and the JS callbacks, and moves data
+//! between them and the sans-IO core. It holds no protocol logic.
+
+mod convert;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Array, Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, WebSocket};
+
+use crate::proto::{Callback, Client, Config, Discovery, Event, Instant, RequestId, SocketEvent, Transmit};
+use crate::value::Value;
+use convert::{from_js, to_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = include_str!("types.d.ts");
+
+/// How a `send` callback or a `request` promise is settled.
+enum Pending {
+    Callback(Function),
+    Promise { resolve: Function, reject: Function },
+}
+
+struct Handler {
+    event: String,
+    func: Function,
+    once: bool,
+}
+
+/// An open WebSocket with its listeners; dropping it detaches them and closes the socket.
+struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut(JsValue)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}
+
+struct Shell {
+    core: Client,
+    handlers: Vec<Handler>,
+    pending: HashMap<RequestId, Pending>,
+    next_request: RequestId,
+    socket: Option<Socket>,
+    timer: Option<(Instant, gloo_timers::callback::Timeout)>,
+    me: Weak<RefCell<Shell>>,
+}
+
+/// An XMPP session with xmpp-ftw's socket API: `send`, `request`, `on`, `once`, `off`.
+#[wasm_bindgen]
+pub struct XmppSocket {
+    inner: Rc<RefCell<Shell>>,
+}
+
+fn now() -> Instant {
+    let ms = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now);
+    Instant(ms.max(0.0) as u64)
+}
+
+fn seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut seed).is_ok());
+    if !filled {
+        // Without WebCrypto there is no CSPRNG to seed from; refuse rather than guess.
+        wasm_bindgen::throw_str("xmpp-ftw-wasm needs crypto.getRandomValues");
+    }
+    seed
+}
+
+fn options(opts: &JsValue) -> Result<Config, JsError> {
+    let mut cfg = Config { seed: seed(), ..Config::default() };
+    let v = from_js(opts);
+    let fields = match v {
+        Value::Null => return Ok(cfg),
+        Value::Obj(f) => f,
+        _ => return Err(JsError::new("XmppSocket options must be an object")),
+    };
+    let ms = |k: &str, v: &Value| -> Result<u64, JsError> {
+        match v {
+            Value::Num(n) if *n > 0.0 && n.is_finite() => Ok(*n as u64),
+            _ => Err(JsError::new(&format!("XmppSocket option '{k}' must be a positive number"))),
+        }
+    };
+    for (k, val) in &fields {
+        match k.as_str() {
+            "requestTimeoutMs" => cfg.request_timeout_ms = ms(k, val)?,
+            "maxStanzaBytes" => cfg.max_stanza_bytes = ms(k, val)? as usize,
+            // Accepted now, used by reconnection and keepalive.
+            "maxReconnectDelayMs" | "pingIntervalMs" => {
+                ms(k, val)?;
+            }
+            "reconnect" => {
+                if !matches!(val, Value::Bool(_)) {
+                    return Err(JsError::new("XmppSocket option 'reconnect' must be a boolean"));
+                }
+            }
+            "hostMetaUrl" => match val {
+                Value::Str(s) => cfg.host_meta_url = Some(s.clone()),
+                _ => return Err(JsError::new("XmppSocket option 'hostMetaUrl' must be a string")),
+            },
+            other => return Err(JsError::new(&format!("Unknown XmppSocket option '{other}'"))),
+        }
+    }
+    Ok(cfg)
+}
+
+#[wasm_bindgen]
+impl XmppSocket {
+    /// `new XmppSocket({requestTimeoutMs?, maxStanzaBytes?, hostMetaUrl?, ...})`. Throws on
+    /// unknown or wrongly typed options (a programmer error).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_arg: JsValue) -> Result<XmppSocket, JsError> {
+        let cfg = options(&options_arg)?;
+        let inner = Rc::new_cyclic(|me| {
+            RefCell::new(Shell {
+                core: Client::new(cfg),
+                handlers: Vec::new(),
+                pending: HashMap::new(),
+                next_request: 1,
+                socket: None,
+                timer: None,
+                me: me.clone(),
+            })
+        });
+        Ok(XmppSocket { inner })
+    }
+
+    /// `send(event, payload, callback?)`: xmpp-ftw's `socket.send`. Never throws.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn send(&self, event: JsValue, payload: JsValue, callback: JsValue) {
+        if callback.is_undefined() {
+            self.command(event, payload, None, false);
+        } else {
+            match callback.dyn_into::<Function>() {
+                Ok(f) => self.command(event, payload, Some(Pending::Callback(f)), false),
+                // xmpp-ftw: a callback that is not a function is `Missing callback`.
+                Err(_) => self.command(event, payload, None, true),
+            }
+        }
+    }
+
+    /// `request(event, payload)`: `send` as a Promise resolving with `[data, rsm]`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn request(&self, event: JsValue, payload: JsValue) -> Promise {
+        let mut slot = None;
+        let promise = Promise::new(&mut |resolve, reject| slot = Some(Pending::Promise { resolve, reject }));
+        self.command(event, payload, slot, false);
+        promise
+    }
+
+    /// `on(event, handler)`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn on(&self, event: &str, handler: Function) {
+        self.add_handler(event, handler, false);
+    }
+
+    /// `once(event, handler)`: the handler runs for the next event only.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn once(&self, event: &str, handler: Function) {
+        self.add_handler(event, handler, true);
+    }
+
+    /// `off(event, handler?)`: removes one handler, or all handlers of `event`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn off(&self, event: &str, handler: JsValue) {
+        let mut sh = self.inner.borrow_mut();
+        sh.handlers
+            .retain(|h| !(h.event == event && (handler.is_undefined() || JsValue::from(h.func.clone()) == handler)));
+        let raw = sh.handlers.iter().any(|h| h.event == crate::events::RAW);
+        sh.core.set_raw(raw);
+    }
+}
+
+impl XmppSocket {
+    fn add_handler(&self, event: &str, func: Function, once: bool) {
+        let mut sh = self.inner.borrow_mut();
+        if event == crate::events::RAW {
+            sh.core.set_raw(true);
+        }
+        sh.handlers.push(Handler { event: event.to_owned(), func, once });
+    }
+
+    fn command(&self, event: JsValue, payload: JsValue, pending: Option<Pending>, not_fn: bool) {
+        let payload = from_js(&payload);
+        {
+            let mut sh = self.inner.borrow_mut();
+            let cb = match pending {
+                _ if not_fn => Callback::NotAFunction,
+                None => Callback::None,
+                Some(p) => {
+                    let id = sh.next_request;
+                    sh.next_request = sh.next_request.wrapping_add(1).max(1);
+                    let cb = match p {
+                        Pending::Callback(_) => Callback::Function(id),
+                        Pending::Promise { .. } => Callback::Promise(id),
+                    };
+                    sh.pending.insert(id, p);
+                    cb
+                }
+            };
+            let name = event.as_string().unwrap_or_default();
+            sh.core.handle_command(&name, payload, cb, now());
+        }
+        pump(&self.inner);
+    }
+}
+
+/// Drains the core, performs its transmits, re-arms the timer, then delivers its events with
+/// no borrow held (handlers may call `send` again).
+fn pump(rc: &Rc<RefCell<Shell>>) {
+    loop {
+        let events: Vec<Event> = {
+            let mut sh = rc.borrow_mut();
+            while let Some(t) = sh.core.poll_transmit() {
+                sh.transmit(t);
+            }
+            sh.arm_timer();
+            std::iter::from_fn(|| sh.core.poll_event()).collect()
+        };
+        if events.is_empty() {
+            return;
+        }
+        for ev in events {
+            deliver(rc, ev);
+        }
+    }
+}
+
+fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event) {
+    match ev {
+        Event::Emit { name, data } => {
+            let funcs: Vec<Function> = {
+                let mut sh = rc.borrow_mut();
+                let funcs = sh.handlers.iter().filter(|h| h.event == name).map(|h| h.func.clone()).collect();
+                sh.handlers.retain(|h| !(h.once && h.event == name));
+                funcs
+            };
+            if funcs.is_empty() {
+                return;
+            }
+            let payload = to_js(&data);
+            for f in funcs {
+                call(&f, std::slice::from_ref(&payload));
+            }
+        }
+        Event::Reply { request, result } => {
+            let Some(p) = rc.borrow_mut().pending.remove(&request) else { return };
+            match (p, result) {
+                (Pending::Callback(f), Ok(args)) => {
+                    let mut all = vec![JsValue::NULL];
+                    all.extend(args.iter().map(to_js));
+                    call(&f, &all);
+                }
+                (Pending::Callback(f), Err(e)) => call(&f, &[to_js(&e)]),
+                (Pending::Promise { resolve, .. }, Ok(args)) => {
+                    let arr: Array = args.iter().map(to_js).collect();
+                    if arr.length() == 0 {
+                        arr.push(&JsValue::UNDEFINED);
+                    }
+                    call(&resolve, &[arr.into()]);
+                }
+                (Pending::Promise { reject, .. }, Err(e)) => call(&reject, &[to_js(&e)]),
+            }
+        }
+    }
+}
+
+/// Calls an application function; an exception is reported and does not reach the SDK.
+fn call(f: &Function, args: &[JsValue]) {
+    let arr: Array = args.iter().collect();
+    if let Err(e) = f.apply(&JsValue::NULL, &arr) {
+        web_sys::console::error_2(&"xmpp-ftw-wasm: an event handler threw".into(), &e);
+    }
+}
+
+impl Shell {
+    fn transmit(&mut self, t: Transmit) {
+        match t {
+            Transmit::Connect { url } => self.connect(&url),
+            Transmit::Frame(text) => {
+                if let Some(s) = &self.socket {
+                    let _ = s.ws.send_with_str(&text);
+                }
+            }
+            Transmit::Close => self.socket = None,
+            Transmit::Discover { url } => {
+                let weak = self.me.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let d = discover(&url).await;
+                    if let Some(rc) = weak.upgrade() {
+                        rc.borrow_mut().core.handle_discovery(d, now());
+                        pump(&rc);
+                    }
+                });
+            }
+        }
+    }
+
+    fn connect(&mut self, url: &str) {
+        self.socket = None;
+        let weak = self.me.clone();
+        let on_socket = move |ev: SocketEvent| {
+            let weak = weak.clone();
+            move |_: JsValue| {
+                if let Some(rc) = weak.upgrade() {
+                    rc.borrow_mut().core.handle_socket(ev, now());
+                    pump(&rc);
+                }
+            }
+        };
+        let ws = match WebSocket::new_with_str(url, "xmpp") {
+            Ok(ws) => ws,
+            Err(_) => {
+                // A malformed URL: report it as a closed socket (asynchronously, like a failed open).
+                let cb = Closure::once_into_js(on_socket(SocketEvent::Closed));
+                let _ = web_sys::window()
+                    .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0));
+                return;
+            }
+        };
+        let weak = self.me.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            // RFC 7395 §3.2: XMPP frames are text messages; binary ones are ignored.
+            let Some(text) = e.data().as_string() else { return };
+            if let Some(rc) = weak.upgrade() {
+                rc.borrow_mut().core.handle_frame(&text, now());
+                pump(&rc);
+            }
+        });
+        let ws_for_open = ws.clone();
+        let opened = on_socket(SocketEvent::Open);
+        let closed_on_open = on_socket(SocketEvent::Closed);
+        let on_open = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            // RFC 7395 §3.1: the server must agree to the `xmpp` subprotocol.
+            if ws_for_open.protocol() == "xmpp" {
+                opened(e)
+            } else {
+                closed_on_open(e)
+            }
+        });
+        let on_close = Closure::<dyn FnMut(JsValue)>::new(on_socket(SocketEvent::Closed));
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.socket = Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close });
+    }
+
+    /// Keeps one `setTimeout` for the core's earliest deadline.
+    fn arm_timer(&mut self) {
+        let Some(deadline) = self.core.poll_timeout() else {
+            self.timer = None;
+            return;
+        };
+        if self.timer.as_ref().is_some_and(|(d, _)| *d == deadline) {
+            return;
+        }
+        let wait = deadline.0.saturating_sub(now().0).min(u32::MAX as u64) as u32;
+        let weak = self.me.clone();
+        let t = gloo_timers::callback::Timeout::new(wait, move || {
+            if let Some(rc) = weak.upgrade() {
+                {
+                    let mut sh = rc.borrow_mut();
+                    sh.timer = None;
+                    sh.core.handle_timeout(now());
+                }
+                pump(&rc);
+            }
+        });
+        self.timer = Some((deadline, t));
+    }
+}
+
+/// Fetches a XEP-0156 host-meta document: JSON links are read with the browser's JSON parser,
+/// anything else is handed to the core as XRD.
+async fn discover(url: &str) -> Discovery {
+    let Some(window) = web_sys::window() else {
+        return Discovery::Failed("No window to fetch host-meta from".into());
+    };
+    let resp = match wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await {
+        Ok(r) => r,
+        Err(_) => return Discovery::Failed(format!("Could not fetch {url}")),
+    };
+    let Ok(resp) = resp.dyn_into::<web_sys::Response>() else {
+        return Discovery::Failed(format!("Could not fetch {url}"));
+    };
+    if !resp.ok() {
+        return Discovery::Failed(format!("{url} answered HTTP {}", resp.status()));
+    }
+    let text = match resp.text() {
+        Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    let Some(text) = text else {
+        return Discovery::Failed(format!("Could not read {url}"));
+    };
+    match js_sys::JSON::parse(&text) {
+        Ok(json) => {
+            let links = Reflect::get(&json, &"links".into()).unwrap_or(JsValue::UNDEFINED);
+            let mut out = Vec::new();
+            if Array::is_array(&links) {
+                for l in Array::from(&links).iter() {
+                    let get = |k: &str| Reflect::get(&l, &k.into()).ok().and_then(|v| v.as_string());
+                    if let (Some(rel), Some(href)) = (get("rel"), get("href")) {
+                        out.push((rel, href));
+                    }
+                }
+            }
+            Discovery::Links(out)
+        }
+        Err(_) => Discovery::Xrd(text),
+    }
+}

@@ -1,0 +1,74 @@
+/** An incoming JID in xmpp-ftw's shape (RFC 7622 parsing). */
+export interface JidObject { domain: string; user?: string; resource?: string }
+
+/** Errors in xmpp-ftw's shape (`api-decisions.md` §3). */
+export interface XmppError {
+  type: string;
+  condition?: string;
+  description?: string;
+  request?: unknown;
+  by?: string;
+  application?: { condition: string; xmlns?: string; description?: string };
+  /** The RFC 6120 §4.9.3 condition, when a stream error ended the stream. */
+  streamError?: string;
+}
+
+export interface LoginPayload {
+  jid: string; password: string; resource?: string; host?: string; register?: boolean;
+  /** RFC 7395 endpoint; discovered with XEP-0156 when absent. */
+  websocket?: string;
+}
+export interface AnonymousLoginPayload { jid: string; resource?: string; host?: string; websocket?: string }
+export interface ConnectionStatus { status: "online" | "offline" | "reconnecting"; jid?: JidObject; resumed?: boolean }
+export interface PresenceSend {
+  show?: "away" | "chat" | "dnd" | "xa" | "online"; status?: string; priority?: number | string; to?: string;
+  type?: "unavailable"; client?: { node: string; ver: string; hash: string };
+}
+export interface PresenceReceived {
+  from: JidObject; show?: string; status?: string; priority?: string; client?: { node: string; ver: string; hash: string };
+}
+export interface To { to: string }
+export interface SubscriptionReceived { from: JidObject; nick?: string }
+export interface RawFrame { direction: "in" | "out"; frame: string }
+
+/** Commands: event name → [payload, callback data]. */
+export interface XmppCommands {
+  "xmpp.login": [LoginPayload, ConnectionStatus];
+  "xmpp.login.anonymous": [AnonymousLoginPayload, ConnectionStatus];
+  "xmpp.logout": [Record<string, never> | undefined, true];
+  "xmpp.presence": [PresenceSend, undefined];
+  "xmpp.presence.offline": [Record<string, never> | undefined, undefined];
+  "xmpp.presence.get": [To, undefined];
+  "xmpp.presence.subscribe": [To, undefined];
+  "xmpp.presence.subscribed": [To, undefined];
+  "xmpp.presence.unsubscribe": [To, undefined];
+  "xmpp.presence.unsubscribed": [To, undefined];
+}
+
+/** Events: event name → payload. */
+export interface XmppEvents {
+  "xmpp.connection": ConnectionStatus;
+  "xmpp.error": XmppError;
+  "xmpp.error.client": XmppError;
+  "xmpp.presence": PresenceReceived;
+  "xmpp.presence.subscribe": SubscriptionReceived;
+  "xmpp.presence.subscribed": SubscriptionReceived;
+  "xmpp.presence.unsubscribe": SubscriptionReceived;
+  "xmpp.presence.unsubscribed": SubscriptionReceived;
+  "xmpp.presence.error": { error: string; from?: JidObject };
+  "xmpp.raw": RawFrame;
+}
+
+export interface XmppSocketOptions {
+  requestTimeoutMs?: number; reconnect?: boolean; maxReconnectDelayMs?: number; pingIntervalMs?: number;
+  maxStanzaBytes?: number; hostMetaUrl?: string;
+}
+
+export interface XmppSocket {
+  send<E extends keyof XmppCommands>(event: E, payload: XmppCommands[E][0],
+    callback?: (error: XmppError | null, data?: XmppCommands[E][1], rsm?: unknown) => void): void;
+  request<E extends keyof XmppCommands>(event: E, payload: XmppCommands[E][0]): Promise<[XmppCommands[E][1], unknown?]>;
+  on<E extends keyof XmppEvents>(event: E, handler: (data: XmppEvents[E]) => void): void;
+  once<E extends keyof XmppEvents>(event: E, handler: (data: XmppEvents[E]) => void): void;
+  off<E extends keyof XmppEvents>(event: E, handler?: (data: XmppEvents[E]) => void): void;
+}

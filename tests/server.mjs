@@ -1,0 +1,69 @@
+// Static file server for the browser tests and the demo, on loopback only, plus:
+//   /.well-known/host-meta.json, /.well-known/host-meta   XEP-0156 documents pointing at XMPP_WS_URL
+//   ws://.../scripted/<scenario>                          scripted RFC 7395 servers for fault cases
+// Usage: node tests/server.mjs [port]   (env XMPP_WS_URL, default ws://127.0.0.1:5280/xmpp-websocket)
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const port = Number(process.argv[2] || process.env.PORT || 8089);
+const wsUrl = process.env.XMPP_WS_URL || 'ws://127.0.0.1:5280/xmpp-websocket';
+const types = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png',
+  '.svg': 'image/svg+xml', '.ts': 'text/plain',
+};
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  if (url.pathname === '/.well-known/host-meta.json') {
+    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    return res.end(JSON.stringify({ links: [{ rel: 'urn:xmpp:alt-connections:websocket', href: wsUrl }] }));
+  }
+  if (url.pathname === '/.well-known/host-meta') {
+    res.writeHead(200, { 'content-type': 'application/xrd+xml', 'access-control-allow-origin': '*' });
+    return res.end(`<?xml version='1.0' encoding='utf-8'?><XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>` +
+      `<Link rel="urn:xmpp:alt-connections:websocket" href="${wsUrl}"/></XRD>`);
+  }
+  let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
+  if (!file.startsWith(root)) { res.writeHead(403); return res.end(); }
+  if (file.endsWith(path.sep)) file = path.join(file, 'index.html');
+  fs.readFile(file, (err, data) => {
+    if (err) { res.writeHead(404); return res.end('not found'); }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(data);
+  });
+});
+
+const FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
+const open = `<open xmlns="${FRAMING}" from="localhost" id="s1" version="1.0"/>`;
+const features = `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><mechanisms xmlns="urn:ietf:params:xml:ns:xmpp-sasl"><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
+const bindFeatures = `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></stream:features>`;
+
+// Each scenario answers the client's frames; `garbage` goes online, then sends a frame that is
+// not well-formed XML.
+const scenarios = {
+  garbage(ws, frame) {
+    if (frame.startsWith('<open')) ws.send(open), ws.send(ws.authed ? bindFeatures : features);
+    else if (frame.startsWith('<auth')) ws.authed = true, ws.send('<success xmlns="urn:ietf:params:xml:ns:xmpp-sasl"/>');
+    else if (frame.includes('xmpp-bind')) {
+      const id = /id="([^"]+)"/.exec(frame)[1];
+      ws.send(`<iq xmlns="jabber:client" type="result" id="${id}"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>alice@localhost/x</jid></bind></iq>`);
+      setTimeout(() => ws.send('<message xmlns="jabber:client"><body>unclosed'), 50);
+    } else if (frame.includes('stream:error')) ws.gotStreamError = frame;
+  },
+};
+const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false) });
+server.on('upgrade', (req, sock, head) => {
+  const m = /^\/scripted\/(\w+)$/.exec(new URL(req.url, 'http://localhost').pathname);
+  if (!m || !scenarios[m[1]]) return sock.destroy();
+  wss.handleUpgrade(req, sock, head, (ws) => {
+    ws.on('message', (d) => scenarios[m[1]](ws, d.toString()));
+    setTimeout(() => ws.terminate(), 20000).unref();
+  });
+});
+
+server.listen(port, '127.0.0.1', () => console.log(`serving ${root} on http://127.0.0.1:${port}/`));
