@@ -52,13 +52,19 @@ pub fn parse(payload: &Value, anonymous: bool) -> Result<LoginParams, LoginError
     let password = if anonymous {
         ""
     } else {
-        opt_str("password").ok().flatten().filter(|s| !s.is_empty()).unwrap_or("")
+        opt_str("password")
+            .ok()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("")
     };
     let Some(jid_s) = jid_s.filter(|_| anonymous || !password.is_empty()) else {
         return Err(auth_client_error("Missing jid and/or password", payload));
     };
     let host = opt_str("host")?;
-    let mut resource = opt_str("resource")?.filter(|r| !r.is_empty()).map(str::to_owned);
+    let mut resource = opt_str("resource")?
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
     // xmpp-ftw: a jid without '@' is completed with `host`; for ANONYMOUS only the domain counts.
     let full = if anonymous {
         jid_s.rsplit_once('@').map_or(jid_s, |(_, d)| d).to_owned()
@@ -111,9 +117,9 @@ pub fn plain_allowed(url: &str) -> bool {
     };
     host.eq_ignore_ascii_case("localhost")
         || host == "::1"
-        || host
-            .strip_prefix("127.")
-            .is_some_and(|r| r.split('.').count() == 3 && r.split('.').all(|o| o.parse::<u8>().is_ok()))
+        || host.strip_prefix("127.").is_some_and(|r| {
+            r.split('.').count() == 3 && r.split('.').all(|o| o.parse::<u8>().is_ok())
+        })
 }
 
 #[cfg(test)]
@@ -122,25 +128,51 @@ mod tests {
 
     #[test]
     fn login_payload_rules() {
-        let p = parse(&obj! {"jid" => "alice", "host" => "example.org", "password" => "pw"}, false).unwrap();
+        let p = parse(
+            &obj! {"jid" => "alice", "host" => "example.org", "password" => "pw"},
+            false,
+        )
+        .unwrap();
         assert_eq!(p.jid.as_str(), "alice@example.org");
-        let p = parse(&obj! {"jid" => "alice@example.org/phone", "password" => "pw", "resource" => "x",
-                             "register" => true, "websocket" => "wss://e/ws"}, false)
+        let p = parse(
+            &obj! {"jid" => "alice@example.org/phone", "password" => "pw", "resource" => "x",
+            "register" => true, "websocket" => "wss://e/ws"},
+            false,
+        )
         .unwrap();
         assert_eq!(p.resource.as_deref(), Some("phone"));
         assert!(p.register);
-        let err = parse(&obj! {"jid" => "alice@example.org", "password" => ""}, false).unwrap_err();
+        let err = parse(
+            &obj! {"jid" => "alice@example.org", "password" => ""},
+            false,
+        )
+        .unwrap_err();
         assert_eq!(
             err,
             obj! {"type" => "auth", "condition" => "client-error", "description" => "Missing jid and/or password",
-                  "request" => obj!{"jid" => "alice@example.org"}}
+            "request" => obj!{"jid" => "alice@example.org"}}
         );
         let err = parse(&Value::Str("x".into()), false).unwrap_err();
-        assert_eq!(err.get_str("description"), Some("Missing jid and/or password"));
-        let err = parse(&obj! {"jid" => "a@b", "password" => "p", "websocket" => "http://x"}, false).unwrap_err();
+        assert_eq!(
+            err.get_str("description"),
+            Some("Missing jid and/or password")
+        );
+        let err = parse(
+            &obj! {"jid" => "a@b", "password" => "p", "websocket" => "http://x"},
+            false,
+        )
+        .unwrap_err();
         assert_eq!(err.get_str("description"), Some("Invalid 'websocket' key"));
-        assert_eq!(err.get("request").and_then(|r| r.get("password")), None, "password never echoed");
-        let err = parse(&obj! {"jid" => "a@b", "password" => "p", "resource" => 5.0}, false).unwrap_err();
+        assert_eq!(
+            err.get("request").and_then(|r| r.get("password")),
+            None,
+            "password never echoed"
+        );
+        let err = parse(
+            &obj! {"jid" => "a@b", "password" => "p", "resource" => 5.0},
+            false,
+        )
+        .unwrap_err();
         assert_eq!(err.get_str("description"), Some("Invalid 'resource' key"));
     }
 

@@ -86,7 +86,10 @@ mod tests {
 
     #[test]
     fn jid_objects_follow_xmpp_ftw_shape() {
-        assert_eq!(jid_value("example.org"), Some(obj! {"domain" => "example.org"}));
+        assert_eq!(
+            jid_value("example.org"),
+            Some(obj! {"domain" => "example.org"})
+        );
         assert_eq!(
             jid_value("ann@example.org/phone"),
             Some(obj! {"domain" => "example.org", "user" => "ann", "resource" => "phone"})

@@ -51,7 +51,11 @@ pub fn build(payload: &Value) -> Result<El, Value> {
     let priority = match payload.get("priority") {
         None => None,
         Some(Value::Num(n)) if n.fract() == 0.0 && (-128.0..=127.0).contains(n) => Some(*n as i8),
-        Some(Value::Str(s)) => Some(s.trim().parse::<i8>().map_err(|_| err("Invalid 'priority' key"))?),
+        Some(Value::Str(s)) => Some(
+            s.trim()
+                .parse::<i8>()
+                .map_err(|_| err("Invalid 'priority' key"))?,
+        ),
         Some(_) => return Err(err("Invalid 'priority' key")),
     };
     // RFC 6121 §4.7.2.1; xmpp-ftw's manual uses "online", which means plain available.
@@ -125,8 +129,13 @@ pub fn parse(p: &Element) -> Option<(&'static str, Value)> {
             v = v.with_opt("status", child_text("status"));
             v = v.with_opt("priority", child_text("priority"));
             if let Some(c) = p.get_child("c", NS_CAPS) {
-                if let (Some(node), Some(ver), Some(hash)) = (c.attr("node"), c.attr("ver"), c.attr("hash")) {
-                    v.set("client", obj! {"node" => node, "ver" => ver, "hash" => hash});
+                if let (Some(node), Some(ver), Some(hash)) =
+                    (c.attr("node"), c.attr("ver"), c.attr("hash"))
+                {
+                    v.set(
+                        "client",
+                        obj! {"node" => node, "ver" => ver, "hash" => hash},
+                    );
                 }
             }
             Some((PRESENCE, v))
@@ -160,15 +169,20 @@ mod tests {
 
     #[test]
     fn builds_in_xmpp_ftw_child_order() {
-        let el = build(&obj! {"show" => "away", "status" => "Lunch", "priority" => 5.0, "to" => "bob@b.org",
-            "client" => obj!{"node" => "n", "ver" => "v", "hash" => "sha-1"}})
+        let el = build(
+            &obj! {"show" => "away", "status" => "Lunch", "priority" => 5.0, "to" => "bob@b.org",
+            "client" => obj!{"node" => "n", "ver" => "v", "hash" => "sha-1"}},
+        )
         .unwrap();
         assert_eq!(
             el.to_string(),
             "<presence xmlns=\"jabber:client\" to=\"bob@b.org\"><status>Lunch</status><priority>5</priority>\
              <show>away</show><c xmlns=\"http://jabber.org/protocol/caps\" node=\"n\" ver=\"v\" hash=\"sha-1\"/></presence>"
         );
-        assert_eq!(build(&obj! {}).unwrap().to_string(), "<presence xmlns=\"jabber:client\"/>");
+        assert_eq!(
+            build(&obj! {}).unwrap().to_string(),
+            "<presence xmlns=\"jabber:client\"/>"
+        );
         assert_eq!(
             build(&obj! {"type" => "unavailable"}).unwrap().to_string(),
             "<presence xmlns=\"jabber:client\" type=\"unavailable\"/>"
@@ -177,13 +191,36 @@ mod tests {
 
     #[test]
     fn client_errors() {
-        let d = |p: Value| build(&p).unwrap_err().get_str("description").map(str::to_owned);
-        assert_eq!(d(obj! {"client" => "x"}).as_deref(), Some("'client' key must be an object"));
-        assert_eq!(d(obj! {"client" => obj!{"node" => "n"}}).as_deref(), Some("Missing 'ver' key"));
-        assert_eq!(d(obj! {"priority" => 300.0}).as_deref(), Some("Invalid 'priority' key"));
-        assert_eq!(d(obj! {"show" => "sleeping"}).as_deref(), Some("Invalid 'show' key"));
-        assert_eq!(d(obj! {"to" => "a@@b"}).as_deref(), Some("Invalid 'to' key"));
-        assert_eq!(d(obj! {"status" => true}).as_deref(), Some("Invalid 'status' key"));
+        let d = |p: Value| {
+            build(&p)
+                .unwrap_err()
+                .get_str("description")
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            d(obj! {"client" => "x"}).as_deref(),
+            Some("'client' key must be an object")
+        );
+        assert_eq!(
+            d(obj! {"client" => obj!{"node" => "n"}}).as_deref(),
+            Some("Missing 'ver' key")
+        );
+        assert_eq!(
+            d(obj! {"priority" => 300.0}).as_deref(),
+            Some("Invalid 'priority' key")
+        );
+        assert_eq!(
+            d(obj! {"show" => "sleeping"}).as_deref(),
+            Some("Invalid 'show' key")
+        );
+        assert_eq!(
+            d(obj! {"to" => "a@@b"}).as_deref(),
+            Some("Invalid 'to' key")
+        );
+        assert_eq!(
+            d(obj! {"status" => true}).as_deref(),
+            Some("Invalid 'status' key")
+        );
         let e = build_directed(&obj! {}, Some("subscribe")).unwrap_err();
         assert_eq!(e, client_error("Missing 'to' key", obj! {}));
     }
@@ -196,8 +233,11 @@ mod tests {
             .unwrap();
         assert_eq!(
             parse(&p),
-            Some((PRESENCE, obj! {"from" => obj!{"domain" => "e.org", "user" => "ann", "resource" => "phone"},
-                "show" => "dnd", "status" => "busy", "priority" => "3"}))
+            Some((
+                PRESENCE,
+                obj! {"from" => obj!{"domain" => "e.org", "user" => "ann", "resource" => "phone"},
+                "show" => "dnd", "status" => "busy", "priority" => "3"}
+            ))
         );
         let p: Element = "<presence xmlns='jabber:client' from='ann@e.org' type='subscribe'>\
             <nick xmlns='http://jabber.org/protocol/nick'>Ann</nick></presence>"
@@ -205,13 +245,26 @@ mod tests {
             .unwrap();
         assert_eq!(
             parse(&p),
-            Some((SUBSCRIBE, obj! {"from" => obj!{"domain" => "e.org", "user" => "ann"}, "nick" => "Ann"}))
+            Some((
+                SUBSCRIBE,
+                obj! {"from" => obj!{"domain" => "e.org", "user" => "ann"}, "nick" => "Ann"}
+            ))
         );
-        let p: Element = "<presence xmlns='jabber:client' type='unavailable' from='e.org'/>".parse().unwrap();
-        assert_eq!(parse(&p), Some((PRESENCE, obj! {"from" => obj!{"domain" => "e.org"}, "show" => "offline"})));
+        let p: Element = "<presence xmlns='jabber:client' type='unavailable' from='e.org'/>"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            parse(&p),
+            Some((
+                PRESENCE,
+                obj! {"from" => obj!{"domain" => "e.org"}, "show" => "offline"}
+            ))
+        );
         let p: Element = "<presence xmlns='jabber:client'/>".parse().unwrap();
         assert_eq!(parse(&p), None, "no from");
-        let p: Element = "<presence xmlns='jabber:client' from='a@b' type='probe'/>".parse().unwrap();
+        let p: Element = "<presence xmlns='jabber:client' from='a@b' type='probe'/>"
+            .parse()
+            .unwrap();
         assert_eq!(parse(&p), None);
     }
 }

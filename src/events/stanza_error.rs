@@ -54,18 +54,28 @@ mod tests {
 
     #[test]
     fn basic_extended_and_text_by() {
-        let e = el("<iq xmlns='jabber:client' type='error'><error type='cancel'>\
-                    <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
-        assert_eq!(parse(&e), obj! {"type" => "cancel", "condition" => "item-not-found"});
-        let e = el("<iq xmlns='jabber:client' type='error'><error type='modify' by='x@y'>\
+        let e = el(
+            "<iq xmlns='jabber:client' type='error'><error type='cancel'>\
+                    <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+        );
+        assert_eq!(
+            parse(&e),
+            obj! {"type" => "cancel", "condition" => "item-not-found"}
+        );
+        let e = el(
+            "<iq xmlns='jabber:client' type='error'><error type='modify' by='x@y'>\
                     <bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>\
                     <text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>Bad</text>\
-                    <too-many xmlns='urn:app'>n</too-many></error></iq>");
+                    <too-many xmlns='urn:app'>n</too-many></error></iq>",
+        );
         assert_eq!(
             parse(&e),
             obj! {"type" => "modify", "condition" => "bad-request", "description" => "Bad", "by" => "x@y",
-                  "application" => obj!{"condition" => "too-many", "xmlns" => "urn:app", "description" => "n"}}
+            "application" => obj!{"condition" => "too-many", "xmlns" => "urn:app", "description" => "n"}}
         );
-        assert_eq!(parse(&el("<iq xmlns='jabber:client' type='error'/>")), obj! {"type" => "cancel"});
+        assert_eq!(
+            parse(&el("<iq xmlns='jabber:client' type='error'/>")),
+            obj! {"type" => "cancel"}
+        );
     }
 }

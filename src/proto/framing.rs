@@ -18,7 +18,10 @@ pub const DISCO_FEATURES: &[&str] = &["http://jabber.org/protocol/disco#info", "
 
 /// RFC 7395 §3.4 `<open/>`.
 pub fn open(domain: &str) -> String {
-    El::new("open", NS_FRAMING).attr("to", domain).attr("version", "1.0").to_string()
+    El::new("open", NS_FRAMING)
+        .attr("to", domain)
+        .attr("version", "1.0")
+        .to_string()
 }
 
 /// RFC 7395 §3.6 `<close/>`.
@@ -38,7 +41,9 @@ pub fn stream_error(condition: &str) -> String {
 pub fn pick_websocket<'a>(links: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<String> {
     links
         .into_iter()
-        .find(|(rel, href)| *rel == REL_WEBSOCKET && (href.starts_with("wss://") || href.starts_with("ws://")))
+        .find(|(rel, href)| {
+            *rel == REL_WEBSOCKET && (href.starts_with("wss://") || href.starts_with("ws://"))
+        })
         .map(|(_, href)| href.to_owned())
 }
 
@@ -80,7 +85,10 @@ mod tests {
             open("example.org"),
             "<open xmlns=\"urn:ietf:params:xml:ns:xmpp-framing\" to=\"example.org\" version=\"1.0\"/>"
         );
-        assert_eq!(close(), "<close xmlns=\"urn:ietf:params:xml:ns:xmpp-framing\"/>");
+        assert_eq!(
+            close(),
+            "<close xmlns=\"urn:ietf:params:xml:ns:xmpp-framing\"/>"
+        );
         assert_eq!(
             stream_error("not-well-formed"),
             "<stream:error xmlns:stream=\"http://etherx.jabber.org/streams\">\
@@ -97,7 +105,11 @@ mod tests {
         assert_eq!(parse_xrd("<XRD/>"), None);
         assert_eq!(parse_xrd("garbage"), None);
         assert_eq!(
-            pick_websocket([(REL_WEBSOCKET, "https://nope"), (REL_WEBSOCKET, "ws://127.0.0.1/x")]).as_deref(),
+            pick_websocket([
+                (REL_WEBSOCKET, "https://nope"),
+                (REL_WEBSOCKET, "ws://127.0.0.1/x")
+            ])
+            .as_deref(),
             Some("ws://127.0.0.1/x")
         );
     }
@@ -105,7 +117,10 @@ mod tests {
     #[test]
     fn redaction() {
         let s = "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dj1ybUY5</success>";
-        assert_eq!(redact_incoming(s), "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>[redacted]</success>");
+        assert_eq!(
+            redact_incoming(s),
+            "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>[redacted]</success>"
+        );
         assert_eq!(redact_incoming("<presence/>"), "<presence/>");
     }
 }

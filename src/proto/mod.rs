@@ -92,6 +92,9 @@ pub struct Config {
     pub max_stanza_bytes: usize,
     /// Replaces the XEP-0156 lookup URL (for tests on loopback).
     pub host_meta_url: Option<String>,
+    /// A fixed SCRAM client nonce, only for replaying the RFC 5802 / RFC 7677 test vectors.
+    #[doc(hidden)]
+    pub scram_nonce: Option<String>,
 }
 
 impl Default for Config {
@@ -101,6 +104,7 @@ impl Default for Config {
             request_timeout_ms: 30_000,
             max_stanza_bytes: 1 << 20,
             host_meta_url: None,
+            scram_nonce: None,
         }
     }
 }
@@ -187,7 +191,10 @@ enum State {
     /// Bound and ready.
     Online,
     /// `<close/>` sent (logout): waiting for the server's `<close/>` or the socket to close.
-    Closing { callback: Callback, deadline: Instant },
+    Closing {
+        callback: Callback,
+        deadline: Instant,
+    },
 }
 
 /// A command accepted while the session was being set up.
@@ -363,7 +370,9 @@ impl Client {
         let payload = match payload {
             Value::Null => Value::obj(),
             p @ Value::Obj(_) => p,
-            p => return self.client_error(cb, events::client_error("Payload must be an object", p)),
+            p => {
+                return self.client_error(cb, events::client_error("Payload must be an object", p))
+            }
         };
         let built = match name {
             presence::PRESENCE => presence::build(&payload),
@@ -389,7 +398,10 @@ impl Client {
                     self.send_frame(stanza, None);
                     self.handed_over(cb);
                 } else {
-                    self.queue.push(Queued { stanza, callback: cb });
+                    self.queue.push(Queued {
+                        stanza,
+                        callback: cb,
+                    });
                 }
             }
         }
@@ -458,7 +470,10 @@ impl Client {
         match self.state {
             State::Idle | State::Closing { .. } => {
                 if cb == Callback::NotAFunction {
-                    return self.emit(events::ERROR_CLIENT, events::client_error("Missing callback", Value::obj()));
+                    return self.emit(
+                        events::ERROR_CLIENT,
+                        events::client_error("Missing callback", Value::obj()),
+                    );
                 }
                 self.connection_error(cb, events::not_connected())
             }
@@ -544,7 +559,9 @@ impl Client {
             return;
         }
         let url = match &d {
-            Discovery::Links(links) => framing::pick_websocket(links.iter().map(|(r, h)| (r.as_str(), h.as_str()))),
+            Discovery::Links(links) => {
+                framing::pick_websocket(links.iter().map(|(r, h)| (r.as_str(), h.as_str())))
+            }
             Discovery::Xrd(text) => framing::parse_xrd(text),
             Discovery::Failed(_) => None,
         };
@@ -569,7 +586,11 @@ impl Client {
     pub fn handle_socket(&mut self, ev: SocketEvent, _now: Instant) {
         match (ev, &self.state) {
             (SocketEvent::Open, State::Connecting) => {
-                let domain = self.login.as_ref().map(|p| p.jid.domain().as_str().to_owned()).unwrap_or_default();
+                let domain = self
+                    .login
+                    .as_ref()
+                    .map(|p| p.jid.domain().as_str().to_owned())
+                    .unwrap_or_default();
                 self.state = State::Negotiating(Step::ExpectOpen { authed: false });
                 self.send_frame(framing::open(&domain), None);
             }
@@ -596,7 +617,12 @@ impl Client {
         if self.login_deadline.is_some_and(|d| d <= now) && !self.is_online() {
             self.give_up(events::timeout("Login timed out"));
         }
-        let mut expired: Vec<String> = self.iqs.iter().filter(|(_, iq)| iq.deadline <= now).map(|(k, _)| k.clone()).collect();
+        let mut expired: Vec<String> = self
+            .iqs
+            .iter()
+            .filter(|(_, iq)| iq.deadline <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
         expired.sort();
         for id in expired {
             if let Some(iq) = self.iqs.remove(&id) {
@@ -607,16 +633,24 @@ impl Client {
 
     /// One WebSocket text message.
     pub fn handle_frame(&mut self, text: &str, _now: Instant) {
-        if matches!(self.state, State::Idle | State::Discovering | State::Connecting) {
+        if matches!(
+            self.state,
+            State::Idle | State::Discovering | State::Connecting
+        ) {
             return;
         }
         if self.raw {
-            self.emit(events::RAW, obj! {"direction" => "in", "frame" => framing::redact_incoming(text)});
+            self.emit(
+                events::RAW,
+                obj! {"direction" => "in", "frame" => framing::redact_incoming(text)},
+            );
         }
         let el = match xml::parse_frame(text, self.cfg.max_stanza_bytes) {
             Ok(el) => el,
             Err(FrameError::NotWellFormed) => return self.stream_error("not-well-formed"),
-            Err(FrameError::TooBig | FrameError::TooDeep) => return self.stream_error("policy-violation"),
+            Err(FrameError::TooBig | FrameError::TooDeep) => {
+                return self.stream_error("policy-violation")
+            }
         };
         let ns = el.ns();
         if ns == NS_FRAMING {
@@ -766,7 +800,12 @@ impl Client {
     fn start_auth(&mut self, features: &Element) {
         let mechanisms: Vec<String> = features
             .get_child("mechanisms", NS_SASL)
-            .map(|m| m.children().filter(|c| c.name() == "mechanism").map(|c| c.text()).collect())
+            .map(|m| {
+                m.children()
+                    .filter(|c| c.name() == "mechanism")
+                    .map(|c| c.text())
+                    .collect()
+            })
             .unwrap_or_default();
         let Some(p) = self.login.as_ref() else {
             return self.stream_error("internal-server-error");
@@ -779,19 +818,29 @@ impl Client {
                 });
             }
             // XEP-0077 §3.1: the server accepts a set with username and password directly.
-            let user = p.jid.node().map(|n| n.as_str().to_owned()).unwrap_or_default();
+            let user = p
+                .jid
+                .node()
+                .map(|n| n.as_str().to_owned())
+                .unwrap_or_default();
             let password = p.password.clone();
             let id = self.next_id();
-            let iq = El::new("iq", NS_CLIENT).attr("type", "set").attr("id", id.clone()).child(
-                El::new("query", NS_REGISTER)
-                    .child(El::leaf("username", user.clone()))
-                    .child(El::leaf("password", password)),
-            );
-            let redacted = El::new("iq", NS_CLIENT).attr("type", "set").attr("id", id.clone()).child(
-                El::new("query", NS_REGISTER)
-                    .child(El::leaf("username", user))
-                    .child(El::leaf("password", "[redacted]")),
-            );
+            let iq = El::new("iq", NS_CLIENT)
+                .attr("type", "set")
+                .attr("id", id.clone())
+                .child(
+                    El::new("query", NS_REGISTER)
+                        .child(El::leaf("username", user.clone()))
+                        .child(El::leaf("password", password)),
+                );
+            let redacted = El::new("iq", NS_CLIENT)
+                .attr("type", "set")
+                .attr("id", id.clone())
+                .child(
+                    El::new("query", NS_REGISTER)
+                        .child(El::leaf("username", user))
+                        .child(El::leaf("password", "[redacted]")),
+                );
             self.send_frame(iq.to_string(), Some(&redacted.to_string()));
             self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms });
             return;
@@ -804,7 +853,10 @@ impl Client {
         let Some(p) = self.login.as_ref() else {
             return self.stream_error("internal-server-error");
         };
-        let plain_ok = self.url.as_deref().is_some_and(events::login::plain_allowed);
+        let plain_ok = self
+            .url
+            .as_deref()
+            .is_some_and(events::login::plain_allowed);
         let mech = match sasl::choose(mechanisms, p.anonymous, plain_ok) {
             Ok(m) => m,
             Err(e) => {
@@ -821,12 +873,23 @@ impl Client {
                 return self.give_up(err);
             }
         };
-        let user = p.jid.node().map(|n| n.as_str().to_owned()).unwrap_or_default();
+        let user = p
+            .jid
+            .node()
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default();
         let password = p.password.clone();
-        let nonce = self.rng.nonce();
+        let nonce = match &self.cfg.scram_nonce {
+            Some(n) => n.clone(),
+            None => self.rng.nonce(),
+        };
         let (initial, exchange) = sasl::start(mech, &user, &password, nonce);
         // RFC 6120 §6.4.2: an empty initial response is sent as "=".
-        let data = if initial.is_empty() { "=".to_owned() } else { B64.encode(&initial) };
+        let data = if initial.is_empty() {
+            "=".to_owned()
+        } else {
+            B64.encode(&initial)
+        };
         let auth = El::new("auth", NS_SASL).attr("mechanism", mech.name());
         let frame = auth.clone().text(data).to_string();
         self.send_frame(frame, Some(&auth.text("[redacted]").to_string()));
@@ -840,7 +903,11 @@ impl Client {
             return self.stream_error("invalid-xml");
         }
         let data = el.text();
-        let decoded = if data.trim() == "=" { Ok(Vec::new()) } else { B64.decode(data.trim()) };
+        let decoded = if data.trim() == "=" {
+            Ok(Vec::new())
+        } else {
+            B64.decode(data.trim())
+        };
         match el.name() {
             "challenge" => {
                 let reply = match (&mut exchange, decoded) {
@@ -874,7 +941,11 @@ impl Client {
                     return self.give_up(login_fail());
                 }
                 // RFC 6120 §6.4.6: restart the stream.
-                let domain = self.login.as_ref().map(|p| p.jid.domain().as_str().to_owned()).unwrap_or_default();
+                let domain = self
+                    .login
+                    .as_ref()
+                    .map(|p| p.jid.domain().as_str().to_owned())
+                    .unwrap_or_default();
                 self.send_frame(framing::open(&domain), None);
                 self.state = State::Negotiating(Step::ExpectOpen { authed: true });
             }
@@ -900,14 +971,23 @@ impl Client {
         let resource = self.login.as_ref().and_then(|p| p.resource.clone());
         let id = self.next_id();
         let bind = El::new("bind", NS_BIND).child_opt(resource.map(|r| El::leaf("resource", r)));
-        self.send_el(El::new("iq", NS_CLIENT).attr("type", "set").attr("id", id.clone()).child(bind));
+        self.send_el(
+            El::new("iq", NS_CLIENT)
+                .attr("type", "set")
+                .attr("id", id.clone())
+                .child(bind),
+        );
         self.state = State::Negotiating(Step::ExpectBind { id });
     }
 
     fn go_online(&mut self) {
         self.state = State::Online;
         self.login_deadline = None;
-        let jid = self.bound.as_ref().map(|j| events::jid_obj(&Jid::from(j.clone()))).unwrap_or_default();
+        let jid = self
+            .bound
+            .as_ref()
+            .map(|j| events::jid_obj(&Jid::from(j.clone())))
+            .unwrap_or_default();
         let data = obj! {"status" => "online", "jid" => jid};
         if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
             self.reply(id, Ok(vec![data.clone()]));
@@ -950,7 +1030,9 @@ impl Client {
                 let Some(me) = &self.bound else { return false };
                 let bare = me.to_bare();
                 (from.is_bare() && from.to_bare() == bare)
-                    || (from.node().is_none() && from.resource().is_none() && from.domain() == bare.domain())
+                    || (from.node().is_none()
+                        && from.resource().is_none()
+                        && from.domain() == bare.domain())
             }
         }
     }
@@ -967,7 +1049,9 @@ impl Client {
                 if !ok {
                     return; // unknown id or spoofed sender: dropped
                 }
-                let Some(pending) = self.iqs.remove(id) else { return };
+                let Some(pending) = self.iqs.remove(id) else {
+                    return;
+                };
                 let result = if iq.attr("type") == Some("result") {
                     match pending.kind {
                         IqKind::Ack => Ok(vec![Value::Bool(true)]),
@@ -995,7 +1079,10 @@ impl Client {
         let get = iq.attr("type") == Some("get");
         let el = if get && is("ping", NS_PING) {
             reply.attr("type", "result")
-        } else if get && is("query", NS_DISCO_INFO) && child.is_some_and(|c| c.attr("node").is_none()) {
+        } else if get
+            && is("query", NS_DISCO_INFO)
+            && child.is_some_and(|c| c.attr("node").is_none())
+        {
             let mut q = El::new("query", NS_DISCO_INFO).child(
                 El::new("identity", "")
                     .attr("category", "client")
@@ -1020,6 +1107,14 @@ impl Client {
     #[allow(dead_code)]
     fn track_iq(&mut self, id: String, to: Option<Jid>, callback: Callback, now: Instant) {
         let deadline = now.plus(self.cfg.request_timeout_ms);
-        self.iqs.insert(id, PendingIq { to, callback, kind: IqKind::Ack, deadline });
+        self.iqs.insert(
+            id,
+            PendingIq {
+                to,
+                callback,
+                kind: IqKind::Ack,
+                deadline,
+            },
+        );
     }
 }

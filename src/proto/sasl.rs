@@ -49,7 +49,11 @@ pub enum ChoiceError {
 }
 
 /// Chooses the strongest offered mechanism (`offered`: the `<mechanism>` texts).
-pub fn choose(offered: &[String], anonymous: bool, plain_allowed: bool) -> Result<Mech, ChoiceError> {
+pub fn choose(
+    offered: &[String],
+    anonymous: bool,
+    plain_allowed: bool,
+) -> Result<Mech, ChoiceError> {
     let has = |m: Mech| offered.iter().any(|o| o == m.name());
     if anonymous {
         return if has(Mech::Anonymous) {
@@ -202,7 +206,12 @@ impl Scram {
 }
 
 /// RFC 5802 §3: returns (ClientProof, ServerSignature).
-fn scram_keys<D>(password: &str, salt: &[u8], iterations: u32, auth_message: &str) -> (Vec<u8>, Vec<u8>)
+fn scram_keys<D>(
+    password: &str,
+    salt: &[u8],
+    iterations: u32,
+    auth_message: &str,
+) -> (Vec<u8>, Vec<u8>)
 where
     D: Digest + Clone + hmac::digest::block_api::BlockSizeUser + hmac::EagerHash,
     Hmac<D>: KeyInit + Mac + Clone,
@@ -210,14 +219,19 @@ where
     let mut salted = vec![0u8; <D as Digest>::output_size()];
     pbkdf2::pbkdf2_hmac::<D>(password.as_bytes(), salt, iterations, &mut salted);
     let hmac = |key: &[u8], data: &[u8]| -> Vec<u8> {
-        let mut m = <Hmac<D> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
+        let mut m =
+            <Hmac<D> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
         m.update(data);
         m.finalize().into_bytes().to_vec()
     };
     let client_key = hmac(&salted, b"Client Key");
     let stored_key = D::digest(&client_key).to_vec();
     let client_sig = hmac(&stored_key, auth_message.as_bytes());
-    let proof = client_key.iter().zip(&client_sig).map(|(a, b)| a ^ b).collect();
+    let proof = client_key
+        .iter()
+        .zip(&client_sig)
+        .map(|(a, b)| a ^ b)
+        .collect();
     let server_key = hmac(&salted, b"Server Key");
     let server_sig = hmac(&server_key, auth_message.as_bytes());
     (proof, server_sig)
@@ -245,7 +259,10 @@ mod tests {
             "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="
         );
         assert_eq!(s.verify(b"v=rmF9pqV8S7suAoZWja4dJRkFsKQ="), Ok(()));
-        assert_eq!(s.verify(b"v=AAAApqV8S7suAoZWja4dJRkFsKQ="), Err(SaslError::BadServerSignature));
+        assert_eq!(
+            s.verify(b"v=AAAApqV8S7suAoZWja4dJRkFsKQ="),
+            Err(SaslError::BadServerSignature)
+        );
     }
 
     /// RFC 7677 §3, the SCRAM-SHA-256 example exchange.
@@ -262,30 +279,69 @@ mod tests {
             fin,
             "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
         );
-        assert_eq!(s.verify(b"v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="), Ok(()));
+        assert_eq!(
+            s.verify(b"v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="),
+            Ok(())
+        );
     }
 
     #[test]
     fn hostile_challenges_are_refused() {
         let mut s = Scram::new(false, "user", "pencil", "abc".into());
-        assert_eq!(s.client_final(b"r=xyz1,s=QSXC,i=4096"), Err(SaslError::BadChallenge), "foreign nonce");
-        assert_eq!(s.client_final(b"r=abc,s=QSXC,i=4096"), Err(SaslError::BadChallenge), "no server part");
-        assert_eq!(s.client_final(b"r=abcd,s=QSXC,i=4294967295"), Err(SaslError::BadChallenge));
-        assert_eq!(s.client_final(b"r=abcd,s=!!,i=4096"), Err(SaslError::BadChallenge));
+        assert_eq!(
+            s.client_final(b"r=xyz1,s=QSXC,i=4096"),
+            Err(SaslError::BadChallenge),
+            "foreign nonce"
+        );
+        assert_eq!(
+            s.client_final(b"r=abc,s=QSXC,i=4096"),
+            Err(SaslError::BadChallenge),
+            "no server part"
+        );
+        assert_eq!(
+            s.client_final(b"r=abcd,s=QSXC,i=4294967295"),
+            Err(SaslError::BadChallenge)
+        );
+        assert_eq!(
+            s.client_final(b"r=abcd,s=!!,i=4096"),
+            Err(SaslError::BadChallenge)
+        );
         assert_eq!(s.client_final(&[0xff, 0xfe]), Err(SaslError::BadChallenge));
-        assert_eq!(s.verify(b"v=AAAA"), Err(SaslError::Unexpected), "success before challenge");
+        assert_eq!(
+            s.verify(b"v=AAAA"),
+            Err(SaslError::Unexpected),
+            "success before challenge"
+        );
     }
 
     #[test]
     fn choice_prefers_strongest_and_guards_plain() {
         let o = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(choose(&o(&["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256"]), false, true), Ok(Mech::ScramSha256));
-        assert_eq!(choose(&o(&["PLAIN", "SCRAM-SHA-1"]), false, false), Ok(Mech::ScramSha1));
-        assert_eq!(choose(&o(&["PLAIN"]), false, false), Err(ChoiceError::InsecurePlain));
+        assert_eq!(
+            choose(&o(&["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256"]), false, true),
+            Ok(Mech::ScramSha256)
+        );
+        assert_eq!(
+            choose(&o(&["PLAIN", "SCRAM-SHA-1"]), false, false),
+            Ok(Mech::ScramSha1)
+        );
+        assert_eq!(
+            choose(&o(&["PLAIN"]), false, false),
+            Err(ChoiceError::InsecurePlain)
+        );
         assert_eq!(choose(&o(&["PLAIN"]), false, true), Ok(Mech::Plain));
-        assert_eq!(choose(&o(&["X-OAUTH"]), false, true), Err(ChoiceError::NoMechanism));
-        assert_eq!(choose(&o(&["ANONYMOUS", "PLAIN"]), true, true), Ok(Mech::Anonymous));
-        assert_eq!(choose(&o(&["PLAIN"]), true, true), Err(ChoiceError::NoMechanism));
+        assert_eq!(
+            choose(&o(&["X-OAUTH"]), false, true),
+            Err(ChoiceError::NoMechanism)
+        );
+        assert_eq!(
+            choose(&o(&["ANONYMOUS", "PLAIN"]), true, true),
+            Ok(Mech::Anonymous)
+        );
+        assert_eq!(
+            choose(&o(&["PLAIN"]), true, true),
+            Err(ChoiceError::NoMechanism)
+        );
     }
 
     #[test]

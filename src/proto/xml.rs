@@ -273,7 +273,10 @@ mod tests {
         assert_eq!(parse_frame("<a/>", 3), Err(FrameError::TooBig));
         assert_eq!(parse_frame("<a>", 100), Err(FrameError::NotWellFormed));
         assert_eq!(parse_frame("not xml", 100), Err(FrameError::NotWellFormed));
-        assert_eq!(parse_frame("<a xmlns='x'><b/></a>", 100).map(|e| e.name().to_owned()), Ok("a".into()));
+        assert_eq!(
+            parse_frame("<a xmlns='x'><b/></a>", 100).map(|e| e.name().to_owned()),
+            Ok("a".into())
+        );
     }
 
     #[test]

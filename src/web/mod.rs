@@ -12,7 +12,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, WebSocket};
 
-use crate::proto::{Callback, Client, Config, Discovery, Event, Instant, RequestId, SocketEvent, Transmit};
+use crate::proto::{
+    Callback, Client, Config, Discovery, Event, Instant, RequestId, SocketEvent, Transmit,
+};
 use crate::value::Value;
 use convert::{from_js, to_js};
 
@@ -85,7 +87,10 @@ fn seed() -> [u8; 32] {
 }
 
 fn options(opts: &JsValue) -> Result<Config, JsError> {
-    let mut cfg = Config { seed: seed(), ..Config::default() };
+    let mut cfg = Config {
+        seed: seed(),
+        ..Config::default()
+    };
     let v = from_js(opts);
     let fields = match v {
         Value::Null => return Ok(cfg),
@@ -95,7 +100,9 @@ fn options(opts: &JsValue) -> Result<Config, JsError> {
     let ms = |k: &str, v: &Value| -> Result<u64, JsError> {
         match v {
             Value::Num(n) if *n > 0.0 && n.is_finite() => Ok(*n as u64),
-            _ => Err(JsError::new(&format!("XmppSocket option '{k}' must be a positive number"))),
+            _ => Err(JsError::new(&format!(
+                "XmppSocket option '{k}' must be a positive number"
+            ))),
         }
     };
     for (k, val) in &fields {
@@ -108,14 +115,24 @@ fn options(opts: &JsValue) -> Result<Config, JsError> {
             }
             "reconnect" => {
                 if !matches!(val, Value::Bool(_)) {
-                    return Err(JsError::new("XmppSocket option 'reconnect' must be a boolean"));
+                    return Err(JsError::new(
+                        "XmppSocket option 'reconnect' must be a boolean",
+                    ));
                 }
             }
             "hostMetaUrl" => match val {
                 Value::Str(s) => cfg.host_meta_url = Some(s.clone()),
-                _ => return Err(JsError::new("XmppSocket option 'hostMetaUrl' must be a string")),
+                _ => {
+                    return Err(JsError::new(
+                        "XmppSocket option 'hostMetaUrl' must be a string",
+                    ))
+                }
             },
-            other => return Err(JsError::new(&format!("Unknown XmppSocket option '{other}'"))),
+            other => {
+                return Err(JsError::new(&format!(
+                    "Unknown XmppSocket option '{other}'"
+                )))
+            }
         }
     }
     Ok(cfg)
@@ -160,7 +177,8 @@ impl XmppSocket {
     #[wasm_bindgen(skip_typescript)]
     pub fn request(&self, event: JsValue, payload: JsValue) -> Promise {
         let mut slot = None;
-        let promise = Promise::new(&mut |resolve, reject| slot = Some(Pending::Promise { resolve, reject }));
+        let promise =
+            Promise::new(&mut |resolve, reject| slot = Some(Pending::Promise { resolve, reject }));
         self.command(event, payload, slot, false);
         promise
     }
@@ -181,8 +199,10 @@ impl XmppSocket {
     #[wasm_bindgen(skip_typescript)]
     pub fn off(&self, event: &str, handler: JsValue) {
         let mut sh = self.inner.borrow_mut();
-        sh.handlers
-            .retain(|h| !(h.event == event && (handler.is_undefined() || JsValue::from(h.func.clone()) == handler)));
+        sh.handlers.retain(|h| {
+            !(h.event == event
+                && (handler.is_undefined() || JsValue::from(h.func.clone()) == handler))
+        });
         let raw = sh.handlers.iter().any(|h| h.event == crate::events::RAW);
         sh.core.set_raw(raw);
     }
@@ -194,7 +214,11 @@ impl XmppSocket {
         if event == crate::events::RAW {
             sh.core.set_raw(true);
         }
-        sh.handlers.push(Handler { event: event.to_owned(), func, once });
+        sh.handlers.push(Handler {
+            event: event.to_owned(),
+            func,
+            once,
+        });
     }
 
     fn command(&self, event: JsValue, payload: JsValue, pending: Option<Pending>, not_fn: bool) {
@@ -248,7 +272,12 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event) {
         Event::Emit { name, data } => {
             let funcs: Vec<Function> = {
                 let mut sh = rc.borrow_mut();
-                let funcs = sh.handlers.iter().filter(|h| h.event == name).map(|h| h.func.clone()).collect();
+                let funcs = sh
+                    .handlers
+                    .iter()
+                    .filter(|h| h.event == name)
+                    .map(|h| h.func.clone())
+                    .collect();
                 sh.handlers.retain(|h| !(h.once && h.event == name));
                 funcs
             };
@@ -261,7 +290,9 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event) {
             }
         }
         Event::Reply { request, result } => {
-            let Some(p) = rc.borrow_mut().pending.remove(&request) else { return };
+            let Some(p) = rc.borrow_mut().pending.remove(&request) else {
+                return;
+            };
             match (p, result) {
                 (Pending::Callback(f), Ok(args)) => {
                     let mut all = vec![JsValue::NULL];
@@ -330,15 +361,18 @@ impl Shell {
             Err(_) => {
                 // A malformed URL: report it as a closed socket (asynchronously, like a failed open).
                 let cb = Closure::once_into_js(on_socket(SocketEvent::Closed));
-                let _ = web_sys::window()
-                    .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0));
+                let _ = web_sys::window().map(|w| {
+                    w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0)
+                });
                 return;
             }
         };
         let weak = self.me.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             // RFC 7395 §3.2: XMPP frames are text messages; binary ones are ignored.
-            let Some(text) = e.data().as_string() else { return };
+            let Some(text) = e.data().as_string() else {
+                return;
+            };
             if let Some(rc) = weak.upgrade() {
                 rc.borrow_mut().core.handle_frame(&text, now());
                 pump(&rc);
@@ -359,7 +393,12 @@ impl Shell {
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        self.socket = Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close });
+        self.socket = Some(Socket {
+            ws,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        });
     }
 
     /// Keeps one `setTimeout` for the core's earliest deadline.
@@ -404,7 +443,10 @@ async fn discover(url: &str) -> Discovery {
         return Discovery::Failed(format!("{url} answered HTTP {}", resp.status()));
     }
     let text = match resp.text() {
-        Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Ok(p) => wasm_bindgen_futures::JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
         Err(_) => None,
     };
     let Some(text) = text else {
@@ -416,7 +458,8 @@ async fn discover(url: &str) -> Discovery {
             let mut out = Vec::new();
             if Array::is_array(&links) {
                 for l in Array::from(&links).iter() {
-                    let get = |k: &str| Reflect::get(&l, &k.into()).ok().and_then(|v| v.as_string());
+                    let get =
+                        |k: &str| Reflect::get(&l, &k.into()).ok().and_then(|v| v.as_string());
                     if let (Some(rel), Some(href)) = (get("rel"), get("href")) {
                         out.push((rel, href));
                     }

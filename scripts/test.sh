@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the whole test suite, installing what it needs (the README's test command; .ci/run calls it):
+#   1. lint: cargo fmt --check, clippy -D warnings (native and wasm32)
+#   2. core unit + transcript tests (cargo test, native)
+#   3. release build of the npm package into pkg/ (size printed)
+#   4. a throwaway Prosody on loopback, then the browser tests and the demo e2e test in
+#      headless Chromium (Playwright)
+# Stops at the first failing suite and ends with one line: "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+passed=0; failed=0
+work=$(mktemp -d /tmp/xmpp-ftw-wasm-test.XXXXXX)
+http_port=${TEST_PROSODY_HTTP_PORT:-5380}; c2s_port=${TEST_PROSODY_C2S_PORT:-5322}
+export XMPP_WS_URL="ws://127.0.0.1:$http_port/xmpp-websocket"
+export TEST_HTTP_PORT=${TEST_HTTP_PORT:-8189}
+
+finish() {
+  "$root/scripts/prosody.sh" stop "$work/prosody" >/dev/null 2>&1 || true
+  echo "$passed passed, $failed failed"
+  [[ $failed == 0 ]] && exit 0 || exit 1
+}
+fail() { echo "test.sh: $*" >&2; failed=$((failed + ${2:-1})); finish; }
+
+./scripts/setup.sh || fail "setup failed"
+
+echo "== lint"
+cargo fmt --check || fail "cargo fmt --check"
+cargo clippy --all-targets -q -- -D warnings || fail "clippy (native)"
+cargo clippy --lib --target wasm32-unknown-unknown -q -- -D warnings || fail "clippy (wasm32)"
+
+echo "== core unit and transcript tests"
+cargo test --all-targets 2>&1 | tee "$work/cargo.log"
+cargo_rc=${PIPESTATUS[0]}
+p=$(sed -nE 's/^test result: .* ([0-9]+) passed; ([0-9]+) failed.*/\1/p' "$work/cargo.log" | awk '{s+=$1} END {print s+0}')
+f=$(sed -nE 's/^test result: .* ([0-9]+) passed; ([0-9]+) failed.*/\2/p' "$work/cargo.log" | awk '{s+=$1} END {print s+0}')
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+if [[ $cargo_rc != 0 ]]; then fail "cargo test failed" 0; fi
+if [[ ${p:-0} == 0 ]]; then fail "cargo test ran no test"; fi
+
+echo "== build pkg/"
+./scripts/build.sh || fail "build failed"
+
+echo "== browser and e2e tests (Prosody on 127.0.0.1:$http_port)"
+./scripts/prosody.sh start "$work/prosody" "$http_port" "$c2s_port" >/dev/null || fail "Prosody did not start"
+npx playwright test 2>&1 | tee "$work/playwright.log"
+pw_rc=${PIPESTATUS[0]}
+p=$(grep -oE '^ +[0-9]+ passed' "$work/playwright.log" | grep -oE '[0-9]+' | tail -1)
+f=$(grep -oE '^ +[0-9]+ failed' "$work/playwright.log" | grep -oE '[0-9]+' | tail -1)
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+if [[ $pw_rc != 0 ]]; then fail "browser tests failed" 0; fi
+if [[ ${p:-0} == 0 ]]; then fail "playwright ran no test"; fi
+finish

@@ -1,0 +1,309 @@
+//! Transcript tests: each file in `tests/fixtures/**.transcript` drives the sans-IO core and
+//! checks the client's frames byte for byte and its events payload for payload.
+//!
+//! Lines (blank lines and `#` comments ignored):
+//! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> hostmeta=<url>`: before anything else
+//! - `cmd <event> <json payload> [none|fn:N|promise:N|notfn]`: `handle_command`
+//! - `S: <frame>`: a frame from the server (`${var}` is replaced by a captured value)
+//! - `C: <frame>`: the next transmit must be this frame (`${var}` captures any text)
+//! - `T: connect <url>` / `T: discover <url>` / `T: close`: the next transmit
+//! - `socket open` / `socket closed`: `handle_socket`
+//! - `discovery links <rel> <href>` / `discovery xrd <xml>` / `discovery failed <text>`
+//! - `E: <event> <json>`: the next event must be this emit
+//! - `R: <N> ok <json array>` / `R: <N> err <json>`: the next event must settle callback N
+//! - `+<ms>`: advance the clock and call `handle_timeout`
+//!
+//! At the end no transmit or event may be left over.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use xmpp_ftw_wasm::proto::{
+    Callback, Client, Config, Discovery, Event, Instant, SocketEvent, Transmit,
+};
+use xmpp_ftw_wasm::value::Value;
+
+fn json(s: &str) -> Value {
+    fn conv(v: serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => Value::Str(s),
+            serde_json::Value::Array(a) => Value::Arr(a.into_iter().map(conv).collect()),
+            serde_json::Value::Object(o) => {
+                Value::Obj(o.into_iter().map(|(k, v)| (k, conv(v))).collect())
+            }
+        }
+    }
+    conv(serde_json::from_str(s).unwrap_or_else(|e| panic!("bad JSON {s:?}: {e}")))
+}
+
+/// Compares objects without regard to key order (xmpp-ftw payloads are compared whole:
+/// same keys, same values).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Obj(x), Value::Obj(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && same(v, v2)))
+        }
+        (Value::Arr(x), Value::Arr(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+/// Matches `actual` against `expected` with `${name}` captures.
+fn matches(expected: &str, actual: &str, vars: &mut HashMap<String, String>) -> bool {
+    let mut rest = actual;
+    let mut pat = expected;
+    while let Some(start) = pat.find("${") {
+        let Some(end) = pat[start..].find('}') else {
+            break;
+        };
+        let (lit, name) = (&pat[..start], &pat[start + 2..start + end]);
+        let Some(r) = rest.strip_prefix(lit) else {
+            return false;
+        };
+        pat = &pat[start + end + 1..];
+        let next_lit = pat.split("${").next().unwrap_or("");
+        let cap_len = if next_lit.is_empty() {
+            r.len()
+        } else {
+            r.find(next_lit).unwrap_or(r.len())
+        };
+        let cap = &r[..cap_len];
+        if let Some(prev) = vars.get(name) {
+            if prev != cap {
+                return false;
+            }
+        }
+        vars.insert(name.to_owned(), cap.to_owned());
+        rest = &r[cap_len..];
+    }
+    rest == pat
+}
+
+fn subst(s: &str, vars: &HashMap<String, String>) -> String {
+    let mut out = s.to_owned();
+    for (k, v) in vars {
+        out = out.replace(&format!("${{{k}}}"), v);
+    }
+    out
+}
+
+fn run(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let name = path.display().to_string();
+    let mut cfg = Config {
+        seed: [42; 32],
+        ..Config::default()
+    };
+    let mut client: Option<Client> = None;
+    let mut now = Instant(1_000);
+    let mut vars = HashMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end();
+        let at = format!("{name}:{}", n + 1);
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("config ") {
+            assert!(client.is_none(), "{at}: config after the first step");
+            for kv in rest.split_whitespace() {
+                let (k, v) = kv.split_once('=').expect("key=value");
+                match k {
+                    "nonce" => cfg.scram_nonce = Some(v.to_owned()),
+                    "timeout" => cfg.request_timeout_ms = v.parse().unwrap(),
+                    "max" => cfg.max_stanza_bytes = v.parse().unwrap(),
+                    "hostmeta" => cfg.host_meta_url = Some(v.to_owned()),
+                    _ => panic!("{at}: unknown config {k}"),
+                }
+            }
+            continue;
+        }
+        let c = client.get_or_insert_with(|| Client::new(cfg.clone()));
+        if let Some(rest) = line.strip_prefix("cmd ") {
+            let (ev, rest) = rest.split_once(' ').unwrap_or((rest, "null"));
+            let (payload, cb) = match rest.rsplit_once(' ') {
+                Some((p, cb))
+                    if cb == "none" || cb == "notfn" || cb.contains(':') && !cb.contains('"') =>
+                {
+                    (p, cb)
+                }
+                _ => (rest, "none"),
+            };
+            let cb = match cb.split_once(':') {
+                Some(("fn", id)) => Callback::Function(id.parse().unwrap()),
+                Some(("promise", id)) => Callback::Promise(id.parse().unwrap()),
+                _ if cb == "notfn" => Callback::NotAFunction,
+                _ => Callback::None,
+            };
+            c.handle_command(ev, json(payload), cb, now);
+        } else if let Some(frame) = line.strip_prefix("S: ") {
+            c.handle_frame(&subst(frame, &vars), now);
+        } else if let Some(expected) = line.strip_prefix("C: ") {
+            match c.poll_transmit() {
+                Some(Transmit::Frame(f)) => {
+                    assert!(
+                        matches(expected, &f, &mut vars),
+                        "{at}: frame differs\n  expected: {expected}\n  actual:   {f}"
+                    )
+                }
+                other => panic!("{at}: expected frame {expected}, got {other:?}"),
+            }
+        } else if let Some(t) = line.strip_prefix("T: ") {
+            let got = c.poll_transmit();
+            let want = match t.split_once(' ') {
+                Some(("connect", url)) => Transmit::Connect {
+                    url: url.to_owned(),
+                },
+                Some(("discover", url)) => Transmit::Discover {
+                    url: url.to_owned(),
+                },
+                None if t == "close" => Transmit::Close,
+                _ => panic!("{at}: bad T: line"),
+            };
+            assert_eq!(got, Some(want), "{at}");
+        } else if let Some(s) = line.strip_prefix("socket ") {
+            let ev = if s == "open" {
+                SocketEvent::Open
+            } else {
+                SocketEvent::Closed
+            };
+            c.handle_socket(ev, now);
+        } else if let Some(d) = line.strip_prefix("discovery ") {
+            let d = match d.split_once(' ') {
+                Some(("links", rest)) => {
+                    let (rel, href) = rest.split_once(' ').unwrap();
+                    Discovery::Links(vec![(rel.to_owned(), href.to_owned())])
+                }
+                Some(("xrd", xml)) => Discovery::Xrd(xml.to_owned()),
+                Some(("failed", why)) => Discovery::Failed(why.to_owned()),
+                _ => panic!("{at}: bad discovery line"),
+            };
+            c.handle_discovery(d, now);
+        } else if let Some(e) = line.strip_prefix("E: ") {
+            let (ev, payload) = e.split_once(' ').unwrap_or((e, "null"));
+            let want = json(&subst(payload, &vars));
+            match c.poll_event() {
+                Some(Event::Emit { name, data }) => {
+                    assert_eq!(name, ev, "{at}: event name (data {data:?})");
+                    assert!(
+                        same(&data, &want),
+                        "{at}: {ev} payload\n  expected: {want:?}\n  actual:   {data:?}"
+                    );
+                }
+                other => panic!("{at}: expected event {ev}, got {other:?}"),
+            }
+        } else if let Some(r) = line.strip_prefix("R: ") {
+            let mut parts = r.splitn(3, ' ');
+            let id: u32 = parts.next().unwrap().parse().unwrap();
+            let kind = parts.next().unwrap();
+            let want = json(&subst(parts.next().unwrap_or("null"), &vars));
+            match c.poll_event() {
+                Some(Event::Reply { request, result }) => {
+                    assert_eq!(request, id, "{at}: reply id");
+                    match (kind, result) {
+                        ("ok", Ok(args)) => {
+                            assert!(
+                                same(&Value::Arr(args.clone()), &want),
+                                "{at}: reply\n  expected: {want:?}\n  actual:   {args:?}"
+                            )
+                        }
+                        ("err", Err(e)) => {
+                            assert!(
+                                same(&e, &want),
+                                "{at}: error reply\n  expected: {want:?}\n  actual:   {e:?}"
+                            )
+                        }
+                        (k, r) => panic!("{at}: expected {k}, got {r:?}"),
+                    }
+                }
+                other => panic!("{at}: expected reply {id}, got {other:?}"),
+            }
+        } else if let Some(ms) = line.strip_prefix('+') {
+            now = Instant(now.0 + ms.parse::<u64>().unwrap());
+            c.handle_timeout(now);
+        } else {
+            panic!("{at}: cannot read line {line:?}");
+        }
+    }
+    if let Some(c) = client.as_mut() {
+        assert_eq!(c.poll_transmit(), None, "{name}: transmit left over");
+        assert_eq!(c.poll_event(), None, "{name}: event left over");
+    }
+}
+
+fn all_fixtures(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            all_fixtures(&p, out);
+        } else if p.extension().is_some_and(|x| x == "transcript") {
+            out.push(p);
+        }
+    }
+}
+
+fn fixture(rel: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+/// One test per fixture, so that each shows (and fails) on its own.
+macro_rules! transcripts {
+    ($($name:ident => $path:literal,)*) => {
+        $( #[test] fn $name() { run(&fixture($path)); } )*
+        const LISTED: &[&str] = &[$($path),*];
+    };
+}
+
+transcripts! {
+    errors_before_login => "errors/before-login.transcript",
+    errors_deep_nesting => "errors/deep-nesting.transcript",
+    errors_not_well_formed => "errors/not-well-formed.transcript",
+    errors_policy_violation => "errors/policy-violation.transcript",
+    errors_server_stream_error => "errors/server-stream-error.transcript",
+    errors_socket_dropped => "errors/socket-dropped.transcript",
+    login_anonymous => "login/anonymous.transcript",
+    login_discovery_failed => "login/discovery-failed.transcript",
+    login_discovery => "login/discovery.transcript",
+    login_login_timeout => "login/login-timeout.transcript",
+    login_missing_credentials => "login/missing-credentials.transcript",
+    login_plain_loopback => "login/plain-loopback.transcript",
+    login_plain_refused_insecure => "login/plain-refused-insecure.transcript",
+    login_register_conflict => "login/register-conflict.transcript",
+    login_register => "login/register.transcript",
+    login_sasl_failure => "login/sasl-failure.transcript",
+    login_scram_bad_server_signature => "login/scram-bad-server-signature.transcript",
+    login_scram_sha1_rfc5802 => "login/scram-sha1-rfc5802.transcript",
+    login_scram_sha256_rfc7677 => "login/scram-sha256-rfc7677.transcript",
+    presence_receive => "presence/receive.transcript",
+    presence_send => "presence/send.transcript",
+    session_auto_answers => "session/auto-answers.transcript",
+    session_logout_no_answer => "session/logout-no-answer.transcript",
+    session_logout => "session/logout.transcript",
+    session_queued_before_online => "session/queued-before-online.transcript",
+}
+
+#[test]
+fn every_fixture_is_listed() {
+    let mut files = Vec::new();
+    all_fixtures(&fixture(""), &mut files);
+    for f in files {
+        let rel = f
+            .strip_prefix(fixture(""))
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        assert!(
+            LISTED.contains(&rel.as_str()),
+            "add {rel} to the transcripts! list"
+        );
+    }
+}
