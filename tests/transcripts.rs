@@ -289,6 +289,7 @@ transcripts! {
     session_logout_no_answer => "session/logout-no-answer.transcript",
     session_logout => "session/logout.transcript",
     session_queued_before_online => "session/queued-before-online.transcript",
+    session_see_other_uri => "session/see-other-uri.transcript",
 }
 
 #[test]

@@ -43,6 +43,9 @@ const NS_REGISTER: &str = "jabber:iq:register";
 const NS_PING: &str = "urn:xmpp:ping";
 const NS_DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
 
+/// Most `see-other-uri` redirects followed for one login (RFC 7395 §3.6.1).
+const MAX_REDIRECTS: u8 = 5;
+
 /// How long a `<close/>` waits for the server's answer before the socket is closed anyway.
 const CLOSE_GRACE_MS: u64 = 2_000;
 
@@ -234,6 +237,7 @@ pub struct Client {
     raw: bool,
     session_required: bool,
     discovery_urls: Vec<String>,
+    redirects: u8,
 }
 
 impl Client {
@@ -255,6 +259,7 @@ impl Client {
             raw: false,
             session_required: false,
             discovery_urls: Vec::new(),
+            redirects: 0,
         }
     }
 
@@ -428,6 +433,7 @@ impl Client {
             _ => Callback::None,
         };
         self.login_deadline = Some(now.plus(self.cfg.request_timeout_ms));
+        self.redirects = 0;
         let (ws, domain) = {
             let p = self.login.as_ref().expect("set just above");
             (p.websocket.clone(), p.jid.domain().as_str().to_owned())
@@ -656,7 +662,7 @@ impl Client {
         if ns == NS_FRAMING {
             return match el.name() {
                 "open" => self.handle_open(&el),
-                "close" => self.handle_close(),
+                "close" => self.handle_close(el.attr("see-other-uri")),
                 _ => self.stream_error("unsupported-stanza-type"),
             };
         }
@@ -683,13 +689,27 @@ impl Client {
         }
     }
 
-    /// The server's `<close/>` (RFC 7395 §3.6); `see-other-uri` is not followed yet.
-    fn handle_close(&mut self) {
-        match self.state {
-            State::Closing { callback, .. } => {
+    /// The server's `<close/>` (RFC 7395 §3.6). With `see-other-uri` (§3.6.1) the client
+    /// reconnects there and negotiates again, unless that would leave TLS or loop.
+    fn handle_close(&mut self, see_other_uri: Option<&str>) {
+        if let State::Closing { callback, .. } = self.state {
+            self.transmits.push_back(Transmit::Close);
+            self.state = State::Idle;
+            return self.finish_logout(callback);
+        }
+        let was_tls = self.url.as_deref().is_some_and(|u| u.starts_with("wss://"));
+        let target = see_other_uri
+            .filter(|u| u.starts_with("wss://") || (!was_tls && u.starts_with("ws://")));
+        match target {
+            Some(url) if self.redirects < MAX_REDIRECTS => {
+                self.redirects += 1;
+                let was_online = self.is_online();
                 self.transmits.push_back(Transmit::Close);
-                self.state = State::Idle;
-                self.finish_logout(callback);
+                self.bound = None;
+                if was_online {
+                    self.emit(events::CONNECTION, obj! {"status" => "reconnecting"});
+                }
+                self.connect(url.to_owned());
             }
             _ => {
                 self.send_frame(framing::close(), None);
