@@ -1,7 +1,7 @@
 //! `xmpp.login` / `xmpp.login.anonymous` payloads (`xmpp-ftw-api.md` §2, `api-decisions.md` §2).
 
 use crate::value::Value;
-use xmpp_parsers::jid::{BareJid, Jid};
+use jid::{BareJid, Jid};
 
 /// A validated login request.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,7 +9,7 @@ pub mod presence;
 pub mod stanza_error;
 
 use crate::value::Value;
-use xmpp_parsers::jid::Jid;
+use jid::Jid;
 
 /// RFC 6120 §7 / xmpp-ftw: a login with a password.
 pub const LOGIN: &str = "xmpp.login";

@@ -9,8 +9,8 @@
 
 use super::{client_error, jid_value, parse_jid};
 use crate::proto::xml::El;
+use crate::proto::xml::Element;
 use crate::value::Value;
-use xmpp_parsers::minidom::Element;
 
 /// Sends or receives available/unavailable presence.
 pub const PRESENCE: &str = "xmpp.presence";

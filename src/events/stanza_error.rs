@@ -1,8 +1,8 @@
 //! RFC 6120 §8.3 stanza errors in xmpp-ftw's shape
 //! `{type, condition?, description?, by?, application?}` (`xmpp-ftw-api.md` §1).
 
+use crate::proto::xml::Element;
 use crate::value::Value;
-use xmpp_parsers::minidom::Element;
 
 /// RFC 6120 §8.3.3 namespace of the defined conditions.
 pub const NS_STANZAS: &str = "urn:ietf:params:xml:ns:xmpp-stanzas";

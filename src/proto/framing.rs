@@ -2,7 +2,7 @@
 //! §4.9 stream errors, and XEP-0156 endpoint discovery documents.
 
 use super::xml::El;
-use xmpp_parsers::minidom::Element;
+use crate::proto::xml::Element;
 
 /// RFC 7395 §3.3.2 framing namespace.
 pub const NS_FRAMING: &str = "urn:ietf:params:xml:ns:xmpp-framing";

@@ -25,14 +25,13 @@ use std::collections::{HashMap, VecDeque};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use xmpp_parsers::jid::{FullJid, Jid};
-use xmpp_parsers::minidom::Element;
+use jid::{FullJid, Jid};
 
 use crate::events::{self, login::LoginParams, presence, stanza_error};
 use crate::value::Value;
 use framing::{NS_FRAMING, NS_STREAMS, NS_STREAM_ERRORS};
 use rng::Rng;
-use xml::{El, FrameError};
+use xml::{El, Element};
 
 const NS_CLIENT: &str = "jabber:client";
 const NS_SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
@@ -653,10 +652,7 @@ impl Client {
         }
         let el = match xml::parse_frame(text, self.cfg.max_stanza_bytes) {
             Ok(el) => el,
-            Err(FrameError::NotWellFormed) => return self.stream_error("not-well-formed"),
-            Err(FrameError::TooBig | FrameError::TooDeep) => {
-                return self.stream_error("policy-violation")
-            }
+            Err(e) => return self.stream_error(e.condition()),
         };
         let ns = el.ns();
         if ns == NS_FRAMING {
