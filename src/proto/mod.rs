@@ -16,15 +16,14 @@
 //! registration, XEP-0156 endpoint discovery, RFC 6121 presence, XEP-0199 ping and XEP-0030
 //! disco#info answers.
 
+pub mod base64;
 pub mod framing;
 pub mod rng;
 pub mod sasl;
 pub mod xml;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
 use jid::{FullJid, Jid};
 
 use crate::events::{self, login::LoginParams, presence, stanza_error};
@@ -230,7 +229,8 @@ pub struct Client {
     url: Option<String>,
     bound: Option<FullJid>,
     queue: Vec<Queued>,
-    iqs: HashMap<String, PendingIq>,
+    /// Pending IQs by id, oldest first (few at a time: a Vec beats a map in code size).
+    iqs: Vec<(String, PendingIq)>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     raw: bool,
@@ -252,7 +252,7 @@ impl Client {
             url: None,
             bound: None,
             queue: Vec::new(),
-            iqs: HashMap::new(),
+            iqs: Vec::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             raw: false,
@@ -294,7 +294,7 @@ impl Client {
         if let State::Closing { deadline, .. } = self.state {
             min(deadline);
         }
-        for iq in self.iqs.values() {
+        for (_, iq) in &self.iqs {
             min(iq.deadline);
         }
         t
@@ -518,9 +518,7 @@ impl Client {
         for q in std::mem::take(&mut self.queue) {
             self.connection_error(q.callback, events::not_connected());
         }
-        let mut iqs: Vec<_> = self.iqs.drain().collect();
-        iqs.sort_by(|a, b| a.1.deadline.cmp(&b.1.deadline).then(a.0.cmp(&b.0)));
-        for (_, iq) in iqs {
+        for (_, iq) in std::mem::take(&mut self.iqs) {
             self.connection_error(iq.callback, events::not_connected());
         }
     }
@@ -622,17 +620,12 @@ impl Client {
         if self.login_deadline.is_some_and(|d| d <= now) && !self.is_online() {
             self.give_up(events::timeout("Login timed out"));
         }
-        let mut expired: Vec<String> = self
-            .iqs
-            .iter()
-            .filter(|(_, iq)| iq.deadline <= now)
-            .map(|(k, _)| k.clone())
-            .collect();
-        expired.sort();
-        for id in expired {
-            if let Some(iq) = self.iqs.remove(&id) {
-                self.connection_error(iq.callback, events::timeout("The request timed out"));
-            }
+        let (expired, live) = std::mem::take(&mut self.iqs)
+            .into_iter()
+            .partition(|(_, iq)| iq.deadline <= now);
+        self.iqs = live;
+        for (_, iq) in expired {
+            self.connection_error(iq.callback, events::timeout("The request timed out"));
         }
     }
 
@@ -904,7 +897,7 @@ impl Client {
         let data = if initial.is_empty() {
             "=".to_owned()
         } else {
-            B64.encode(&initial)
+            base64::encode(&initial)
         };
         let auth = El::new("auth", NS_SASL).attr("mechanism", mech.name());
         let frame = auth.clone().text(data).to_string();
@@ -920,20 +913,20 @@ impl Client {
         }
         let data = el.text();
         let decoded = if data.trim() == "=" {
-            Ok(Vec::new())
+            Some(Vec::new())
         } else {
-            B64.decode(data.trim())
+            base64::decode(data.trim())
         };
         match el.name() {
             "challenge" => {
                 let reply = match (&mut exchange, decoded) {
-                    (sasl::Exchange::Scram(s), Ok(d)) => s.client_final(&d).ok(),
+                    (sasl::Exchange::Scram(s), Some(d)) => s.client_final(&d).ok(),
                     _ => None,
                 };
                 match reply {
                     Some(r) => {
                         let resp = El::new("response", NS_SASL);
-                        let frame = resp.clone().text(B64.encode(r)).to_string();
+                        let frame = resp.clone().text(base64::encode(r.as_bytes())).to_string();
                         self.send_frame(frame, Some(&resp.text("[redacted]").to_string()));
                         self.state = State::Negotiating(Step::ExpectSasl(exchange));
                     }
@@ -947,7 +940,7 @@ impl Client {
             }
             "success" => {
                 let verified = match (&exchange, decoded) {
-                    (sasl::Exchange::Scram(s), Ok(d)) => s.verify(&d).is_ok(),
+                    (sasl::Exchange::Scram(s), Some(d)) => s.verify(&d).is_ok(),
                     (sasl::Exchange::Simple, _) => true,
                     _ => false,
                 };
@@ -1058,16 +1051,13 @@ impl Client {
         match iq.attr("type") {
             Some("get") | Some("set") => self.answer_iq(iq, id),
             Some("result") | Some("error") => {
-                let ok = self
-                    .iqs
-                    .get(id)
-                    .is_some_and(|p| self.answer_from_ok(p.to.as_ref(), iq.attr("from")));
-                if !ok {
-                    return; // unknown id or spoofed sender: dropped
-                }
-                let Some(pending) = self.iqs.remove(id) else {
-                    return;
+                let Some(pos) = self.iqs.iter().position(|(k, _)| k == id) else {
+                    return; // no request with this id
                 };
+                if !self.answer_from_ok(self.iqs[pos].1.to.as_ref(), iq.attr("from")) {
+                    return; // spoofed sender: dropped (api-decisions §6)
+                }
+                let (_, pending) = self.iqs.remove(pos);
                 let result = if iq.attr("type") == Some("result") {
                     match pending.kind {
                         IqKind::Ack => Ok(vec![Value::Bool(true)]),
@@ -1123,7 +1113,7 @@ impl Client {
     #[allow(dead_code)]
     fn track_iq(&mut self, id: String, to: Option<Jid>, callback: Callback, now: Instant) {
         let deadline = now.plus(self.cfg.request_timeout_ms);
-        self.iqs.insert(
+        self.iqs.push((
             id,
             PendingIq {
                 to,
@@ -1131,6 +1121,6 @@ impl Client {
                 kind: IqKind::Ack,
                 deadline,
             },
-        );
+        ));
     }
 }

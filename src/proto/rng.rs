@@ -62,10 +62,9 @@ impl Rng {
     /// A printable SCRAM client nonce (RFC 5802 §5.1: printable, no `,`): 24 random bytes
     /// as 32 base64 characters.
     pub fn nonce(&mut self) -> String {
-        use base64::Engine;
         let mut b = [0u8; 24];
         self.fill(&mut b);
-        base64::engine::general_purpose::STANDARD.encode(b)
+        super::base64::encode(&b)
     }
 }
 

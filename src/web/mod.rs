@@ -4,7 +4,6 @@
 mod convert;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Promise, Reflect};
@@ -53,7 +52,8 @@ impl Drop for Socket {
 struct Shell {
     core: Client,
     handlers: Vec<Handler>,
-    pending: HashMap<RequestId, Pending>,
+    /// Callbacks and promises waiting for the core, by request id.
+    pending: Vec<(RequestId, Pending)>,
     next_request: RequestId,
     socket: Option<Socket>,
     timer: Option<(Instant, gloo_timers::callback::Timeout)>,
@@ -149,7 +149,7 @@ impl XmppSocket {
             RefCell::new(Shell {
                 core: Client::new(cfg),
                 handlers: Vec::new(),
-                pending: HashMap::new(),
+                pending: Vec::new(),
                 next_request: 1,
                 socket: None,
                 timer: None,
@@ -235,7 +235,7 @@ impl XmppSocket {
                         Pending::Callback(_) => Callback::Function(id),
                         Pending::Promise { .. } => Callback::Promise(id),
                     };
-                    sh.pending.insert(id, p);
+                    sh.pending.push((id, p));
                     cb
                 }
             };
@@ -290,8 +290,12 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event) {
             }
         }
         Event::Reply { request, result } => {
-            let Some(p) = rc.borrow_mut().pending.remove(&request) else {
-                return;
+            let p = {
+                let mut sh = rc.borrow_mut();
+                let Some(pos) = sh.pending.iter().position(|(id, _)| *id == request) else {
+                    return;
+                };
+                sh.pending.swap_remove(pos).1
             };
             match (p, result) {
                 (Pending::Callback(f), Ok(args)) => {
