@@ -4,7 +4,7 @@
 #   scripts/prosody.sh stop DIR
 #   scripts/prosody.sh adduser DIR USER HOST PASSWORD
 # Hosts: "localhost" (internal_hashed: SCRAM-SHA-1, PLAIN) and "sha256.localhost"
-# (internal_plain: also SCRAM-SHA-256). Accounts alice, bob and carol (password "password")
+# (internal_plain: also SCRAM-SHA-256), and "anon.localhost" (SASL ANONYMOUS). Accounts alice, bob and carol (password "password")
 # exist on both. Everything lives in DIR; nothing outside it is touched.
 set -euo pipefail
 cmd=${1:?start|stop|adduser}; dir=${2:?directory}
@@ -54,6 +54,8 @@ limits = { c2s = { rate = "10mb/s" } }
 VirtualHost "localhost"
 VirtualHost "sha256.localhost"
   authentication = "internal_plain"
+VirtualHost "anon.localhost"
+  authentication = "anonymous"
 LUA
   prosody --config "$cfg" -F > "$dir/stdout.log" 2>&1 &
   pid=$!

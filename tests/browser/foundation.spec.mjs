@@ -42,6 +42,20 @@ test('SCRAM-SHA-256 against a Prosody host that offers it', async ({ page }) => 
   expect(r.online.jid.resource.length).toBeGreaterThan(0);
 });
 
+test('xmpp.login.anonymous logs in with SASL ANONYMOUS', async ({ page }) => {
+  const r = await page.evaluate(async (ws) => {
+    const s = track();
+    const mechs = [];
+    s.on('xmpp.raw', (f) => { const m = /mechanism="([^"]+)"/.exec(f.frame); if (m && f.direction === 'out') mechs.push(m[1]); });
+    const [online] = await s.request('xmpp.login.anonymous', { jid: 'anon.localhost', websocket: ws });
+    return { online, mechs };
+  }, WS);
+  expect(r.mechs).toEqual(['ANONYMOUS']);
+  expect(r.online.status).toBe('online');
+  expect(r.online.jid.domain).toBe('anon.localhost');
+  expect(r.online.jid.user.length).toBeGreaterThan(0);
+});
+
 test('a wrong password gives xmpp.error auth/login-fail and rejects request()', async ({ page }) => {
   const r = await page.evaluate(async (ws) => {
     const s = track();
