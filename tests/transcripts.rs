@@ -12,6 +12,7 @@
 //! - `E: <event> <json>`: the next event must be this emit
 //! - `R: <N> ok <json array>` / `R: <N> err <json>`: the next event must settle callback N
 //! - `+<ms>`: advance the clock and call `handle_timeout`
+//! - `include <file>`: the lines of another file (shared prefixes such as logging in)
 //!
 //! At the end no transmit or event may be left over.
 #![cfg(not(target_arch = "wasm32"))]
@@ -95,8 +96,22 @@ fn subst(s: &str, vars: &HashMap<String, String>) -> String {
     out
 }
 
+/// Reads a transcript, expanding `include <file>` lines (relative to the including file).
+fn read_expanded(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = String::new();
+    for line in text.lines() {
+        match line.strip_prefix("include ") {
+            Some(inc) => out.push_str(&read_expanded(&path.parent().unwrap().join(inc.trim()))),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 fn run(path: &Path) {
-    let text = std::fs::read_to_string(path).unwrap();
+    let text = read_expanded(path);
     let name = path.display().to_string();
     let mut cfg = Config {
         seed: [42; 32],
@@ -142,7 +157,7 @@ fn run(path: &Path) {
                 _ if cb == "notfn" => Callback::NotAFunction,
                 _ => Callback::None,
             };
-            c.handle_command(ev, json(payload), cb, now);
+            c.handle_command(ev, json(&subst(payload, &vars)), cb, now);
         } else if let Some(frame) = line.strip_prefix("S: ") {
             c.handle_frame(&subst(frame, &vars), now);
         } else if let Some(expected) = line.strip_prefix("C: ") {
@@ -264,6 +279,13 @@ macro_rules! transcripts {
 }
 
 transcripts! {
+    chat_carbons => "chat/carbons.transcript",
+    chat_hostile => "chat/hostile.transcript",
+    chat_ids_and_dedup => "chat/ids-and-dedup.transcript",
+    chat_incoming => "chat/incoming.transcript",
+    chat_no_carbons => "chat/no-carbons.transcript",
+    chat_outgoing => "chat/outgoing.transcript",
+    chat_receipts => "chat/receipts.transcript",
     errors_before_login => "errors/before-login.transcript",
     errors_deep_nesting => "errors/deep-nesting.transcript",
     errors_not_well_formed => "errors/not-well-formed.transcript",

@@ -4,9 +4,11 @@
 //! stanzas. The names and payload keys follow xmpp-ftw 2.0 exactly (`xmpp-ftw-api.md`), with
 //! the decisions of `api-decisions.md` on top.
 
+pub mod chat;
 pub mod login;
 pub mod presence;
 pub mod stanza_error;
+pub mod xhtml;
 
 use crate::value::Value;
 use jid::Jid;

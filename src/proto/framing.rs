@@ -14,7 +14,15 @@ pub const NS_STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
 pub const REL_WEBSOCKET: &str = "urn:xmpp:alt-connections:websocket";
 
 /// The features this client answers disco#info with (XEP-0030 §3.1, XEP-0115 §6).
-pub const DISCO_FEATURES: &[&str] = &["http://jabber.org/protocol/disco#info", "urn:xmpp:ping"];
+pub const DISCO_FEATURES: &[&str] = &[
+    "http://jabber.org/protocol/chatstates",
+    "http://jabber.org/protocol/disco#info",
+    "http://jabber.org/protocol/xhtml-im",
+    "urn:xmpp:message-correct:0",
+    "urn:xmpp:ping",
+    "urn:xmpp:receipts",
+    "urn:xmpp:sid:0",
+];
 
 /// RFC 7395 §3.4 `<open/>`.
 pub fn open(domain: &str) -> String {

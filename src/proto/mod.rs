@@ -17,6 +17,8 @@
 //! disco#info answers.
 
 pub mod base64;
+pub mod carbons;
+pub mod dedup;
 pub mod framing;
 pub mod rng;
 pub mod sasl;
@@ -26,7 +28,7 @@ use std::collections::VecDeque;
 
 use jid::{FullJid, Jid};
 
-use crate::events::{self, login::LoginParams, presence, stanza_error};
+use crate::events::{self, chat, login::LoginParams, presence, stanza_error};
 use crate::value::Value;
 use framing::{NS_FRAMING, NS_STREAMS, NS_STREAM_ERRORS};
 use rng::Rng;
@@ -202,12 +204,26 @@ enum State {
 struct Queued {
     stanza: String,
     callback: Callback,
+    /// What the callback gets once the stanza is sent (`None`: only a promise hears of it).
+    reply: Option<Vec<Value>>,
 }
 
 /// What a pending IQ is for.
 enum IqKind {
     /// Answer goes to a callback as `(null, true)` or the stanza error.
+    #[allow(dead_code)] // MAM preferences (XEP-0313) use it
     Ack,
+    /// XEP-0030 disco#info of the server: enables carbons when offered.
+    ServerDisco,
+    /// XEP-0280 enable; nothing to tell the application.
+    Quiet,
+}
+
+impl PendingIq {
+    /// Sent by the SDK itself: nobody to tell about its fate.
+    fn internal(&self) -> bool {
+        matches!(self.kind, IqKind::ServerDisco | IqKind::Quiet)
+    }
 }
 
 struct PendingIq {
@@ -237,6 +253,9 @@ pub struct Client {
     session_required: bool,
     discovery_urls: Vec<String>,
     redirects: u8,
+    /// The time of the call being handled.
+    now: Instant,
+    dedup: dedup::Dedup,
 }
 
 impl Client {
@@ -259,6 +278,8 @@ impl Client {
             session_required: false,
             discovery_urls: Vec::new(),
             redirects: 0,
+            now: Instant(0),
+            dedup: dedup::Dedup::default(),
         }
     }
 
@@ -354,6 +375,7 @@ impl Client {
 
     /// A `send(event, payload, callback)` or `request(event, payload)` from the application.
     pub fn handle_command(&mut self, name: &str, payload: Value, cb: Callback, now: Instant) {
+        self.now = self.now.max(now);
         match name {
             events::LOGIN | events::LOGIN_ANONYMOUS => {
                 self.handle_login(payload, name == events::LOGIN_ANONYMOUS, cb, now)
@@ -378,14 +400,32 @@ impl Client {
                 return self.client_error(cb, events::client_error("Payload must be an object", p))
             }
         };
-        let built = match name {
-            presence::PRESENCE => presence::build(&payload),
-            presence::OFFLINE => Ok(presence::build_offline()),
-            presence::GET => presence::build_directed(&payload, None),
-            presence::SUBSCRIBE => presence::build_directed(&payload, Some("subscribe")),
-            presence::SUBSCRIBED => presence::build_directed(&payload, Some("subscribed")),
-            presence::UNSUBSCRIBE => presence::build_directed(&payload, Some("unsubscribe")),
-            presence::UNSUBSCRIBED => presence::build_directed(&payload, Some("unsubscribed")),
+        // The stanza, and what a callback gets once it is handed over.
+        let built: Result<(El, Option<Vec<Value>>), Value> = match name {
+            presence::PRESENCE => presence::build(&payload).map(|e| (e, None)),
+            presence::OFFLINE => Ok((presence::build_offline(), None)),
+            presence::GET => presence::build_directed(&payload, None).map(|e| (e, None)),
+            presence::SUBSCRIBE => {
+                presence::build_directed(&payload, Some("subscribe")).map(|e| (e, None))
+            }
+            presence::SUBSCRIBED => {
+                presence::build_directed(&payload, Some("subscribed")).map(|e| (e, None))
+            }
+            presence::UNSUBSCRIBE => {
+                presence::build_directed(&payload, Some("unsubscribe")).map(|e| (e, None))
+            }
+            presence::UNSUBSCRIBED => {
+                presence::build_directed(&payload, Some("unsubscribed")).map(|e| (e, None))
+            }
+            chat::MESSAGE => chat::validate(&payload, cb.id().is_some()).map(|m| {
+                // api-decisions §4: every outgoing message has a UUID v4 id, callback or not.
+                let id = self.next_id();
+                (m.stanza(&id), Some(vec![obj! {"id" => id}]))
+            }),
+            chat::RECEIPT => {
+                let id = self.next_id();
+                chat::receipt_stanza(&payload, &id).map(|e| (e, None))
+            }
             _ => {
                 let err = events::client_error(&format!("Unknown event '{name}'"), payload);
                 return self.client_error(cb, err);
@@ -396,18 +436,27 @@ impl Client {
         }
         match built {
             Err(e) => self.client_error(cb, e),
-            Ok(el) => {
-                let stanza = el.to_string();
+            Ok((el, reply)) => {
+                let q = Queued {
+                    stanza: el.to_string(),
+                    callback: cb,
+                    reply,
+                };
                 if self.is_online() {
-                    self.send_frame(stanza, None);
-                    self.handed_over(cb);
+                    self.send_queued(q);
                 } else {
-                    self.queue.push(Queued {
-                        stanza,
-                        callback: cb,
-                    });
+                    self.queue.push(q);
                 }
             }
+        }
+    }
+
+    /// Sends a command's stanza and settles its callback.
+    fn send_queued(&mut self, q: Queued) {
+        self.send_frame(q.stanza, None);
+        match (q.reply, q.callback.id()) {
+            (Some(args), Some(id)) => self.reply(id, Ok(args)),
+            _ => self.handed_over(q.callback),
         }
     }
 
@@ -519,6 +568,9 @@ impl Client {
             self.connection_error(q.callback, events::not_connected());
         }
         for (_, iq) in std::mem::take(&mut self.iqs) {
+            if iq.internal() {
+                continue;
+            }
             self.connection_error(iq.callback, events::not_connected());
         }
     }
@@ -557,7 +609,8 @@ impl Client {
     // ----- network input --------------------------------------------------------------
 
     /// The answer to a [`Transmit::Discover`] (XEP-0156).
-    pub fn handle_discovery(&mut self, d: Discovery, _now: Instant) {
+    pub fn handle_discovery(&mut self, d: Discovery, now: Instant) {
+        self.now = self.now.max(now);
         if !matches!(self.state, State::Discovering) {
             return;
         }
@@ -586,7 +639,8 @@ impl Client {
     }
 
     /// The socket opened or closed.
-    pub fn handle_socket(&mut self, ev: SocketEvent, _now: Instant) {
+    pub fn handle_socket(&mut self, ev: SocketEvent, now: Instant) {
+        self.now = self.now.max(now);
         match (ev, &self.state) {
             (SocketEvent::Open, State::Connecting) => {
                 let domain = self
@@ -610,6 +664,7 @@ impl Client {
 
     /// Passes time: request timeouts, the login deadline, the logout grace period.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.now = self.now.max(now);
         if let State::Closing { callback, deadline } = self.state {
             if deadline <= now {
                 self.transmits.push_back(Transmit::Close);
@@ -625,12 +680,16 @@ impl Client {
             .partition(|(_, iq)| iq.deadline <= now);
         self.iqs = live;
         for (_, iq) in expired {
+            if iq.internal() {
+                continue;
+            }
             self.connection_error(iq.callback, events::timeout("The request timed out"));
         }
     }
 
     /// One WebSocket text message.
-    pub fn handle_frame(&mut self, text: &str, _now: Instant) {
+    pub fn handle_frame(&mut self, text: &str, now: Instant) {
+        self.now = self.now.max(now);
         if matches!(
             self.state,
             State::Idle | State::Discovering | State::Connecting
@@ -1003,9 +1062,24 @@ impl Client {
         }
         self.emit(events::CONNECTION, data);
         for q in std::mem::take(&mut self.queue) {
-            self.send_frame(q.stanza, None);
-            self.handed_over(q.callback);
+            self.send_queued(q);
         }
+        // XEP-0280 §4: find out whether the server offers Message Carbons, then enable them.
+        let domain = self
+            .bound
+            .as_ref()
+            .map(|j| j.domain().as_str().to_owned())
+            .unwrap_or_default();
+        let id = self.next_id();
+        self.send_el(
+            El::new("iq", NS_CLIENT)
+                .attr("type", "get")
+                .attr("to", domain.as_str())
+                .attr("id", id.as_str())
+                .child(El::new("query", NS_DISCO_INFO)),
+        );
+        let to = Jid::new(&domain).ok();
+        self.track_iq(id, to, Callback::None, IqKind::ServerDisco);
     }
 
     /// RFC 6120 §8: a stanza on an established session.
@@ -1015,6 +1089,7 @@ impl Client {
         }
         match el.name() {
             "iq" => self.handle_iq(el),
+            "message" => self.handle_message(el),
             "presence" => {
                 if let Some((name, data)) = presence::parse(el) {
                     self.emit(name, data);
@@ -1061,7 +1136,11 @@ impl Client {
                 let result = if iq.attr("type") == Some("result") {
                     match pending.kind {
                         IqKind::Ack => Ok(vec![Value::Bool(true)]),
+                        IqKind::ServerDisco => return self.handle_server_disco(iq),
+                        IqKind::Quiet => return,
                     }
+                } else if matches!(pending.kind, IqKind::ServerDisco | IqKind::Quiet) {
+                    return;
                 } else {
                     Err(stanza_error::parse(iq))
                 };
@@ -1109,18 +1188,97 @@ impl Client {
         self.send_el(el);
     }
 
-    /// Registers an IQ sent with `id` (used by later areas: MAM, preferences).
-    #[allow(dead_code)]
-    fn track_iq(&mut self, id: String, to: Option<Jid>, callback: Callback, now: Instant) {
-        let deadline = now.plus(self.cfg.request_timeout_ms);
+    /// Registers an IQ sent with `id`; its answer is matched by id and sender (§6).
+    fn track_iq(&mut self, id: String, to: Option<Jid>, callback: Callback, kind: IqKind) {
+        let deadline = self.now.plus(self.cfg.request_timeout_ms);
         self.iqs.push((
             id,
             PendingIq {
                 to,
                 callback,
-                kind: IqKind::Ack,
+                kind,
                 deadline,
             },
         ));
+    }
+
+    /// XEP-0280 §4: enable carbons when the server's disco#info lists them.
+    fn handle_server_disco(&mut self, iq: &Element) {
+        let offers = iq.get_child("query", NS_DISCO_INFO).is_some_and(|q| {
+            q.children()
+                .any(|f| f.name() == "feature" && f.attr("var") == Some(carbons::NS_CARBONS))
+        });
+        if offers {
+            let id = self.next_id();
+            self.send_el(
+                El::new("iq", NS_CLIENT)
+                    .attr("type", "set")
+                    .attr("id", id.as_str())
+                    .child(El::new("enable", carbons::NS_CARBONS)),
+            );
+            self.track_iq(id, None, Callback::None, IqKind::Quiet);
+        }
+    }
+
+    /// RFC 6121 §5 messages: receipts, chat messages, carbons (XEP-0280).
+    fn handle_message(&mut self, m: &Element) {
+        let Some(from) = m.attr("from").and_then(|f| Jid::new(f).ok()) else {
+            return; // no trustworthy sender
+        };
+        let Some(me) = self.bound.clone() else { return };
+        let own_bare = me.to_bare();
+        if let Some((kind, inner)) = carbons::unwrap(m) {
+            // XEP-0280 §11: only the account itself may send carbons.
+            if !(from.is_bare() && from.to_bare() == own_bare) {
+                return;
+            }
+            let Some(inner_from) = inner.attr("from").and_then(|f| Jid::new(f).ok()) else {
+                return;
+            };
+            let to = inner.attr("to").and_then(|t| Jid::new(t).ok());
+            return self.deliver_message(inner, &inner_from, Some((kind, to)));
+        }
+        self.deliver_message(m, &from, None);
+    }
+
+    fn deliver_message(
+        &mut self,
+        m: &Element,
+        from: &Jid,
+        carbon: Option<(&'static str, Option<Jid>)>,
+    ) {
+        let add_carbon = |v: &mut Value| {
+            if let Some((kind, to)) = &carbon {
+                v.set("carbon", *kind);
+                if *kind == "sent" {
+                    if let Some(to) = to {
+                        v.set("to", events::jid_obj(to));
+                    }
+                }
+            }
+        };
+        if let Some(mut r) = chat::parse_receipt(m, from) {
+            add_carbon(&mut r);
+            return self.emit(chat::RECEIPT, r);
+        }
+        if !matches!(m.attr("type"), None | Some("chat")) {
+            return; // normal, headline, groupchat and error messages are not chat
+        }
+        let own_bare = self
+            .bound
+            .as_ref()
+            .map(|b| b.to_bare().to_string())
+            .unwrap_or_default();
+        let Some(mut v) = chat::parse_message(m, from, &own_bare) else {
+            return;
+        };
+        if let Some(id) = chat::dedup_id(m) {
+            let sender = from.to_bare().to_string();
+            if !self.dedup.first_time(&sender, id) {
+                return; // api-decisions §4: a repeat of a message already delivered
+            }
+        }
+        add_carbon(&mut v);
+        self.emit(chat::MESSAGE, v);
     }
 }
