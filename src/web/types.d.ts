@@ -29,6 +29,21 @@ export interface PresenceReceived {
 }
 export interface To { to: string }
 export interface SubscriptionReceived { from: JidObject; nick?: string }
+export type ChatState = "active" | "composing" | "paused" | "inactive" | "gone";
+export interface ChatMessageSend {
+  to: string; content?: string; format?: "plain" | "xhtml"; state?: ChatState; receipt?: boolean; replace?: string;
+}
+export interface Delay { when: string; from?: string; reason?: string }
+export interface ChatMessageReceived {
+  from: JidObject; content?: string; format?: "plain" | "xhtml"; delay?: Delay; state?: ChatState; receipt?: true;
+  replace?: string; archived?: { by: JidObject; id: string }[]; id?: string;
+  /** XEP-0280 copy of a message another resource received or sent. */
+  carbon?: "received" | "sent";
+  /** Only on `carbon: "sent"`: who the other resource wrote to. */
+  to?: JidObject;
+}
+export interface ReceiptSend { to: string; id: string }
+export interface ReceiptReceived { from: JidObject; id: string; carbon?: "received" | "sent" }
 export interface RawFrame { direction: "in" | "out"; frame: string }
 
 /** Commands: event name → [payload, callback data]. */
@@ -43,6 +58,8 @@ export interface XmppCommands {
   "xmpp.presence.subscribed": [To, undefined];
   "xmpp.presence.unsubscribe": [To, undefined];
   "xmpp.presence.unsubscribed": [To, undefined];
+  "xmpp.chat.message": [ChatMessageSend, { id: string }];
+  "xmpp.chat.receipt": [ReceiptSend, undefined];
 }
 
 /** Events: event name → payload. */
@@ -56,6 +73,8 @@ export interface XmppEvents {
   "xmpp.presence.unsubscribe": SubscriptionReceived;
   "xmpp.presence.unsubscribed": SubscriptionReceived;
   "xmpp.presence.error": { error: string; from?: JidObject };
+  "xmpp.chat.message": ChatMessageReceived;
+  "xmpp.chat.receipt": ReceiptReceived;
   "xmpp.raw": RawFrame;
 }
 
