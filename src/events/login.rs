@@ -20,6 +20,16 @@ pub struct LoginParams {
     pub websocket: Option<String>,
 }
 
+impl LoginParams {
+    /// The SASL and XEP-0077 username: the JID's localpart.
+    pub fn user(&self) -> String {
+        self.jid
+            .node()
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// Why a login payload was refused: the `xmpp.error` payload to emit.
 pub type LoginError = Value;
 

@@ -58,6 +58,16 @@ pub fn disconnected(stream_error: Option<&str>) -> Value {
     .with_opt("streamError", stream_error)
 }
 
+/// xmpp-ftw's SASL failure: `{type:"auth", condition:"login-fail", description}`.
+pub fn login_fail() -> Value {
+    obj! { "type" => "auth", "condition" => "login-fail", "description" => "XMPP authentication fail" }
+}
+
+/// xmpp-ftw's XEP-0077 failure: `{type:"auth", condition:"registration-fail", description}`.
+pub fn registration_fail() -> Value {
+    obj! { "type" => "auth", "condition" => "registration-fail", "description" => "Registration error" }
+}
+
 /// `{type:"cancel", condition:"timeout", description}` (`api-decisions.md` §3).
 pub fn timeout(description: &str) -> Value {
     obj! { "type" => "cancel", "condition" => "timeout", "description" => description }

@@ -811,9 +811,7 @@ impl Client {
                     self.start_sasl(&mechanisms)
                 } else {
                     self.send_frame(framing::close(), None);
-                    self.give_up(obj! {
-                        "type" => "auth", "condition" => "registration-fail", "description" => "Registration error",
-                    });
+                    self.give_up(events::registration_fail());
                 }
             }
             Step::ExpectSasl(exchange) => self.handle_sasl(el, exchange),
@@ -881,34 +879,22 @@ impl Client {
         if p.register {
             if !features.has_child("register", NS_REGISTER_FEATURE) {
                 self.send_frame(framing::close(), None);
-                return self.give_up(obj! {
-                    "type" => "auth", "condition" => "registration-fail", "description" => "Registration error",
-                });
+                return self.give_up(events::registration_fail());
             }
             // XEP-0077 §3.1: the server accepts a set with username and password directly.
-            let user = p
-                .jid
-                .node()
-                .map(|n| n.as_str().to_owned())
-                .unwrap_or_default();
-            let password = p.password.clone();
+            let (user, password) = (p.user(), p.password.clone());
             let id = self.next_id();
-            let iq = El::new("iq", NS_CLIENT)
-                .attr("type", "set")
-                .attr("id", id.clone())
-                .child(
-                    El::new("query", NS_REGISTER)
-                        .child(El::leaf("username", user.clone()))
-                        .child(El::leaf("password", password)),
-                );
-            let redacted = El::new("iq", NS_CLIENT)
-                .attr("type", "set")
-                .attr("id", id.clone())
-                .child(
-                    El::new("query", NS_REGISTER)
-                        .child(El::leaf("username", user))
-                        .child(El::leaf("password", "[redacted]")),
-                );
+            let iq = |pw: &str| {
+                El::new("iq", NS_CLIENT)
+                    .attr("type", "set")
+                    .attr("id", id.as_str())
+                    .child(
+                        El::new("query", NS_REGISTER)
+                            .child(El::leaf("username", user.as_str()))
+                            .child(El::leaf("password", pw)),
+                    )
+            };
+            let (iq, redacted) = (iq(&password), iq("[redacted]"));
             self.send_frame(iq.to_string(), Some(&redacted.to_string()));
             self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms });
             return;
@@ -933,20 +919,13 @@ impl Client {
                         "type" => "auth", "condition" => "insecure-transport",
                         "description" => "The server offers only PLAIN, which is refused over ws:// to a non-loopback host",
                     },
-                    sasl::ChoiceError::NoMechanism => obj! {
-                        "type" => "auth", "condition" => "login-fail", "description" => "XMPP authentication fail",
-                    },
+                    sasl::ChoiceError::NoMechanism => events::login_fail(),
                 };
                 self.send_frame(framing::close(), None);
                 return self.give_up(err);
             }
         };
-        let user = p
-            .jid
-            .node()
-            .map(|n| n.as_str().to_owned())
-            .unwrap_or_default();
-        let password = p.password.clone();
+        let (user, password) = (p.user(), p.password.clone());
         let nonce = match &self.cfg.scram_nonce {
             Some(n) => n.clone(),
             None => self.rng.nonce(),
@@ -965,7 +944,6 @@ impl Client {
     }
 
     fn handle_sasl(&mut self, el: &Element, mut exchange: sasl::Exchange) {
-        let login_fail = || obj! {"type" => "auth", "condition" => "login-fail", "description" => "XMPP authentication fail"};
         if el.ns() != NS_SASL {
             self.state = State::Negotiating(Step::ExpectSasl(exchange));
             return self.stream_error("invalid-xml");
@@ -993,7 +971,7 @@ impl Client {
                         // RFC 6120 §6.4.4: abort, then end the attempt.
                         self.send_el(El::new("abort", NS_SASL));
                         self.send_frame(framing::close(), None);
-                        self.give_up(login_fail());
+                        self.give_up(events::login_fail());
                     }
                 }
             }
@@ -1006,7 +984,7 @@ impl Client {
                 if !verified {
                     // The server could not prove it knows the password (RFC 5802 §9).
                     self.send_frame(framing::close(), None);
-                    return self.give_up(login_fail());
+                    return self.give_up(events::login_fail());
                 }
                 // RFC 6120 §6.4.6: restart the stream.
                 let domain = self
@@ -1019,7 +997,7 @@ impl Client {
             }
             "failure" => {
                 self.send_frame(framing::close(), None);
-                self.give_up(login_fail());
+                self.give_up(events::login_fail());
             }
             _ => {
                 self.state = State::Negotiating(Step::ExpectSasl(exchange));
