@@ -27,7 +27,7 @@ pub const NS_DELAY: &str = "urn:xmpp:delay";
 pub const NS_SID: &str = "urn:xmpp:sid:0";
 
 /// XEP-0085 §5: the only chat states.
-const STATES: &[&str] = &["active", "composing", "paused", "inactive", "gone"];
+pub const STATES: &[&str] = &["active", "composing", "paused", "inactive", "gone"];
 
 /// A validated outgoing chat message, ready to be sent with an id.
 pub struct Outgoing {
@@ -181,7 +181,7 @@ pub fn parse_delay(parent: &Element) -> Option<Value> {
 
 /// XEP-0082 DateTime shape (`CCYY-MM-DDThh:mm:ss[.sss]TZD`), checked loosely so that the
 /// application can hand it to `new Date()`.
-fn looks_like_datetime(s: &str) -> bool {
+pub fn looks_like_datetime(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 20
         && b.len() <= 40
@@ -201,25 +201,27 @@ pub fn parse_receipt(m: &Element, from: &Jid) -> Option<Value> {
     Some(obj! { "from" => jid_obj(from), "id" => id })
 }
 
+/// `content` and `format` of a message: the sanitised XHTML-IM markup when there is any,
+/// else the `<body/>` text; `None` without a `<body/>` (xmpp-ftw-api §4).
+pub fn content(m: &Element) -> Option<(String, &'static str)> {
+    let body = m.get_child("body", NS_CLIENT)?;
+    match m
+        .get_child("html", NS_XHTML_IM)
+        .and_then(xhtml::sanitised_content)
+    {
+        Some(markup) => Some((markup, "xhtml")),
+        None => Some((body.text(), "plain")),
+    }
+}
+
 /// An incoming chat message as xmpp-ftw's `xmpp.chat.message` payload (`xmpp-ftw-api.md` §4).
 /// `own_bare`: the account, whose XEP-0359 stanza-ids are trusted. `None` when the message
 /// carries neither content nor a chat state.
 pub fn parse_message(m: &Element, from: &Jid, own_bare: &str) -> Option<Value> {
     let mut v = obj! { "from" => jid_obj(from) };
-    if let Some(body) = m.get_child("body", NS_CLIENT) {
-        let xhtml = m
-            .get_child("html", NS_XHTML_IM)
-            .and_then(xhtml::sanitised_content);
-        match xhtml {
-            Some(markup) => {
-                v.set("content", markup);
-                v.set("format", "xhtml");
-            }
-            None => {
-                v.set("content", body.text());
-                v.set("format", "plain");
-            }
-        }
+    if let Some((content, format)) = content(m) {
+        v.set("content", content);
+        v.set("format", format);
     }
     if let Some(d) = parse_delay(m) {
         v.set("delay", d);

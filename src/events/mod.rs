@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod login;
+pub mod mam;
 pub mod presence;
 pub mod stanza_error;
 pub mod xhtml;

@@ -28,7 +28,7 @@ use std::collections::VecDeque;
 
 use jid::{FullJid, Jid};
 
-use crate::events::{self, chat, login::LoginParams, presence, stanza_error};
+use crate::events::{self, chat, login::LoginParams, mam, presence, stanza_error};
 use crate::value::Value;
 use framing::{NS_FRAMING, NS_STREAMS, NS_STREAM_ERRORS};
 use rng::Rng;
@@ -211,18 +211,26 @@ struct Queued {
 /// What a pending IQ is for.
 enum IqKind {
     /// Answer goes to a callback as `(null, true)` or the stanza error.
-    #[allow(dead_code)] // MAM preferences (XEP-0313) use it
     Ack,
     /// XEP-0030 disco#info of the server: enables carbons when offered.
     ServerDisco,
     /// XEP-0280 enable; nothing to tell the application.
     Quiet,
+    /// XEP-0030 disco#info of the account: tells whether MAM is there (`api-decisions.md` §5).
+    AccountDisco,
+    /// A XEP-0313 query: its `<fin/>` settles the callback.
+    MamQuery { query_id: String, echo: Value },
+    /// XEP-0313 preferences read back.
+    MamPrefsGet,
 }
 
 impl PendingIq {
     /// Sent by the SDK itself: nobody to tell about its fate.
     fn internal(&self) -> bool {
-        matches!(self.kind, IqKind::ServerDisco | IqKind::Quiet)
+        matches!(
+            self.kind,
+            IqKind::ServerDisco | IqKind::Quiet | IqKind::AccountDisco
+        )
     }
 }
 
@@ -256,6 +264,19 @@ pub struct Client {
     /// The time of the call being handled.
     now: Instant,
     dedup: dedup::Dedup,
+    /// Whether the account's archive speaks `urn:xmpp:mam:2` (`None`: not known yet).
+    mam_support: Option<bool>,
+    /// MAM commands waiting for the session or for the answer to the account disco#info.
+    mam_waiting: Vec<(MamCommand, Callback)>,
+    /// `queryid`s of this socket's queries in flight: only their results are accepted.
+    mam_queries: Vec<String>,
+}
+
+/// A XEP-0313 command ready to be sent once MAM support is known.
+enum MamCommand {
+    Query(mam::Query),
+    Prefs(Value),
+    PrefsGet,
 }
 
 impl Client {
@@ -280,6 +301,9 @@ impl Client {
             redirects: 0,
             now: Instant(0),
             dedup: dedup::Dedup::default(),
+            mam_support: None,
+            mam_waiting: Vec::new(),
+            mam_queries: Vec::new(),
         }
     }
 
@@ -400,6 +424,9 @@ impl Client {
                 return self.client_error(cb, events::client_error("Payload must be an object", p))
             }
         };
+        if matches!(name, mam::QUERY | mam::PREFERENCES | mam::PREFERENCES_GET) {
+            return self.handle_mam_command(name, payload, cb);
+        }
         // The stanza, and what a callback gets once it is handed over.
         let built: Result<(El, Option<Vec<Value>>), Value> = match name {
             presence::PRESENCE => presence::build(&payload).map(|e| (e, None)),
@@ -567,6 +594,11 @@ impl Client {
         for q in std::mem::take(&mut self.queue) {
             self.connection_error(q.callback, events::not_connected());
         }
+        for (_, cb) in std::mem::take(&mut self.mam_waiting) {
+            self.connection_error(cb, events::not_connected());
+        }
+        self.mam_queries.clear();
+        self.mam_support = None;
         for (_, iq) in std::mem::take(&mut self.iqs) {
             if iq.internal() {
                 continue;
@@ -680,6 +712,11 @@ impl Client {
             .partition(|(_, iq)| iq.deadline <= now);
         self.iqs = live;
         for (_, iq) in expired {
+            if matches!(iq.kind, IqKind::AccountDisco) {
+                // No answer about MAM: treat it as absent rather than leave queries waiting.
+                self.mam_support = Some(false);
+                self.flush_mam();
+            }
             if iq.internal() {
                 continue;
             }
@@ -1058,6 +1095,26 @@ impl Client {
         );
         let to = Jid::new(&domain).ok();
         self.track_iq(id, to, Callback::None, IqKind::ServerDisco);
+        // api-decisions §5: MAM support is advertised on the account's bare JID.
+        let bare = self
+            .bound
+            .as_ref()
+            .map(|j| j.to_bare().to_string())
+            .unwrap_or_default();
+        let id = self.next_id();
+        self.send_el(
+            El::new("iq", NS_CLIENT)
+                .attr("type", "get")
+                .attr("to", bare.as_str())
+                .attr("id", id.as_str())
+                .child(El::new("query", NS_DISCO_INFO)),
+        );
+        self.track_iq(
+            id,
+            Jid::new(&bare).ok(),
+            Callback::None,
+            IqKind::AccountDisco,
+        );
     }
 
     /// RFC 6120 §8: a stanza on an established session.
@@ -1111,16 +1168,19 @@ impl Client {
                     return; // spoofed sender: dropped (api-decisions §6)
                 }
                 let (_, pending) = self.iqs.remove(pos);
-                let result = if iq.attr("type") == Some("result") {
-                    match pending.kind {
-                        IqKind::Ack => Ok(vec![Value::Bool(true)]),
-                        IqKind::ServerDisco => return self.handle_server_disco(iq),
-                        IqKind::Quiet => return,
-                    }
-                } else if matches!(pending.kind, IqKind::ServerDisco | IqKind::Quiet) {
-                    return;
-                } else {
-                    Err(stanza_error::parse(iq))
+                if let IqKind::MamQuery { query_id, .. } = &pending.kind {
+                    let query_id = query_id.clone();
+                    self.mam_queries.retain(|q| *q != query_id);
+                }
+                let ok = iq.attr("type") == Some("result");
+                let result = match pending.kind {
+                    IqKind::ServerDisco if ok => return self.handle_server_disco(iq),
+                    IqKind::AccountDisco => return self.handle_account_disco(iq, ok),
+                    IqKind::ServerDisco | IqKind::Quiet => return,
+                    _ if !ok => Err(stanza_error::parse(iq)),
+                    IqKind::Ack => Ok(vec![Value::Bool(true)]),
+                    IqKind::MamQuery { echo, .. } => Ok(mam::fin_args(iq, &echo)),
+                    IqKind::MamPrefsGet => Ok(vec![mam::parse_preferences(iq)]),
                 };
                 match (pending.callback.id(), result) {
                     (Some(rid), r) => self.reply(rid, r),
@@ -1180,6 +1240,91 @@ impl Client {
         ));
     }
 
+    /// `xmpp.mam.query`, `xmpp.mam.preferences` and `.get`: a callback is required; they wait
+    /// for the session and for MAM support to be known, then go out.
+    fn handle_mam_command(&mut self, name: &str, payload: Value, cb: Callback) {
+        if cb.id().is_none() {
+            return self.emit(
+                events::ERROR_CLIENT,
+                events::client_error("Missing callback", payload),
+            );
+        }
+        let cmd = match name {
+            mam::QUERY => {
+                let generated = self.next_id();
+                match mam::validate_query(&payload, generated) {
+                    Ok(q) => MamCommand::Query(q),
+                    Err(e) => return self.client_error(cb, e),
+                }
+            }
+            mam::PREFERENCES => match mam::preferences_stanza(&payload, "") {
+                Ok(_) => MamCommand::Prefs(payload),
+                Err(e) => return self.client_error(cb, e),
+            },
+            _ => MamCommand::PrefsGet,
+        };
+        if matches!(self.state, State::Idle | State::Closing { .. }) {
+            return self.connection_error(cb, events::not_connected());
+        }
+        self.mam_waiting.push((cmd, cb));
+        self.flush_mam();
+    }
+
+    /// Sends the waiting MAM commands once online and MAM support is known.
+    fn flush_mam(&mut self) {
+        if !self.is_online() {
+            return;
+        }
+        let Some(supported) = self.mam_support else {
+            return;
+        };
+        for (cmd, cb) in std::mem::take(&mut self.mam_waiting) {
+            if !supported {
+                self.connection_error(
+                    cb,
+                    obj! {
+                        "type" => "cancel", "condition" => "feature-not-implemented",
+                        "description" => "The server does not support urn:xmpp:mam:2",
+                    },
+                );
+                continue;
+            }
+            let id = self.next_id();
+            let (el, kind) = match cmd {
+                MamCommand::Query(q) => {
+                    self.mam_queries.push(q.query_id.clone());
+                    (
+                        q.stanza(&id),
+                        IqKind::MamQuery {
+                            query_id: q.query_id,
+                            echo: q.echo,
+                        },
+                    )
+                }
+                MamCommand::Prefs(p) => match mam::preferences_stanza(&p, &id) {
+                    Ok(el) => (el, IqKind::Ack),
+                    Err(e) => {
+                        self.client_error(cb, e);
+                        continue;
+                    }
+                },
+                MamCommand::PrefsGet => (mam::preferences_get_stanza(&id), IqKind::MamPrefsGet),
+            };
+            self.send_el(el);
+            self.track_iq(id, None, cb, kind);
+        }
+    }
+
+    fn handle_account_disco(&mut self, iq: &Element, ok: bool) {
+        let offers = ok
+            && iq.get_child("query", NS_DISCO_INFO).is_some_and(|q| {
+                q.children()
+                    .any(|f| f.name() == "feature" && f.attr("var") == Some(mam::NS_MAM))
+            });
+        self.mam_support = Some(offers);
+        self.flush_mam();
+    }
+
     /// XEP-0280 §4: enable carbons when the server's disco#info lists them.
     fn handle_server_disco(&mut self, iq: &Element) {
         let offers = iq.get_child("query", NS_DISCO_INFO).is_some_and(|q| {
@@ -1200,14 +1345,36 @@ impl Client {
 
     /// RFC 6121 §5 messages: receipts, chat messages, carbons (XEP-0280).
     fn handle_message(&mut self, m: &Element) {
-        let Some(from) = m.attr("from").and_then(|f| Jid::new(f).ok()) else {
-            return; // no trustworthy sender
-        };
         let Some(me) = self.bound.clone() else { return };
         let own_bare = me.to_bare();
+        // RFC 6120 §8.1.2.1: no `from` means the account itself (its server on its behalf).
+        let from = match m.attr("from") {
+            None => None,
+            Some(f) => match Jid::new(f) {
+                Ok(j) => Some(j),
+                Err(_) => return, // an invalid sender: nothing here can be trusted
+            },
+        };
+        let from_account = from
+            .as_ref()
+            .is_none_or(|f| f.is_bare() && f.to_bare() == own_bare);
+        if let Some((query_id, result_id, inner, delay)) = mam::unwrap_result(m) {
+            // api-decisions §5: only the own archive, only queries this socket made.
+            if from_account && self.mam_queries.iter().any(|q| q == query_id) {
+                if let Some(v) =
+                    mam::message_payload(inner, result_id, query_id, delay.unwrap_or_default())
+                {
+                    self.emit(mam::MESSAGE, v);
+                }
+            }
+            return;
+        }
+        let Some(from) = from else {
+            return; // a chat message needs a sender
+        };
         if let Some((kind, inner)) = carbons::unwrap(m) {
             // XEP-0280 §11: only the account itself may send carbons.
-            if !(from.is_bare() && from.to_bare() == own_bare) {
+            if !from_account {
                 return;
             }
             let Some(inner_from) = inner.attr("from").and_then(|f| Jid::new(f).ok()) else {
