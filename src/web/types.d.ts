@@ -44,9 +44,20 @@ export interface ChatMessageReceived {
 }
 export interface ReceiptSend { to: string; id: string }
 export interface ReceiptReceived { from: JidObject; id: string; carbon?: "received" | "sent" }
+export interface MamQuery {
+  queryId?: string; with?: string; start?: string; end?: string;
+  rsm?: { max?: number | string; after?: string; before?: true | string; index?: number | string };
+}
+export interface MamFin { with?: string; start?: string; end?: string; complete: boolean }
+export interface Rsm { count?: number; first?: string; "first-index"?: string; last?: string }
+export interface MamMessage {
+  from: JidObject; content?: string; format?: "plain" | "xhtml"; delay: Delay; state?: ChatState; receipt?: true;
+  replace?: string; id?: string; mam: { to: JidObject; id: string; queryId: string };
+}
+export interface MamPreferences { default: "always" | "never" | "roster"; always?: string[]; never?: string[] }
 export interface RawFrame { direction: "in" | "out"; frame: string }
 
-/** Commands: event name → [payload, callback data]. */
+/** Commands: event name → [payload, callback data, callback rsm?]. */
 export interface XmppCommands {
   "xmpp.login": [LoginPayload, ConnectionStatus];
   "xmpp.login.anonymous": [AnonymousLoginPayload, ConnectionStatus];
@@ -60,6 +71,9 @@ export interface XmppCommands {
   "xmpp.presence.unsubscribed": [To, undefined];
   "xmpp.chat.message": [ChatMessageSend, { id: string }];
   "xmpp.chat.receipt": [ReceiptSend, undefined];
+  "xmpp.mam.query": [MamQuery, MamFin, Rsm];
+  "xmpp.mam.preferences": [MamPreferences, true];
+  "xmpp.mam.preferences.get": [Record<string, never> | undefined, Required<MamPreferences>];
 }
 
 /** Events: event name → payload. */
@@ -75,6 +89,7 @@ export interface XmppEvents {
   "xmpp.presence.error": { error: string; from?: JidObject };
   "xmpp.chat.message": ChatMessageReceived;
   "xmpp.chat.receipt": ReceiptReceived;
+  "xmpp.mam.message": MamMessage;
   "xmpp.raw": RawFrame;
 }
 
@@ -85,8 +100,8 @@ export interface XmppSocketOptions {
 
 export interface XmppSocket {
   send<E extends keyof XmppCommands>(event: E, payload: XmppCommands[E][0],
-    callback?: (error: XmppError | null, data?: XmppCommands[E][1], rsm?: unknown) => void): void;
-  request<E extends keyof XmppCommands>(event: E, payload: XmppCommands[E][0]): Promise<[XmppCommands[E][1], unknown?]>;
+    callback?: (error: XmppError | null, data?: XmppCommands[E][1], rsm?: XmppCommands[E] extends [unknown, unknown, infer R] ? R : undefined) => void): void;
+  request<E extends keyof XmppCommands>(event: E, payload: XmppCommands[E][0]): Promise<[XmppCommands[E][1], XmppCommands[E] extends [unknown, unknown, infer R] ? R : undefined]>;
   on<E extends keyof XmppEvents>(event: E, handler: (data: XmppEvents[E]) => void): void;
   once<E extends keyof XmppEvents>(event: E, handler: (data: XmppEvents[E]) => void): void;
   off<E extends keyof XmppEvents>(event: E, handler?: (data: XmppEvents[E]) => void): void;
