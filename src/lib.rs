@@ -5,6 +5,7 @@
 #[macro_use]
 pub mod value;
 pub mod events;
+pub mod jid;
 pub mod proto;
 #[cfg(target_arch = "wasm32")]
 mod web;

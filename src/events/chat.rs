@@ -5,9 +5,9 @@
 
 use super::xhtml::{self, NS_XHTML, NS_XHTML_IM};
 use super::{client_error, jid_obj, jid_value, parse_jid};
+use crate::jid::Jid;
 use crate::proto::xml::{El, Element, Node};
 use crate::value::Value;
-use jid::Jid;
 
 /// Sends and receives chat messages.
 pub const MESSAGE: &str = "xmpp.chat.message";

@@ -1,13 +1,13 @@
 //! `xmpp.login` / `xmpp.login.anonymous` payloads (`xmpp-ftw-api.md` §2, `api-decisions.md` §2).
 
+use crate::jid::Jid;
 use crate::value::Value;
-use jid::{BareJid, Jid};
 
 /// A validated login request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoginParams {
     /// The account (for ANONYMOUS: only the domain).
-    pub jid: BareJid,
+    pub jid: Jid,
     /// Empty for ANONYMOUS.
     pub password: String,
     /// Requested resource; the server assigns one when `None`.
@@ -23,10 +23,7 @@ pub struct LoginParams {
 impl LoginParams {
     /// The SASL and XEP-0077 username: the JID's localpart.
     pub fn user(&self) -> String {
-        self.jid
-            .node()
-            .map(|n| n.as_str().to_owned())
-            .unwrap_or_default()
+        self.jid.node().unwrap_or_default().to_owned()
     }
 }
 
@@ -88,7 +85,7 @@ pub fn parse(payload: &Value, anonymous: bool) -> Result<LoginParams, LoginError
     };
     let jid = Jid::new(&full).map_err(|_| auth_client_error("Invalid 'jid' key", payload))?;
     if let Some(r) = jid.resource() {
-        resource = Some(r.as_str().to_owned());
+        resource = Some(r.to_owned());
     }
     if !anonymous && jid.node().is_none() {
         return Err(auth_client_error("Invalid 'jid' key", payload));

@@ -11,8 +11,8 @@ pub mod presence;
 pub mod stanza_error;
 pub mod xhtml;
 
+use crate::jid::Jid;
 use crate::value::Value;
-use jid::Jid;
 
 /// RFC 6120 §7 / xmpp-ftw: a login with a password.
 pub const LOGIN: &str = "xmpp.login";
@@ -83,9 +83,9 @@ pub fn jid_value(s: &str) -> Option<Value> {
 
 /// A parsed JID as xmpp-ftw's object `{domain, user?, resource?}`.
 pub fn jid_obj(jid: &Jid) -> Value {
-    obj! { "domain" => jid.domain().as_str() }
-        .with_opt("user", jid.node().map(|n| n.as_str()))
-        .with_opt("resource", jid.resource().map(|r| r.as_str()))
+    obj! { "domain" => jid.domain() }
+        .with_opt("user", jid.node())
+        .with_opt("resource", jid.resource())
 }
 
 /// Validates an outgoing JID string (RFC 7622); returns its normalised form.

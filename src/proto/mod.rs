@@ -26,7 +26,7 @@ pub mod xml;
 
 use std::collections::VecDeque;
 
-use jid::{FullJid, Jid};
+use crate::jid::Jid;
 
 use crate::events::{self, chat, login::LoginParams, mam, presence, stanza_error};
 use crate::value::Value;
@@ -251,7 +251,7 @@ pub struct Client {
     login_callback: Callback,
     login_deadline: Option<Instant>,
     url: Option<String>,
-    bound: Option<FullJid>,
+    bound: Option<Jid>,
     queue: Vec<Queued>,
     /// Pending IQs by id, oldest first (few at a time: a Vec beats a map in code size).
     iqs: Vec<(String, PendingIq)>,
@@ -313,7 +313,7 @@ impl Client {
     }
 
     /// The bound full JID while online.
-    pub fn bound_jid(&self) -> Option<&FullJid> {
+    pub fn bound_jid(&self) -> Option<&Jid> {
         self.bound.as_ref()
     }
 
@@ -511,7 +511,7 @@ impl Client {
         self.redirects = 0;
         let (ws, domain) = {
             let p = self.login.as_ref().expect("set just above");
-            (p.websocket.clone(), p.jid.domain().as_str().to_owned())
+            (p.websocket.clone(), p.jid.domain().to_owned())
         };
         match ws {
             Some(url) => self.connect(url),
@@ -678,7 +678,7 @@ impl Client {
                 let domain = self
                     .login
                     .as_ref()
-                    .map(|p| p.jid.domain().as_str().to_owned())
+                    .map(|p| p.jid.domain().to_owned())
                     .unwrap_or_default();
                 self.state = State::Negotiating(Step::ExpectOpen { authed: false });
                 self.send_frame(framing::open(&domain), None);
@@ -860,7 +860,7 @@ impl Client {
                 let jid = el
                     .get_child("bind", NS_BIND)
                     .and_then(|b| b.get_child("jid", NS_BIND))
-                    .and_then(|j| FullJid::new(&j.text()).ok());
+                    .and_then(|j| Jid::new(&j.text()).ok().filter(|j| !j.is_bare()));
                 match (el.attr("type"), jid) {
                     (Some("result"), Some(jid)) => {
                         self.bound = Some(jid);
@@ -1027,7 +1027,7 @@ impl Client {
                 let domain = self
                     .login
                     .as_ref()
-                    .map(|p| p.jid.domain().as_str().to_owned())
+                    .map(|p| p.jid.domain().to_owned())
                     .unwrap_or_default();
                 self.send_frame(framing::open(&domain), None);
                 self.state = State::Negotiating(Step::ExpectOpen { authed: true });
@@ -1066,11 +1066,7 @@ impl Client {
     fn go_online(&mut self) {
         self.state = State::Online;
         self.login_deadline = None;
-        let jid = self
-            .bound
-            .as_ref()
-            .map(|j| events::jid_obj(&Jid::from(j.clone())))
-            .unwrap_or_default();
+        let jid = self.bound.as_ref().map(events::jid_obj).unwrap_or_default();
         let data = obj! {"status" => "online", "jid" => jid};
         if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
             self.reply(id, Ok(vec![data.clone()]));
@@ -1083,7 +1079,7 @@ impl Client {
         let domain = self
             .bound
             .as_ref()
-            .map(|j| j.domain().as_str().to_owned())
+            .map(|j| j.domain().to_owned())
             .unwrap_or_default();
         let id = self.next_id();
         self.send_el(
