@@ -2,12 +2,14 @@
 //! checks the client's frames byte for byte and its events payload for payload.
 //!
 //! Lines (blank lines and `#` comments ignored):
-//! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> hostmeta=<url>`: before anything else
+//! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> hostmeta=<url> reconnect=<bool>
+//!   ping=<ms> maxdelay=<ms>`: before anything else
 //! - `cmd <event> <json payload> [none|fn:N|promise:N|notfn]`: `handle_command`
 //! - `S: <frame>`: a frame from the server (`${var}` is replaced by a captured value)
 //! - `C: <frame>`: the next transmit must be this frame (`${var}` captures any text)
 //! - `T: connect <url>` / `T: discover <url>` / `T: close`: the next transmit
 //! - `socket open` / `socket closed`: `handle_socket`
+//! - `network up` / `network down`: `handle_network` (the browser's online/offline events)
 //! - `discovery links <rel> <href>` / `discovery xrd <xml>` / `discovery failed <text>`
 //! - `E: <event> <json>`: the next event must be this emit
 //! - `R: <N> ok <json array>` / `R: <N> err <json>`: the next event must settle callback N
@@ -42,16 +44,19 @@ fn json(s: &str) -> Value {
 }
 
 /// Compares objects without regard to key order (xmpp-ftw payloads are compared whole:
-/// same keys, same values).
-fn same(a: &Value, b: &Value) -> bool {
+/// same keys, same values). Expected strings may hold `${name}` captures.
+fn same(a: &Value, b: &Value, vars: &mut HashMap<String, String>) -> bool {
     match (a, b) {
         (Value::Obj(x), Value::Obj(y)) => {
             x.len() == y.len()
                 && x.iter()
-                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && same(v, v2)))
+                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && same(v, v2, vars)))
         }
         (Value::Arr(x), Value::Arr(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q, vars))
+        }
+        (Value::Str(actual), Value::Str(want)) if want.contains("${") => {
+            matches(want, actual, vars)
         }
         _ => a == b,
     }
@@ -135,6 +140,9 @@ fn run(path: &Path) {
                     "timeout" => cfg.request_timeout_ms = v.parse().unwrap(),
                     "max" => cfg.max_stanza_bytes = v.parse().unwrap(),
                     "hostmeta" => cfg.host_meta_url = Some(v.to_owned()),
+                    "reconnect" => cfg.reconnect = v == "true",
+                    "ping" => cfg.ping_interval_ms = v.parse().unwrap(),
+                    "maxdelay" => cfg.max_reconnect_delay_ms = v.parse().unwrap(),
                     _ => panic!("{at}: unknown config {k}"),
                 }
             }
@@ -190,6 +198,8 @@ fn run(path: &Path) {
                 SocketEvent::Closed
             };
             c.handle_socket(ev, now);
+        } else if let Some(n) = line.strip_prefix("network ") {
+            c.handle_network(n == "up", now);
         } else if let Some(d) = line.strip_prefix("discovery ") {
             let d = match d.split_once(' ') {
                 Some(("links", rest)) => {
@@ -208,7 +218,7 @@ fn run(path: &Path) {
                 Some(Event::Emit { name, data }) => {
                     assert_eq!(name, ev, "{at}: event name (data {data:?})");
                     assert!(
-                        same(&data, &want),
+                        same(&data, &want, &mut vars),
                         "{at}: {ev} payload\n  expected: {want:?}\n  actual:   {data:?}"
                     );
                 }
@@ -225,13 +235,13 @@ fn run(path: &Path) {
                     match (kind, result) {
                         ("ok", Ok(args)) => {
                             assert!(
-                                same(&Value::Arr(args.clone()), &want),
+                                same(&Value::Arr(args.clone()), &want, &mut vars),
                                 "{at}: reply\n  expected: {want:?}\n  actual:   {args:?}"
                             )
                         }
                         ("err", Err(e)) => {
                             assert!(
-                                same(&e, &want),
+                                same(&e, &want, &mut vars),
                                 "{at}: error reply\n  expected: {want:?}\n  actual:   {e:?}"
                             )
                         }
@@ -288,10 +298,10 @@ transcripts! {
     chat_receipts => "chat/receipts.transcript",
     errors_before_login => "errors/before-login.transcript",
     errors_deep_nesting => "errors/deep-nesting.transcript",
+    errors_no_reconnect => "errors/no-reconnect.transcript",
     errors_not_well_formed => "errors/not-well-formed.transcript",
     errors_policy_violation => "errors/policy-violation.transcript",
     errors_server_stream_error => "errors/server-stream-error.transcript",
-    errors_socket_dropped => "errors/socket-dropped.transcript",
     login_anonymous => "login/anonymous.transcript",
     login_discovery_failed => "login/discovery-failed.transcript",
     login_discovery => "login/discovery.transcript",
@@ -316,6 +326,14 @@ transcripts! {
     session_logout => "session/logout.transcript",
     session_queued_before_online => "session/queued-before-online.transcript",
     session_see_other_uri => "session/see-other-uri.transcript",
+    sm_acks => "sm/acks.transcript",
+    sm_give_up => "sm/give-up.transcript",
+    sm_keepalive => "sm/keepalive.transcript",
+    sm_network_and_logout => "sm/network-and-logout.transcript",
+    sm_no_sm_reconnect => "sm/no-sm-reconnect.transcript",
+    sm_resume_failed => "sm/resume-failed.transcript",
+    sm_resume => "sm/resume.transcript",
+    sm_terminal_stream_error => "sm/terminal-stream-error.transcript",
 }
 
 #[test]

@@ -22,6 +22,7 @@ pub mod dedup;
 pub mod framing;
 pub mod rng;
 pub mod sasl;
+pub mod sm;
 pub mod xml;
 
 use std::collections::VecDeque;
@@ -45,6 +46,17 @@ const NS_DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
 
 /// Most `see-other-uri` redirects followed for one login (RFC 7395 §3.6.1).
 const MAX_REDIRECTS: u8 = 5;
+
+/// XEP-0198: ask for an acknowledgement after this many unacknowledged stanzas...
+const ACK_BATCH: usize = 10;
+/// ...or this long after the first one.
+const ACK_DELAY_MS: u64 = 250;
+/// First reconnection delay; it doubles per failed attempt up to `max_reconnect_delay_ms`.
+const RECONNECT_BASE_MS: u64 = 1_000;
+/// Most commands kept while the session is being (re)established.
+const MAX_QUEUED: usize = 10_000;
+/// Most requests waiting for an answer at a time.
+pub const MAX_PENDING_IQS: usize = 1_000;
 
 /// How long a `<close/>` waits for the server's answer before the socket is closed anyway.
 const CLOSE_GRACE_MS: u64 = 2_000;
@@ -95,6 +107,12 @@ pub struct Config {
     pub max_stanza_bytes: usize,
     /// Replaces the XEP-0156 lookup URL (for tests on loopback).
     pub host_meta_url: Option<String>,
+    /// Restore a lost connection (`api-decisions.md` §2); `false`: give up at the first drop.
+    pub reconnect: bool,
+    /// Upper bound of the reconnection backoff.
+    pub max_reconnect_delay_ms: u64,
+    /// XEP-0199 keepalive: ping the server after this long without hearing from it.
+    pub ping_interval_ms: u64,
     /// A fixed SCRAM client nonce, only for replaying the RFC 5802 / RFC 7677 test vectors.
     #[doc(hidden)]
     pub scram_nonce: Option<String>,
@@ -107,6 +125,9 @@ impl Default for Config {
             request_timeout_ms: 30_000,
             max_stanza_bytes: 1 << 20,
             host_meta_url: None,
+            reconnect: true,
+            max_reconnect_delay_ms: 30_000,
+            ping_interval_ms: 60_000,
             scram_nonce: None,
         }
     }
@@ -174,12 +195,25 @@ pub enum Event {
 /// Where the stream negotiation is (RFC 6120 §4.3, §6, §7).
 #[allow(clippy::enum_variant_names)] // the style guide names states `Expect*`
 enum Step {
-    ExpectOpen { authed: bool },
-    ExpectFeatures { authed: bool },
-    ExpectRegister { id: String, mechanisms: Vec<String> },
+    ExpectOpen {
+        authed: bool,
+    },
+    ExpectFeatures {
+        authed: bool,
+    },
+    ExpectRegister {
+        id: String,
+        mechanisms: Vec<String>,
+    },
     ExpectSasl(sasl::Exchange),
-    ExpectBind { id: String },
-    ExpectSession { id: String },
+    ExpectBind {
+        id: String,
+    },
+    ExpectSession {
+        id: String,
+    },
+    /// XEP-0198 §5: `<resume/>` sent.
+    ExpectResume,
 }
 
 enum State {
@@ -198,6 +232,9 @@ enum State {
         callback: Callback,
         deadline: Instant,
     },
+    /// The connection was lost: the next attempt is due at `at` (`None`: when the browser is
+    /// back online).
+    Waiting { at: Option<Instant> },
 }
 
 /// A command accepted while the session was being set up.
@@ -222,6 +259,8 @@ enum IqKind {
     MamQuery { query_id: String, echo: Value },
     /// XEP-0313 preferences read back.
     MamPrefsGet,
+    /// XEP-0199 keepalive.
+    Ping,
 }
 
 impl PendingIq {
@@ -229,7 +268,7 @@ impl PendingIq {
     fn internal(&self) -> bool {
         matches!(
             self.kind,
-            IqKind::ServerDisco | IqKind::Quiet | IqKind::AccountDisco
+            IqKind::ServerDisco | IqKind::Quiet | IqKind::AccountDisco | IqKind::Ping
         )
     }
 }
@@ -270,6 +309,28 @@ pub struct Client {
     mam_waiting: Vec<(MamCommand, Callback)>,
     /// `queryid`s of this socket's queries in flight: only their results are accepted.
     mam_queries: Vec<String>,
+    /// XEP-0198 state of the session (kept across reconnections while resumable).
+    sm: Option<sm::Sm>,
+    /// The post-authentication features offered XEP-0198.
+    sm_offered: bool,
+    /// Stanzas of a session that could not be resumed, to send again on the new one.
+    resend: Vec<String>,
+    /// The session has been online: a drop is reconnected, not a failed login.
+    established: bool,
+    /// Reconnection attempts since the last time online (the backoff exponent).
+    attempt: u32,
+    /// What the browser says about the network (`navigator.onLine`).
+    network_up: bool,
+    /// When a frame last arrived (XEP-0199 keepalive).
+    last_rx: Instant,
+    /// A keepalive ping is outstanding.
+    ping_pending: bool,
+    /// When to send the next XEP-0198 `<r/>`.
+    ack_request_at: Option<Instant>,
+    /// The last broadcast presence the application sent, re-sent on a new session.
+    last_presence: Option<String>,
+    /// The post-authentication features, kept while a resumption is tried.
+    last_features: Option<Element>,
 }
 
 /// A XEP-0313 command ready to be sent once MAM support is known.
@@ -304,6 +365,17 @@ impl Client {
             mam_support: None,
             mam_waiting: Vec::new(),
             mam_queries: Vec::new(),
+            sm: None,
+            sm_offered: false,
+            resend: Vec::new(),
+            established: false,
+            attempt: 0,
+            network_up: true,
+            last_rx: Instant(0),
+            ping_pending: false,
+            ack_request_at: None,
+            last_presence: None,
+            last_features: None,
         }
     }
 
@@ -336,8 +408,16 @@ impl Client {
     pub fn poll_timeout(&self) -> Option<Instant> {
         let mut t = self.login_deadline;
         let mut min = |d: Instant| t = Some(t.map_or(d, |x: Instant| x.min(d)));
-        if let State::Closing { deadline, .. } = self.state {
-            min(deadline);
+        match self.state {
+            State::Closing { deadline, .. } => min(deadline),
+            State::Waiting { at: Some(at) } => min(at),
+            State::Online if !self.ping_pending => {
+                min(self.last_rx.plus(self.cfg.ping_interval_ms))
+            }
+            _ => {}
+        }
+        if let Some(at) = self.ack_request_at {
+            min(at);
         }
         for (_, iq) in &self.iqs {
             min(iq.deadline);
@@ -366,6 +446,32 @@ impl Client {
 
     fn send_el(&mut self, el: El) {
         self.send_frame(el.to_string(), None);
+    }
+
+    /// Sends a stanza (iq, message, presence): counted and kept until acknowledged when
+    /// XEP-0198 is on (§4).
+    fn send_stanza(&mut self, frame: String) {
+        if let Some(sm) = self.sm.as_mut() {
+            sm.sent(frame.clone());
+            if sm.unacked.len() > sm::MAX_UNACKED {
+                // A server that acknowledges nothing: treat the connection as dead.
+                self.send_frame(frame, None);
+                return self.connection_lost(None);
+            }
+            if sm.enabled && !sm.requested && sm.unacked.len() >= ACK_BATCH {
+                sm.requested = true;
+                self.send_frame(frame, None);
+                return self.send_frame(sm::Sm::request_frame(), None);
+            }
+            if self.ack_request_at.is_none() {
+                self.ack_request_at = Some(self.now.plus(ACK_DELAY_MS));
+            }
+        }
+        self.send_frame(frame, None);
+    }
+
+    fn send_stanza_el(&mut self, el: El) {
+        self.send_stanza(el.to_string());
     }
 
     /// The callback-else-event rule for errors caused by the caller (`api-decisions.md` §3).
@@ -464,13 +570,35 @@ impl Client {
         match built {
             Err(e) => self.client_error(cb, e),
             Ok((el, reply)) => {
+                let stanza = el.to_string();
+                // api-decisions §2: the last broadcast presence is restored on a new session.
+                if (name == presence::PRESENCE && payload.get("to").is_none())
+                    || name == presence::OFFLINE
+                {
+                    self.last_presence = Some(stanza.clone());
+                }
                 let q = Queued {
-                    stanza: el.to_string(),
+                    stanza,
                     callback: cb,
                     reply,
                 };
                 if self.is_online() {
                     self.send_queued(q);
+                } else if self.queue.len() >= MAX_QUEUED {
+                    let err = obj! {
+                        "type" => "wait", "condition" => "resource-constraint",
+                        "description" => "Too many commands are waiting for the connection",
+                    };
+                    self.client_error(q.callback, err);
+                } else if self.established {
+                    // api-decisions §3: while reconnecting, the callback hears at once.
+                    let mut q = q;
+                    match (q.reply.take(), q.callback.id()) {
+                        (Some(args), Some(id)) => self.reply(id, Ok(args)),
+                        _ => self.handed_over(q.callback),
+                    }
+                    q.callback = Callback::None;
+                    self.queue.push(q);
                 } else {
                     self.queue.push(q);
                 }
@@ -480,7 +608,7 @@ impl Client {
 
     /// Sends a command's stanza and settles its callback.
     fn send_queued(&mut self, q: Queued) {
-        self.send_frame(q.stanza, None);
+        self.send_stanza(q.stanza);
         match (q.reply, q.callback.id()) {
             (Some(args), Some(id)) => self.reply(id, Ok(args)),
             _ => self.handed_over(q.callback),
@@ -566,7 +694,7 @@ impl Client {
                     deadline: now.plus(CLOSE_GRACE_MS),
                 };
             }
-            State::Discovering | State::Connecting => {
+            State::Discovering | State::Connecting | State::Waiting { .. } => {
                 self.fail_login_attempt(events::not_connected());
                 self.transmits.push_back(Transmit::Close);
                 self.state = State::Idle;
@@ -578,6 +706,7 @@ impl Client {
     fn finish_logout(&mut self, cb: Callback) {
         self.bound = None;
         self.login = None;
+        self.forget_session();
         if let Some(id) = cb.id() {
             self.reply(id, Ok(vec![Value::Bool(true)]));
         }
@@ -619,7 +748,8 @@ impl Client {
 
     /// Ends the session after a failure: `xmpp.error` once, then `offline` if it was online.
     fn give_up(&mut self, err: Value) {
-        let was_online = self.is_online();
+        let was_online = self.is_online() || self.established;
+        self.forget_session();
         self.fail_login_attempt(err.clone());
         self.emit(events::ERROR, err);
         self.transmits.push_back(Transmit::Close);
@@ -629,6 +759,67 @@ impl Client {
         if was_online {
             self.emit(events::CONNECTION, obj! {"status" => "offline"});
         }
+    }
+
+    /// Drops everything that only made sense for this login.
+    fn forget_session(&mut self) {
+        self.sm = None;
+        self.resend.clear();
+        self.established = false;
+        self.attempt = 0;
+        self.ping_pending = false;
+        self.ack_request_at = None;
+        self.last_presence = None;
+        self.last_features = None;
+    }
+
+    /// An established session lost its connection: retry with jittered exponential backoff
+    /// (`api-decisions.md` §2), keeping the XEP-0198 state for resumption.
+    fn connection_lost(&mut self, stream_error: Option<&str>) {
+        if !self.established || !self.cfg.reconnect {
+            return self.give_up(events::disconnected(stream_error));
+        }
+        self.transmits.push_back(Transmit::Close);
+        if self.is_online() {
+            self.emit(events::CONNECTION, obj! {"status" => "reconnecting"});
+        }
+        self.login_deadline = None;
+        self.ping_pending = false;
+        self.ack_request_at = None;
+        if let Some(sm) = self.sm.as_mut() {
+            sm.requested = false;
+        }
+        let cap = self.cfg.max_reconnect_delay_ms.max(RECONNECT_BASE_MS);
+        let delay = RECONNECT_BASE_MS
+            .saturating_mul(1u64 << self.attempt.min(20))
+            .min(cap);
+        let mut r = [0u8; 2];
+        self.rng.fill(&mut r);
+        let jitter = u64::from(u16::from_le_bytes(r)) * (delay / 2) / u64::from(u16::MAX);
+        self.attempt = self.attempt.saturating_add(1);
+        let at = self.network_up.then(|| self.now.plus(delay / 2 + jitter));
+        self.state = State::Waiting { at };
+    }
+
+    /// The browser's `online`/`offline` events: a waiting reconnection goes at once when the
+    /// network comes back, and waits while it is down.
+    pub fn handle_network(&mut self, up: bool, now: Instant) {
+        self.now = self.now.max(now);
+        self.network_up = up;
+        if let State::Waiting { .. } = self.state {
+            self.state = State::Waiting {
+                at: up.then_some(self.now),
+            };
+        }
+    }
+
+    /// Starts a reconnection attempt to the last endpoint.
+    fn reconnect_now(&mut self) {
+        let Some(url) = self.url.clone() else {
+            return self.give_up(events::disconnected(None));
+        };
+        self.login_deadline = Some(self.now.plus(self.cfg.request_timeout_ms));
+        self.connect(url);
     }
 
     /// Sends an RFC 6120 §4.9 stream error, closes the stream and gives up.
@@ -689,8 +880,8 @@ impl Client {
                 self.state = State::Idle;
                 self.finish_logout(cb);
             }
-            (SocketEvent::Closed, State::Idle) => {}
-            (SocketEvent::Closed, _) => self.give_up(events::disconnected(None)),
+            (SocketEvent::Closed, State::Idle | State::Waiting { .. }) => {}
+            (SocketEvent::Closed, _) => self.connection_lost(None),
         }
     }
 
@@ -704,14 +895,62 @@ impl Client {
                 self.finish_logout(callback);
             }
         }
+        if let State::Waiting { at: Some(at) } = self.state {
+            if at <= now {
+                self.reconnect_now();
+            }
+        }
         if self.login_deadline.is_some_and(|d| d <= now) && !self.is_online() {
-            self.give_up(events::timeout("Login timed out"));
+            if self.established {
+                self.connection_lost(None); // an attempt that stalls is retried
+            } else {
+                self.give_up(events::timeout("Login timed out"));
+            }
+        }
+        if self.is_online()
+            && !self.ping_pending
+            && self.last_rx.plus(self.cfg.ping_interval_ms) <= now
+        {
+            // XEP-0199 §4.2: a client-to-server ping finds connections that died silently.
+            self.ping_pending = true;
+            let domain = self
+                .bound
+                .as_ref()
+                .map(|j| j.domain().to_owned())
+                .unwrap_or_default();
+            let id = self.next_id();
+            self.send_stanza_el(
+                El::new("iq", NS_CLIENT)
+                    .attr("type", "get")
+                    .attr("to", domain.as_str())
+                    .attr("id", id.as_str())
+                    .child(El::new("ping", NS_PING)),
+            );
+            self.track_iq(id, Jid::new(&domain).ok(), Callback::None, IqKind::Ping);
+        }
+        if self.ack_request_at.is_some_and(|t| t <= now) {
+            self.ack_request_at = None;
+            if let Some(sm) = self.sm.as_mut() {
+                if sm.enabled
+                    && !sm.requested
+                    && !sm.unacked.is_empty()
+                    && matches!(self.state, State::Online)
+                {
+                    sm.requested = true;
+                    self.send_frame(sm::Sm::request_frame(), None);
+                }
+            }
         }
         let (expired, live) = std::mem::take(&mut self.iqs)
             .into_iter()
             .partition(|(_, iq)| iq.deadline <= now);
         self.iqs = live;
         for (_, iq) in expired {
+            if matches!(iq.kind, IqKind::Ping) && self.is_online() {
+                // No answer to the keepalive: the connection is dead though the socket is open.
+                self.connection_lost(None);
+                continue;
+            }
             if matches!(iq.kind, IqKind::AccountDisco) {
                 // No answer about MAM: treat it as absent rather than leave queries waiting.
                 self.mam_support = Some(false);
@@ -729,10 +968,11 @@ impl Client {
         self.now = self.now.max(now);
         if matches!(
             self.state,
-            State::Idle | State::Discovering | State::Connecting
+            State::Idle | State::Discovering | State::Connecting | State::Waiting { .. }
         ) {
             return;
         }
+        self.last_rx = self.now;
         if self.raw {
             self.emit(
                 events::RAW,
@@ -758,6 +998,14 @@ impl Client {
             return;
         }
         let State::Negotiating(_) = self.state else {
+            if ns == sm::NS_SM {
+                return self.handle_sm(&el);
+            }
+            if let Some(sm) = self.sm.as_mut() {
+                if ns == NS_CLIENT {
+                    sm.received();
+                }
+            }
             return self.handle_stanza(&el);
         };
         self.handle_negotiation(&el);
@@ -798,7 +1046,7 @@ impl Client {
             }
             _ => {
                 self.send_frame(framing::close(), None);
-                self.give_up(events::disconnected(None));
+                self.connection_lost(None);
             }
         }
     }
@@ -815,7 +1063,20 @@ impl Client {
             return self.finish_logout(callback);
         }
         self.send_frame(framing::close(), None);
-        self.give_up(events::disconnected(Some(&condition)));
+        // api-decisions §2: these are retried; every other condition is terminal.
+        let retry = matches!(
+            condition.as_str(),
+            "system-shutdown"
+                | "connection-timeout"
+                | "reset"
+                | "internal-server-error"
+                | "see-other-host"
+        );
+        if retry {
+            self.connection_lost(Some(&condition));
+        } else {
+            self.give_up(events::disconnected(Some(&condition)));
+        }
     }
 
     fn handle_negotiation(&mut self, el: &Element) {
@@ -833,10 +1094,18 @@ impl Client {
                     self.state = State::Negotiating(Step::ExpectFeatures { authed });
                     return self.stream_error("invalid-xml");
                 }
-                if authed {
-                    self.start_bind(el)
-                } else {
-                    self.start_auth(el)
+                if !authed {
+                    return self.start_auth(el);
+                }
+                self.sm_offered = el.has_child("sm", sm::NS_SM);
+                self.last_features = Some(el.clone());
+                let resume = self.sm.as_ref().and_then(sm::Sm::resume_frame);
+                match resume {
+                    Some(frame) if self.sm_offered => {
+                        self.send_frame(frame, None);
+                        self.state = State::Negotiating(Step::ExpectResume);
+                    }
+                    _ => self.start_bind(el),
                 }
             }
             Step::ExpectRegister { id, mechanisms } => {
@@ -886,6 +1155,7 @@ impl Client {
                     }
                 }
             }
+            Step::ExpectResume => self.handle_resume_answer(el),
             Step::ExpectSession { id } => {
                 if el.name() != "iq" || el.attr("id") != Some(id.as_str()) {
                     self.state = State::Negotiating(Step::ExpectSession { id });
@@ -1048,6 +1318,10 @@ impl Client {
         if !features.has_child("bind", NS_BIND) {
             return self.stream_error("unsupported-feature");
         }
+        // A new session: what the old one never had acknowledged is sent again once online.
+        if let Some(old) = self.sm.take() {
+            self.resend.extend(old.unacked);
+        }
         self.session_required = features
             .get_child("session", NS_SESSION)
             .is_some_and(|s| !s.has_child("optional", NS_SESSION));
@@ -1063,18 +1337,67 @@ impl Client {
         self.state = State::Negotiating(Step::ExpectBind { id });
     }
 
+    /// The session is ready: a new one after binding.
     fn go_online(&mut self) {
+        self.go_online_as(false);
+    }
+
+    /// Online on a new session, or on a resumed one (`resumed`, XEP-0198 §5).
+    fn go_online_as(&mut self, resumed: bool) {
+        let reconnection = self.established;
         self.state = State::Online;
         self.login_deadline = None;
+        self.established = true;
+        self.attempt = 0;
+        self.last_rx = self.now;
+        if let Some(p) = self.login.as_mut() {
+            p.register = false; // the account exists now; a reconnection only logs in
+        }
+        if !resumed && self.sm_offered {
+            // XEP-0198 §3: counting starts with <enable/>.
+            self.sm = Some(sm::Sm::default());
+            self.send_frame(sm::Sm::enable_frame(), None);
+        }
         let jid = self.bound.as_ref().map(events::jid_obj).unwrap_or_default();
-        let data = obj! {"status" => "online", "jid" => jid};
+        let mut data = obj! {"status" => "online", "jid" => jid};
+        if reconnection {
+            data.set("resumed", resumed);
+        }
         if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
             self.reply(id, Ok(vec![data.clone()]));
         }
         self.emit(events::CONNECTION, data);
+        if resumed {
+            // XEP-0198 §5: send again what the server had not received.
+            let again: Vec<String> = self
+                .sm
+                .as_ref()
+                .map(|sm| sm.unacked.iter().cloned().collect())
+                .unwrap_or_default();
+            for frame in again {
+                self.send_frame(frame, None);
+            }
+        } else {
+            if reconnection {
+                if let Some(p) = self.last_presence.clone() {
+                    self.send_stanza(p);
+                }
+            }
+            for frame in std::mem::take(&mut self.resend) {
+                self.send_stanza(frame);
+            }
+        }
         for q in std::mem::take(&mut self.queue) {
             self.send_queued(q);
         }
+        if !resumed {
+            self.discover_services();
+        }
+        self.flush_mam();
+    }
+
+    /// XEP-0030 queries of a new session: the server (carbons) and the account (MAM).
+    fn discover_services(&mut self) {
         // XEP-0280 §4: find out whether the server offers Message Carbons, then enable them.
         let domain = self
             .bound
@@ -1082,15 +1405,19 @@ impl Client {
             .map(|j| j.domain().to_owned())
             .unwrap_or_default();
         let id = self.next_id();
-        self.send_el(
+        self.send_stanza_el(
             El::new("iq", NS_CLIENT)
                 .attr("type", "get")
                 .attr("to", domain.as_str())
                 .attr("id", id.as_str())
                 .child(El::new("query", NS_DISCO_INFO)),
         );
-        let to = Jid::new(&domain).ok();
-        self.track_iq(id, to, Callback::None, IqKind::ServerDisco);
+        self.track_iq(
+            id,
+            Jid::new(&domain).ok(),
+            Callback::None,
+            IqKind::ServerDisco,
+        );
         // api-decisions §5: MAM support is advertised on the account's bare JID.
         let bare = self
             .bound
@@ -1098,7 +1425,7 @@ impl Client {
             .map(|j| j.to_bare().to_string())
             .unwrap_or_default();
         let id = self.next_id();
-        self.send_el(
+        self.send_stanza_el(
             El::new("iq", NS_CLIENT)
                 .attr("type", "get")
                 .attr("to", bare.as_str())
@@ -1111,6 +1438,67 @@ impl Client {
             Callback::None,
             IqKind::AccountDisco,
         );
+    }
+
+    /// XEP-0198 §5: `<resumed/>` or `<failed/>` after `<resume/>`.
+    fn handle_resume_answer(&mut self, el: &Element) {
+        let h = el.attr("h").and_then(|h| h.parse::<u32>().ok());
+        match (el.ns() == sm::NS_SM, el.name()) {
+            (true, "resumed") => {
+                let acked = match (self.sm.as_mut(), h) {
+                    (Some(sm), Some(h)) => sm.ack(h).is_ok(),
+                    _ => false,
+                };
+                if !acked {
+                    return self.stream_error("undefined-condition");
+                }
+                self.go_online_as(true);
+            }
+            (true, "failed") => {
+                // The server may say what it had received (v1.6 §5); the rest is resent.
+                if let (Some(sm), Some(h)) = (self.sm.as_mut(), h) {
+                    let _ = sm.ack(h);
+                }
+                let Some(features) = self.last_features.take() else {
+                    return self.stream_error("internal-server-error");
+                };
+                self.start_bind(&features);
+            }
+            _ => {
+                self.state = State::Negotiating(Step::ExpectResume);
+                self.stream_error("invalid-xml");
+            }
+        }
+    }
+
+    /// XEP-0198 nonzas on an established stream: `<r/>`, `<a/>`, `<enabled/>`, `<failed/>`.
+    fn handle_sm(&mut self, el: &Element) {
+        let Some(sm) = self.sm.as_mut() else { return };
+        match el.name() {
+            "r" => {
+                let a = sm.answer_frame();
+                self.send_frame(a, None);
+            }
+            "a" => {
+                let ok = el
+                    .attr("h")
+                    .and_then(|h| h.parse::<u32>().ok())
+                    .is_some_and(|h| sm.ack(h).is_ok());
+                if !ok {
+                    self.stream_error("undefined-condition");
+                }
+            }
+            "enabled" => {
+                sm.enabled = true;
+                let resumable = matches!(el.attr("resume"), Some("true" | "1"));
+                sm.id = el.attr("id").filter(|_| resumable).map(str::to_owned);
+            }
+            "failed" => {
+                // <enable/> refused: no stream management on this session.
+                self.sm = None;
+            }
+            _ => {}
+        }
     }
 
     /// RFC 6120 §8: a stanza on an established session.
@@ -1172,6 +1560,10 @@ impl Client {
                 let result = match pending.kind {
                     IqKind::ServerDisco if ok => return self.handle_server_disco(iq),
                     IqKind::AccountDisco => return self.handle_account_disco(iq, ok),
+                    IqKind::Ping => {
+                        self.ping_pending = false;
+                        return;
+                    }
                     IqKind::ServerDisco | IqKind::Quiet => return,
                     _ if !ok => Err(stanza_error::parse(iq)),
                     IqKind::Ack => Ok(vec![Value::Bool(true)]),
