@@ -2,6 +2,7 @@
 # A throwaway Prosody on loopback for the tests and the demo.
 #   scripts/prosody.sh start DIR [HTTP_PORT] [C2S_PORT]   prints the PID once the WebSocket endpoint answers
 #   scripts/prosody.sh stop DIR
+#   scripts/prosody.sh kill DIR          SIGKILL, for crash tests (start again with the same DIR keeps the data)
 #   scripts/prosody.sh adduser DIR USER HOST PASSWORD
 # Hosts: "localhost" (internal_hashed: SCRAM-SHA-1, PLAIN) and "sha256.localhost"
 # (internal_plain: also SCRAM-SHA-256), and "anon.localhost" (SASL ANONYMOUS). Accounts alice, bob and carol (password "password")
@@ -66,15 +67,26 @@ LUA
     sleep 0.1
   done
   curl -sf "http://127.0.0.1:$http/xmpp-websocket" >/dev/null || { echo "prosody.sh: not ready" >&2; exit 1; }
-  for host in localhost sha256.localhost; do
-    for u in alice bob carol; do
-      prosodyctl --config "$cfg" register "$u" "$host" password >/dev/null
+  if [[ ! -f "$dir/accounts-created" ]]; then
+    for host in localhost sha256.localhost; do
+      for u in alice bob carol; do
+        prosodyctl --config "$cfg" register "$u" "$host" password >/dev/null
+      done
     done
-  done
+    touch "$dir/accounts-created"
+  fi
   echo "$pid"
   ;;
 adduser)
   prosodyctl --config "$cfg" register "${3:?user}" "${4:?host}" "${5:?password}" >/dev/null
+  ;;
+kill)
+  if [[ -f "$dir/pid" ]]; then
+    pid=$(cat "$dir/pid")
+    kill -9 "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$dir/pid"
+  fi
   ;;
 stop)
   if [[ -f "$dir/pid" ]]; then
@@ -85,5 +97,5 @@ stop)
     rm -f "$dir/pid"
   fi
   ;;
-*) echo "usage: $0 start|stop|adduser DIR ..." >&2; exit 2 ;;
+*) echo "usage: $0 start|stop|kill|adduser DIR ..." >&2; exit 2 ;;
 esac

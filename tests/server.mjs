@@ -1,12 +1,14 @@
 // Static file server for the browser tests and the demo, on loopback only, plus:
 //   /.well-known/host-meta.json, /.well-known/host-meta   XEP-0156 documents pointing at XMPP_WS_URL
 //   ws://.../scripted/<scenario>                          scripted RFC 7395 servers for fault cases
+//   ws://.../proxy                                        a fault-injecting WebSocket proxy to XMPP_WS_URL
+//   /proxy-control?cuts=on&min=200&max=600 | cuts=off      starts/stops its random connection cuts
 // Usage: node tests/server.mjs [port]   (env XMPP_WS_URL, default ws://127.0.0.1:5280/xmpp-websocket)
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.argv[2] || process.env.PORT || 8089);
@@ -27,6 +29,18 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/xrd+xml', 'access-control-allow-origin': '*' });
     return res.end(`<?xml version='1.0' encoding='utf-8'?><XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>` +
       `<Link rel="urn:xmpp:alt-connections:websocket" href="${wsUrl}"/></XRD>`);
+  }
+  if (url.pathname === '/proxy-control') {
+    const on = url.searchParams.get('cuts') === 'on';
+    proxy.cutMin = Number(url.searchParams.get('min') || 200);
+    proxy.cutMax = Number(url.searchParams.get('max') || 600);
+    proxy.cutting = on;
+    // Bounded: cutting stops by itself after two minutes even if nobody turns it off.
+    clearTimeout(proxy.safety);
+    if (on) proxy.safety = setTimeout(() => { proxy.cutting = false; }, 120000).unref();
+    for (const pair of proxy.pairs) if (on) scheduleCut(pair);
+    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    return res.end(JSON.stringify({ cutting: proxy.cutting, cuts: proxy.cuts, connections: proxy.connections }));
   }
   let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
   if (!file.startsWith(root)) { res.writeHead(403); return res.end(); }
@@ -56,8 +70,44 @@ const scenarios = {
     } else if (frame.includes('stream:error')) ws.gotStreamError = frame;
   },
 };
+// The fault-injecting proxy: every client connection is piped to its own upstream connection;
+// while cutting is on, each pair is torn down abruptly (no close handshake, like a dropped
+// mobile network) after a random 'min'..'max' ms.
+const proxy = { cutting: false, cutMin: 200, cutMax: 600, cuts: 0, connections: 0, pairs: new Set(), safety: null };
+function scheduleCut(pair) {
+  clearTimeout(pair.timer);
+  if (!proxy.cutting) return;
+  const wait = proxy.cutMin + Math.random() * (proxy.cutMax - proxy.cutMin);
+  pair.timer = setTimeout(() => {
+    if (!proxy.cutting) return;
+    proxy.cuts++;
+    pair.client.terminate();
+    pair.upstream.terminate();
+  }, wait);
+  pair.timer.unref();
+}
+function startProxy(client) {
+  proxy.connections++;
+  const upstream = new WebSocket(wsUrl, 'xmpp');
+  const pair = { client, upstream, timer: null, pending: [] };
+  proxy.pairs.add(pair);
+  const end = () => { clearTimeout(pair.timer); proxy.pairs.delete(pair); client.terminate(); upstream.terminate(); };
+  upstream.on('open', () => { for (const m of pair.pending) upstream.send(m); pair.pending = []; });
+  upstream.on('message', (d) => { if (client.readyState === WebSocket.OPEN) client.send(d.toString()); });
+  client.on('message', (d) => {
+    const m = d.toString();
+    if (upstream.readyState === WebSocket.OPEN) upstream.send(m); else pair.pending.push(m);
+  });
+  upstream.on('close', end); upstream.on('error', end);
+  client.on('close', end); client.on('error', end);
+  scheduleCut(pair);
+}
+
 const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false) });
 server.on('upgrade', (req, sock, head) => {
+  if (new URL(req.url, 'http://localhost').pathname === '/proxy') {
+    return wss.handleUpgrade(req, sock, head, startProxy);
+  }
   const m = /^\/scripted\/(\w+)$/.exec(new URL(req.url, 'http://localhost').pathname);
   if (!m || !scenarios[m[1]]) return sock.destroy();
   wss.handleUpgrade(req, sock, head, (ws) => {

@@ -327,6 +327,8 @@ transcripts! {
     session_queued_before_online => "session/queued-before-online.transcript",
     session_see_other_uri => "session/see-other-uri.transcript",
     sm_acks => "sm/acks.transcript",
+    sm_carbons_counted => "sm/carbons-counted.transcript",
+    sm_counts_every_stanza => "sm/counts-every-stanza.transcript",
     sm_give_up => "sm/give-up.transcript",
     sm_keepalive => "sm/keepalive.transcript",
     sm_network_and_logout => "sm/network-and-logout.transcript",

@@ -1611,7 +1611,7 @@ impl Client {
                     .child(El::new("service-unavailable", stanza_error::NS_STANZAS)),
             )
         };
-        self.send_el(el);
+        self.send_stanza_el(el);
     }
 
     /// Registers an IQ sent with `id`; its answer is matched by id and sender (§6).
@@ -1698,7 +1698,7 @@ impl Client {
                 },
                 MamCommand::PrefsGet => (mam::preferences_get_stanza(&id), IqKind::MamPrefsGet),
             };
-            self.send_el(el);
+            self.send_stanza_el(el);
             self.track_iq(id, None, cb, kind);
         }
     }
@@ -1721,7 +1721,7 @@ impl Client {
         });
         if offers {
             let id = self.next_id();
-            self.send_el(
+            self.send_stanza_el(
                 El::new("iq", NS_CLIENT)
                     .attr("type", "set")
                     .attr("id", id.as_str())

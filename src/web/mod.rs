@@ -57,7 +57,53 @@ struct Shell {
     next_request: RequestId,
     socket: Option<Socket>,
     timer: Option<(Instant, gloo_timers::callback::Timeout)>,
+    /// The window's `online`/`offline` listeners (removed when the socket is dropped).
+    network: Option<NetworkListeners>,
     me: Weak<RefCell<Shell>>,
+}
+
+/// `online`/`offline` listeners on the window; dropping them removes them.
+struct NetworkListeners {
+    online: Closure<dyn FnMut(JsValue)>,
+    offline: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Drop for NetworkListeners {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.remove_event_listener_with_callback(
+                "online",
+                self.online.as_ref().unchecked_ref(),
+            );
+            let _ = w.remove_event_listener_with_callback(
+                "offline",
+                self.offline.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+/// Tells the core about the browser's network state, so that a lost connection is retried as
+/// soon as the network is back and not while it is down.
+fn listen_network(me: &Weak<RefCell<Shell>>) -> Option<NetworkListeners> {
+    let window = web_sys::window()?;
+    let make = |up: bool| {
+        let weak = me.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(rc) = weak.upgrade() {
+                rc.borrow_mut().core.handle_network(up, now());
+                pump(&rc);
+            }
+        })
+    };
+    let (online, offline) = (make(true), make(false));
+    window
+        .add_event_listener_with_callback("online", online.as_ref().unchecked_ref())
+        .ok()?;
+    window
+        .add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref())
+        .ok()?;
+    Some(NetworkListeners { online, offline })
 }
 
 /// An XMPP session with xmpp-ftw's socket API: `send`, `request`, `on`, `once`, `off`.
@@ -109,17 +155,16 @@ fn options(opts: &JsValue) -> Result<Config, JsError> {
         match k.as_str() {
             "requestTimeoutMs" => cfg.request_timeout_ms = ms(k, val)?,
             "maxStanzaBytes" => cfg.max_stanza_bytes = ms(k, val)? as usize,
-            // Accepted now, used by reconnection and keepalive.
-            "maxReconnectDelayMs" | "pingIntervalMs" => {
-                ms(k, val)?;
-            }
-            "reconnect" => {
-                if !matches!(val, Value::Bool(_)) {
+            "maxReconnectDelayMs" => cfg.max_reconnect_delay_ms = ms(k, val)?,
+            "pingIntervalMs" => cfg.ping_interval_ms = ms(k, val)?,
+            "reconnect" => match val {
+                Value::Bool(b) => cfg.reconnect = *b,
+                _ => {
                     return Err(JsError::new(
                         "XmppSocket option 'reconnect' must be a boolean",
-                    ));
+                    ))
                 }
-            }
+            },
             "hostMetaUrl" => match val {
                 Value::Str(s) => cfg.host_meta_url = Some(s.clone()),
                 _ => {
@@ -153,9 +198,18 @@ impl XmppSocket {
                 next_request: 1,
                 socket: None,
                 timer: None,
+                network: None,
                 me: me.clone(),
             })
         });
+        {
+            let mut sh = inner.borrow_mut();
+            sh.network = listen_network(&sh.me);
+            let up = web_sys::window()
+                .map(|w| w.navigator().on_line())
+                .unwrap_or(true);
+            sh.core.handle_network(up, now());
+        }
         Ok(XmppSocket { inner })
     }
 

@@ -1,0 +1,122 @@
+// Reliability against a real Prosody: a fault-injecting proxy cutting connections while two
+// accounts exchange 2,000 messages, and a Prosody crash and restart mid-conversation.
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+
+const WS = process.env.XMPP_WS_URL || 'ws://127.0.0.1:5280/xmpp-websocket';
+const PORT = Number(process.env.TEST_HTTP_PORT || 8089);
+const PROXY = `ws://127.0.0.1:${PORT}/proxy`;
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto('/tests/browser/page.html');
+  await page.waitForFunction(() => window.ready === true);
+});
+
+test.afterEach(async ({ request }) => {
+  await request.get('/proxy-control?cuts=off');
+});
+
+/** In the page: waits until `s` has received every one of `contents` from `fromUser`. */
+const collect = `window.collect = async (s, fromUser, prefix, count, ms) => {
+  const t0 = Date.now();
+  for (;;) {
+    const got = s.events.filter(([n, d]) => n === 'xmpp.chat.message' && d.from.user === fromUser && d.content && d.content.startsWith(prefix));
+    const distinct = new Set(got.map(([, d]) => d.content));
+    if (distinct.size >= count || Date.now() - t0 > ms) return got.map(([, d]) => ({ c: d.content, id: d.id }));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};`;
+
+test('2,000 messages while a proxy cuts the connections every few hundred ms: none lost, none twice', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.addScriptTag({ content: collect });
+  const r = await page.evaluate(async ({ ws, proxy }) => {
+    const aliceJid = await register(ws, 'alice'), bobJid = await register(ws, 'bob');
+    // Through the proxy; reconnect quickly so that the test does not take all day.
+    const opts = { maxReconnectDelayMs: 2000 };
+    const alice = await resource(proxy, aliceJid, 'a', opts), bob = await resource(proxy, bobJid, 'b', opts);
+    const statuses = { a: [], b: [] };
+    alice.on('xmpp.connection', (d) => statuses.a.push(d.status + (d.resumed === undefined ? '' : d.resumed ? ':resumed' : ':new')));
+    bob.on('xmpp.connection', (d) => statuses.b.push(d.status + (d.resumed === undefined ? '' : d.resumed ? ':resumed' : ':new')));
+    alice.send('xmpp.presence', {}); bob.send('xmpp.presence', {});
+    await new Promise((res) => setTimeout(res, 300));
+    await fetch('/proxy-control?cuts=on&min=200&max=700');
+    // 1,000 messages each, a few every 20 ms, whatever the state of the connection.
+    const sentIds = { a: new Map(), b: new Map() };
+    for (let i = 0; i < 1000; i += 5) {
+      for (let j = i; j < i + 5; j++) {
+        alice.send('xmpp.chat.message', { to: bobJid, content: `a${j}` }, (e, d) => { if (d) sentIds.a.set(`a${j}`, d.id); });
+        bob.send('xmpp.chat.message', { to: aliceJid, content: `b${j}` }, (e, d) => { if (d) sentIds.b.set(`b${j}`, d.id); });
+      }
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    await new Promise((res) => setTimeout(res, 3000));
+    const proxyStats = await (await fetch('/proxy-control?cuts=off')).json();
+    const [atBob, atAlice] = await Promise.all([
+      collect(bob, aliceJid.split('@')[0], 'a', 1000, 120000),
+      collect(alice, bobJid.split('@')[0], 'b', 1000, 120000),
+    ]);
+    return {
+      atBob, atAlice, proxyStats, statuses,
+      sentA: Object.fromEntries(sentIds.a), sentB: Object.fromEntries(sentIds.b),
+      errors: [...alice.events, ...bob.events].filter(([n]) => n === 'xmpp.error').map(([, d]) => d),
+    };
+  }, { ws: WS, proxy: PROXY });
+  const reconnects = r.statuses.a.filter((s) => s.startsWith('online:')).length + r.statuses.b.filter((s) => s.startsWith('online:')).length;
+  const resumed = [...r.statuses.a, ...r.statuses.b].filter((s) => s === 'online:resumed').length;
+  test.info().annotations.push({ type: 'faults', description: `${r.proxyStats.cuts} cuts, ${reconnects} reconnections (${resumed} resumed)` });
+  expect(r.errors).toEqual([]);
+  expect(r.proxyStats.cuts).toBeGreaterThanOrEqual(5);
+  expect(reconnects).toBeGreaterThanOrEqual(5);
+  for (const [got, prefix, sent] of [[r.atBob, 'a', r.sentA], [r.atAlice, 'b', r.sentB]]) {
+    // every message delivered, exactly once, with the id its sender was given
+    expect(got.length).toBe(1000);
+    expect(new Set(got.map((m) => m.c)).size).toBe(1000);
+    for (const m of got) expect(m.id).toBe(sent[m.c]);
+    expect(got.map((m) => m.c).sort()).toEqual(Array.from({ length: 1000 }, (_, i) => `${prefix}${i}`).sort());
+  }
+});
+
+test('Prosody killed and restarted mid-conversation: what was sent meanwhile arrives', async ({ page }) => {
+  test.skip(!process.env.PROSODY_DIR, 'needs PROSODY_DIR (scripts/test.sh sets it)');
+  test.setTimeout(120_000);
+  const aliceBob = await page.evaluate(async (ws) => {
+    const aliceJid = await register(ws, 'alice'), bobJid = await register(ws, 'bob');
+    const opts = { maxReconnectDelayMs: 1000 };
+    window.alice = await resource(ws, aliceJid, 'a', opts);
+    window.bob = await resource(ws, bobJid, 'b', opts);
+    alice.send('xmpp.presence', {}); bob.send('xmpp.presence', {});
+    await new Promise((res) => setTimeout(res, 200));
+    await alice.request('xmpp.chat.message', { to: bobJid, content: 'before the crash' });
+    await bob.waitFor('xmpp.chat.message', (m) => m.content === 'before the crash');
+    return { aliceJid, bobJid };
+  }, WS);
+  const script = new URL('../../scripts/prosody.sh', import.meta.url).pathname;
+  execFileSync(script, ['kill', process.env.PROSODY_DIR]);
+  const during = await page.evaluate(async ({ bobJid }) => {
+    await alice.waitFor('xmpp.connection', (d) => d.status === 'reconnecting');
+    const ids = [];
+    for (let i = 0; i < 20; i++) {
+      const [d] = await alice.request('xmpp.chat.message', { to: bobJid, content: `while down ${i}` });
+      ids.push(d.id);
+    }
+    return ids;
+  }, aliceBob);
+  execFileSync(script, ['start', process.env.PROSODY_DIR, process.env.PROSODY_HTTP_PORT, process.env.PROSODY_C2S_PORT]);
+  const r = await page.evaluate(async () => {
+    const online = await alice.waitFor('xmpp.connection', (d) => d.status === 'online', 30000);
+    await bob.waitFor('xmpp.connection', (d) => d.status === 'online', 30000);
+    const t0 = Date.now();
+    let got = [];
+    while (Date.now() - t0 < 30000) {
+      got = bob.events.filter(([n, d]) => n === 'xmpp.chat.message' && d.content && d.content.startsWith('while down')).map(([, d]) => d);
+      if (got.length >= 20) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return { online, got: got.map((m) => ({ c: m.content, id: m.id })) };
+  });
+  expect(r.online.resumed).toBe(false);
+  expect(r.got.map((m) => m.c).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `while down ${i}`).sort());
+  expect(r.got.map((m) => m.id).sort()).toEqual([...during].sort());
+});
