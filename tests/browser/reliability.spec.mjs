@@ -105,8 +105,9 @@ test('Prosody killed and restarted mid-conversation: what was sent meanwhile arr
   }, aliceBob);
   execFileSync(script, ['start', process.env.PROSODY_DIR, process.env.PROSODY_HTTP_PORT, process.env.PROSODY_C2S_PORT]);
   const r = await page.evaluate(async () => {
-    const online = await alice.waitFor('xmpp.connection', (d) => d.status === 'online', 30000);
-    await bob.waitFor('xmpp.connection', (d) => d.status === 'online', 30000);
+    const back = (d) => d.status === 'online' && d.resumed !== undefined; // the reconnection, not the login
+    const online = await alice.waitFor('xmpp.connection', back, 30000);
+    await bob.waitFor('xmpp.connection', back, 30000);
     const t0 = Date.now();
     let got = [];
     while (Date.now() - t0 < 30000) {
