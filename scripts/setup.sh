@@ -29,6 +29,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WBG" ]]; t
     || cargo install wasm-bindgen-cli --version "$WBG"
 fi
 
+# cargo-fuzz: the bounded fuzzing smoke run of the test suite (stable toolchain, -s none).
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+  echo "setup: cargo install cargo-fuzz"
+  cargo install cargo-fuzz --locked 2>/dev/null || cargo install cargo-fuzz
+fi
+
 if [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/@playwright/test ]]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error

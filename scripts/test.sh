@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, installing what it needs (the README's test command; .ci/run calls it):
 #   1. lint: cargo fmt --check, clippy -D warnings (native and wasm32)
-#   2. core unit + transcript tests (cargo test, native)
+#   2. core unit, transcript and property tests (cargo test, native), a 30 s fuzzing run
 #   3. release build of the npm package into pkg/ (size printed)
 #   4. a throwaway Prosody on loopback, then the browser tests and the demo e2e test in
 #      headless Chromium (Playwright)
@@ -39,6 +39,14 @@ f=$(sed -nE 's/^test result: .* ([0-9]+) passed; ([0-9]+) failed.*/\2/p' "$work/
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 if [[ $cargo_rc != 0 ]]; then fail "cargo test failed" 0; fi
 if [[ ${p:-0} == 0 ]]; then fail "cargo test ran no test"; fi
+
+echo "== fuzzing smoke run (cargo fuzz, 30 s; the full run is: cd fuzz && cargo fuzz run -s none frames)"
+mkdir -p fuzz/corpus/frames
+if (cd fuzz && cargo fuzz run -s none frames corpus/frames seeds/frames -- -max_total_time=30 -rss_limit_mb=1024 2>&1 | tail -3); then
+  echo "fuzz: frames ok"; passed=$((passed + 1))
+else
+  fail "fuzzing found a crash (see fuzz/artifacts/frames)"
+fi
 
 echo "== build pkg/"
 ./scripts/build.sh || fail "build failed"

@@ -57,9 +57,40 @@ const open = `<open xmlns="${FRAMING}" from="localhost" id="s1" version="1.0"/>`
 const features = `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><mechanisms xmlns="urn:ietf:params:xml:ns:xmpp-sasl"><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
 const bindFeatures = `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></stream:features>`;
 
+// Logs any client in (PLAIN, no checks) and calls `then(ws)` once it is bound.
+function loginThen(ws, frame, then) {
+  if (frame.startsWith('<open')) ws.send(open), ws.send(ws.authed ? bindFeatures : features);
+  else if (frame.startsWith('<auth')) ws.authed = true, ws.send('<success xmlns="urn:ietf:params:xml:ns:xmpp-sasl"/>');
+  else if (frame.includes('xmpp-bind')) {
+    const id = /id="([^"]+)"/.exec(frame)[1];
+    ws.send(`<iq xmlns="jabber:client" type="result" id="${id}"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>alice@localhost/x</jid></bind></iq>`);
+    then(ws);
+  } else if (frame.startsWith('<iq') && frame.includes('type="get"')) {
+    const id = /id="([^"]+)"/.exec(frame)[1];
+    ws.send(`<iq xmlns="jabber:client" type="result" id="${id}"/>`);
+  }
+}
+
+// A chat message of about 200 bytes of body, as in the benchmark issue.
+export const floodMessage = (i) => `<message xmlns="jabber:client" from="bob@localhost/phone" to="alice@localhost/x" type="chat" id="m${i}">` +
+  `<body>${('message ' + i + ' ').padEnd(200, 'lorem ipsum dolor sit amet ')}</body>` +
+  `<request xmlns="urn:xmpp:receipts"/><delay xmlns="urn:xmpp:delay" stamp="2026-11-25T10:00:00Z"/>` +
+  `<stanza-id xmlns="urn:xmpp:sid:0" by="alice@localhost" id="s${i}"/></message>`;
+
 // Each scenario answers the client's frames; `garbage` goes online, then sends a frame that is
-// not well-formed XML.
+// not well-formed XML; `flood` goes online, then sends `?count=N` chat messages as fast as it can.
 const scenarios = {
+  flood(ws, frame) {
+    loginThen(ws, frame, () => {
+      const n = Number(ws.params.get('count') || 1000);
+      let i = 0;
+      const burst = () => {
+        for (let k = 0; k < 1000 && i < n; k++, i++) ws.send(floodMessage(i));
+        if (i < n) setImmediate(burst);
+      };
+      setTimeout(burst, Number(ws.params.get('delay') || 50));
+    });
+  },
   garbage(ws, frame) {
     if (frame.startsWith('<open')) ws.send(open), ws.send(ws.authed ? bindFeatures : features);
     else if (frame.startsWith('<auth')) ws.authed = true, ws.send('<success xmlns="urn:ietf:params:xml:ns:xmpp-sasl"/>');
@@ -108,12 +139,16 @@ server.on('upgrade', (req, sock, head) => {
   if (new URL(req.url, 'http://localhost').pathname === '/proxy') {
     return wss.handleUpgrade(req, sock, head, startProxy);
   }
-  const m = /^\/scripted\/(\w+)$/.exec(new URL(req.url, 'http://localhost').pathname);
+  const u = new URL(req.url, 'http://localhost');
+  const m = /^\/scripted\/(\w+)$/.exec(u.pathname);
   if (!m || !scenarios[m[1]]) return sock.destroy();
   wss.handleUpgrade(req, sock, head, (ws) => {
+    ws.params = u.searchParams;
     ws.on('message', (d) => scenarios[m[1]](ws, d.toString()));
-    setTimeout(() => ws.terminate(), 20000).unref();
+    setTimeout(() => ws.terminate(), 120000).unref();
   });
 });
 
-server.listen(port, '127.0.0.1', () => console.log(`serving ${root} on http://127.0.0.1:${port}/`));
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  server.listen(port, '127.0.0.1', () => console.log(`serving ${root} on http://127.0.0.1:${port}/`));
+}

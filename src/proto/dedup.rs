@@ -17,6 +17,16 @@ pub struct Dedup {
 }
 
 impl Dedup {
+    /// How many ids are remembered.
+    pub fn len(&self) -> usize {
+        self.senders.iter().map(|(_, ids)| ids.len()).sum()
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.senders.is_empty()
+    }
+
     /// Records `id` from `sender`; `false` when it was already seen.
     pub fn first_time(&mut self, sender: &str, id: &str) -> bool {
         let pos = self.senders.iter().position(|(s, _)| s == sender);

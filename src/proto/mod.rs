@@ -23,6 +23,8 @@ pub mod framing;
 pub mod rng;
 pub mod sasl;
 pub mod sm;
+#[doc(hidden)]
+pub mod testing;
 pub mod xml;
 
 use std::collections::VecDeque;
@@ -387,6 +389,21 @@ impl Client {
     /// The bound full JID while online.
     pub fn bound_jid(&self) -> Option<&Jid> {
         self.bound.as_ref()
+    }
+
+    /// How many items the client holds in its queues and tables (for tests that check memory
+    /// stays bounded under hostile input).
+    #[doc(hidden)]
+    pub fn footprint(&self) -> usize {
+        self.transmits.len()
+            + self.events.len()
+            + self.iqs.len()
+            + self.queue.len()
+            + self.mam_waiting.len()
+            + self.mam_queries.len()
+            + self.resend.len()
+            + self.sm.as_ref().map_or(0, |s| s.unacked.len())
+            + self.dedup.len()
     }
 
     /// Whether the session is online.

@@ -45,14 +45,20 @@ fn from_js_depth(v: &JsValue, depth: usize) -> Value {
         return Value::Other;
     }
     let mut fields = Vec::new();
+    let obj: &Object = v.unchecked_ref();
     for k in keys.iter() {
         let Some(name) = k.as_string() else { continue };
-        // Only enumerable own properties, as Object.keys would give.
-        let obj: &Object = v.unchecked_ref();
-        if !obj.property_is_enumerable(&k) {
+        // Own enumerable data properties only, read from their descriptors: no getter, proxy
+        // trap or method of the object (which may be missing or hostile) runs.
+        let Ok(desc) = Reflect::get_own_property_descriptor(obj, &k) else {
+            continue;
+        };
+        if desc.is_undefined()
+            || !Reflect::get(&desc, &"enumerable".into()).is_ok_and(|e| e.is_truthy())
+        {
             continue;
         }
-        let val = Reflect::get(v, &k).unwrap_or(JsValue::UNDEFINED);
+        let val = Reflect::get(&desc, &"value".into()).unwrap_or(JsValue::UNDEFINED);
         if val.is_undefined() {
             continue;
         }

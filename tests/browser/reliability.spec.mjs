@@ -42,14 +42,14 @@ test('2,000 messages while a proxy cuts the connections every few hundred ms: no
     alice.send('xmpp.presence', {}); bob.send('xmpp.presence', {});
     await new Promise((res) => setTimeout(res, 300));
     await fetch('/proxy-control?cuts=on&min=200&max=700');
-    // 1,000 messages each, a few every 20 ms, whatever the state of the connection.
+    // 1,000 messages each, five every 40 ms (8 s), whatever the state of the connection.
     const sentIds = { a: new Map(), b: new Map() };
     for (let i = 0; i < 1000; i += 5) {
       for (let j = i; j < i + 5; j++) {
         alice.send('xmpp.chat.message', { to: bobJid, content: `a${j}` }, (e, d) => { if (d) sentIds.a.set(`a${j}`, d.id); });
         bob.send('xmpp.chat.message', { to: aliceJid, content: `b${j}` }, (e, d) => { if (d) sentIds.b.set(`b${j}`, d.id); });
       }
-      await new Promise((res) => setTimeout(res, 20));
+      await new Promise((res) => setTimeout(res, 40));
     }
     await new Promise((res) => setTimeout(res, 3000));
     const proxyStats = await (await fetch('/proxy-control?cuts=off')).json();

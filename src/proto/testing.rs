@@ -1,0 +1,69 @@
+//! Test support shared by the property tests and the fuzz target: a client driven online by
+//! hand. Not part of the API.
+
+use super::{Callback, Client, Config, Event, Instant, SocketEvent, Transmit};
+use crate::value::Value;
+
+/// A client (account `alice@localhost`, XEP-0077 registration, PLAIN on loopback, XEP-0198)
+/// logged in (PLAIN on loopback) and online, with the server side played by hand.
+pub fn online_client(raw: bool, password: &str) -> (Client, Vec<Event>) {
+    let mut c = Client::new(Config {
+        seed: [9; 32],
+        ..Config::default()
+    });
+    c.set_raw(raw);
+    let mut login = Value::obj();
+    login.set("jid", "alice@localhost");
+    login.set("password", password);
+    login.set("register", true);
+    login.set("websocket", "ws://127.0.0.1:5280/ws");
+    let t = Instant(0);
+    c.handle_command("xmpp.login", login, Callback::None, t);
+    c.handle_socket(SocketEvent::Open, t);
+    let open =
+        "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='x' version='1.0'/>";
+    c.handle_frame(open, t);
+    c.handle_frame(
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+         <register xmlns='http://jabber.org/features/iq-register'/>\
+         <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>",
+        t,
+    );
+    let reg_id = last_id(&mut c);
+    c.handle_frame(
+        &format!("<iq xmlns='jabber:client' type='result' id='{reg_id}'/>"),
+        t,
+    );
+    c.handle_frame("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>", t);
+    c.handle_frame(open, t);
+    c.handle_frame(
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+         <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>",
+        t,
+    );
+    let bind_id = last_id(&mut c);
+    c.handle_frame(
+        &format!(
+            "<iq xmlns='jabber:client' type='result' id='{bind_id}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+             <jid>alice@localhost/web</jid></bind></iq>"
+        ),
+        t,
+    );
+    c.handle_frame("<enabled xmlns='urn:xmpp:sm:3' id='s' resume='true'/>", t);
+    assert!(c.is_online());
+    let events = std::iter::from_fn(|| c.poll_event()).collect();
+    while c.poll_transmit().is_some() {}
+    (c, events)
+}
+
+/// The id attribute of the last frame sent.
+fn last_id(c: &mut Client) -> String {
+    let mut last = String::new();
+    while let Some(t) = c.poll_transmit() {
+        if let Transmit::Frame(f) = t {
+            last = f;
+        }
+    }
+    let start = last.find(" id=\"").map(|i| i + 5).unwrap_or(0);
+    last[start..].split('"').next().unwrap_or("").to_owned()
+}
