@@ -3,7 +3,8 @@
 #   1. lint: cargo fmt --check, clippy -D warnings (native and wasm32)
 #   2. core unit, transcript and property tests (cargo test, native), a 30 s fuzzing run
 #   3. release build of the npm package into pkg/ (size printed)
-#   4. a throwaway Prosody on loopback, then the browser tests and the demo e2e test in
+#   4. tsc --strict on a typed usage example; npm pack installed into a fresh Vite app
+#   5. a throwaway Prosody on loopback, then the browser tests and the demo e2e test in
 #      headless Chromium (Playwright)
 # Stops at the first failing suite and ends with one line: "N passed, M failed".
 set -uo pipefail
@@ -50,6 +51,12 @@ fi
 
 echo "== build pkg/"
 ./scripts/build.sh || fail "build failed"
+
+echo "== TypeScript: tsc --noEmit --strict on www/types-check.ts"
+if npx tsc -p tsconfig.json; then echo "tsc: ok"; passed=$((passed + 1)); else fail "tsc found type errors"; fi
+
+echo "== npm pack into a fresh Vite app"
+./scripts/vite-app.sh || fail "the Vite fixture did not build"
 
 echo "== browser and e2e tests (Prosody on 127.0.0.1:$http_port)"
 ./scripts/prosody.sh start "$work/prosody" "$http_port" "$c2s_port" >/dev/null || fail "Prosody did not start"

@@ -132,7 +132,7 @@ fn seed() -> [u8; 32] {
     seed
 }
 
-fn options(opts: &JsValue) -> Result<Config, JsError> {
+fn parse_options(opts: &JsValue) -> Result<Config, JsError> {
     let mut cfg = Config {
         seed: seed(),
         ..Config::default()
@@ -188,8 +188,12 @@ impl XmppSocket {
     /// `new XmppSocket({requestTimeoutMs?, maxStanzaBytes?, hostMetaUrl?, ...})`. Throws on
     /// unknown or wrongly typed options (a programmer error).
     #[wasm_bindgen(constructor)]
-    pub fn new(options_arg: JsValue) -> Result<XmppSocket, JsError> {
-        let cfg = options(&options_arg)?;
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "XmppSocketOptions")] options: Option<
+            js_sys::Object,
+        >,
+    ) -> Result<XmppSocket, JsError> {
+        let cfg = parse_options(&options.map_or(JsValue::UNDEFINED, JsValue::from))?;
         let inner = Rc::new_cyclic(|me| {
             RefCell::new(Shell {
                 core: Client::new(cfg),
