@@ -1,26 +1,113 @@
-// The demo page, driven like a user: log in from the form and see the bound JID.
+// The demo chat app, driven like two people would: two browser contexts, two new accounts,
+// a conversation with receipts, typing, a correction, history after a reload, and screenshots
+// at desktop and phone sizes (saved under test-results/, not committed).
 import { test, expect } from '@playwright/test';
 
 const WS = process.env.XMPP_WS_URL || 'ws://127.0.0.1:5280/xmpp-websocket';
+const url = `/www/?ws=${encodeURIComponent(WS)}`;
 
-test('the demo logs in and shows the bound JID', async ({ page }, info) => {
-  page.on('pageerror', (e) => { throw e; });
-  await page.goto(`/www/?ws=${encodeURIComponent(WS)}`);
-  await page.getByLabel('JID').fill('alice@localhost');
-  await page.getByLabel('Password').fill('password');
+async function signUp(page, jid) {
+  await page.goto(url);
+  await page.getByLabel('JID').fill(jid);
+  await page.getByLabel('Password').fill('pw');
+  await page.getByLabel('Create this account').check();
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.locator('#bound-jid')).toHaveText(/^alice@localhost\/.+/);
-  await expect(page.getByRole('status')).toHaveText('Online.');
-  await page.screenshot({ path: info.outputPath('demo-online.png'), fullPage: true });
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await expect(page.getByRole('status')).toHaveText('Not connected.');
+  await expect(page.locator('#bound-jid')).toHaveText(new RegExp(`^${jid}/.+`));
+}
+
+async function logIn(page, jid) {
+  await page.goto(url);
+  await page.getByLabel('JID').fill(jid);
+  await page.getByLabel('Password').fill('pw');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#bound-jid')).toHaveText(new RegExp(`^${jid}/.+`));
+}
+
+test('two people chat: receipts, typing, a correction, history after reload', async ({ browser }, info) => {
+  test.setTimeout(90_000);
+  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
+  const ctxA = await browser.newContext(), ctxB = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const a = await ctxA.newPage(), b = await ctxB.newPage();
+  for (const p of [a, b]) p.on('pageerror', (e) => { throw e; });
+  await signUp(a, alice);
+  await signUp(b, bob);
+
+  // Alice opens a conversation with Bob and writes.
+  await a.getByLabel('Start a conversation').fill(bob);
+  await a.getByRole('button', { name: 'Open' }).click();
+  await expect(a.getByRole('heading', { name: bob })).toBeVisible();
+  await a.getByRole('textbox', { name: 'Message' }).fill('Hello Bob, lunch at noon?');
+  await a.getByRole('button', { name: 'Send' }).click();
+
+  // Bob sees the conversation appear in his list, with one unread message, and opens it.
+  await expect(b.getByRole('button', { name: `${alice} (1)` })).toBeVisible();
+  await b.getByRole('button', { name: `${alice} (1)` }).click();
+  await expect(b.locator('#messages')).toContainText('Hello Bob, lunch at noon?');
+
+  // Alice sees the delivery receipt Bob's app sent.
+  await expect(a.locator('#messages li.mine .meta')).toContainText('✓✓ Delivered');
+
+  // Bob types: Alice sees the typing indicator; Bob answers.
+  await b.getByRole('textbox', { name: 'Message' }).pressSequentially('Sure');
+  await expect(a.locator('#typing')).toHaveText(`${bob.split('@')[0]} is typing…`);
+  await b.getByRole('textbox', { name: 'Message' }).fill('Sure, see you there!');
+  await b.getByRole('button', { name: 'Send' }).click();
+  await expect(a.locator('#messages')).toContainText('Sure, see you there!');
+  await expect(a.locator('#typing')).toHaveText('');
+
+  // Alice corrects her last message; Bob sees it edited.
+  await a.getByRole('button', { name: 'Edit last' }).click();
+  await expect(a.getByRole('textbox', { name: 'Message' })).toHaveValue('Hello Bob, lunch at noon?');
+  await a.getByRole('textbox', { name: 'Message' }).fill('Hello Bob, lunch at one?');
+  await a.getByRole('button', { name: 'Save edit' }).click();
+  await expect(b.locator('#messages')).toContainText('Hello Bob, lunch at one?');
+  await expect(b.locator('#messages')).toContainText('edited');
+  await expect(b.locator('#messages')).not.toContainText('lunch at noon');
+
+  await a.screenshot({ path: info.outputPath('demo-desktop.png'), fullPage: true });
+  await b.screenshot({ path: info.outputPath('demo-phone.png'), fullPage: true });
+
+  // Bob reloads: the history comes back from the archive (XEP-0313).
+  await logIn(b, bob);
+  await b.getByLabel('Start a conversation').fill(alice);
+  await b.getByRole('button', { name: 'Open' }).click();
+  await expect(b.locator('#messages')).toContainText('Hello Bob, lunch at one?');
+  await expect(b.locator('#messages')).toContainText('Sure, see you there!');
+  await expect(b.locator('#history-note')).toHaveText('Start of the conversation.');
+  // the archive holds the original and its correction: one bubble, edited; no empty bubbles
+  await expect(b.locator('#messages')).not.toContainText('lunch at noon');
+  await expect(b.locator('#messages li')).toHaveCount(2);
+  await expect(b.locator('#messages li').first()).toContainText('edited');
+  await b.screenshot({ path: info.outputPath('demo-phone-history.png'), fullPage: true });
+  await ctxA.close(); await ctxB.close();
+});
+
+test('messages sent while someone is offline arrive marked "delivered later"', async ({ browser }) => {
+  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
+  const ctxA = await browser.newContext(), ctxB = await browser.newContext();
+  const a = await ctxA.newPage(), b = await ctxB.newPage();
+  await signUp(b, bob);
+  await b.getByRole('button', { name: 'Log out' }).click();
+  await signUp(a, alice);
+  await a.getByLabel('Start a conversation').fill(bob);
+  await a.getByRole('button', { name: 'Open' }).click();
+  await a.getByRole('textbox', { name: 'Message' }).fill('Ping me when you are back');
+  await a.keyboard.press('Enter');
+  await expect(a.locator('#messages li.mine')).toContainText('✓ Sent');
+  await logIn(b, bob);
+  await b.getByRole('button', { name: new RegExp(alice) }).click();
+  await expect(b.locator('#messages li.theirs').first()).toContainText('Ping me when you are back');
+  await expect(b.locator('#messages li.theirs').first()).toContainText('delivered later');
+  await ctxA.close(); await ctxB.close();
 });
 
 test('the demo explains a wrong password in plain words', async ({ page }) => {
-  await page.goto(`/www/?ws=${encodeURIComponent(WS)}`);
+  await page.goto(url);
   await page.getByLabel('JID').fill('alice@localhost');
   await page.getByLabel('Password').fill('not-the-password');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status')).toHaveText('Wrong JID or password.');
-  await expect(page.locator('#session')).toBeHidden();
+  await expect(page.locator('#chat-view')).toBeHidden();
 });
