@@ -1,0 +1,125 @@
+// The benchmark (scripts/bench.sh runs it with Prosody and the scripted server up): xmpp-ftw-wasm
+// against Strophe.js, StanzaJS, xmpp.js and a raw WebSocket, interleaved, several repetitions,
+// in headless Chromium driven over the DevTools protocol. Prints a markdown table of medians
+// (min-max) and each library's ratio to xmpp-ftw-wasm.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { bundleAll, LIBS } from './build.mjs';
+import { launch } from './cdp.mjs';
+
+const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
+const REPS = Number(arg('reps', 5));
+const FLOOD = Number(arg('flood', 20000));
+const MEMORY = Number(arg('memory', 100000));
+const HTTP = Number(process.env.BENCH_HTTP_PORT || 8290);
+const WS = process.env.XMPP_WS_URL || 'ws://127.0.0.1:5580/xmpp-websocket';
+const BASE = `http://127.0.0.1:${HTTP}`;
+const US = 'xmpp-ftw-wasm';
+
+const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const stat = (a, d = 0) => (a.length ? `${fmt(median(a), d)} (${fmt(Math.min(...a), d)}–${fmt(Math.max(...a), d)})` : 'n/a');
+
+console.error('bundling the minimal apps…');
+const sizes = await bundleAll();
+
+const browser = await launch();
+const results = Object.fromEntries(LIBS.map((l) => [l, { flood: [], login1: [], login256: [], init: [], mam: [], memory: null, errors: [] }]));
+const open = async (lib) => {
+  await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}`);
+  for (let i = 0; i < 200; i++) { if (await browser.evaluate('window.ready === true')) return; await new Promise((r) => setTimeout(r, 25)); }
+  throw new Error(`${lib}: page not ready`);
+};
+const attempt = async (lib, what, fn) => {
+  try { return await fn(); } catch (e) { results[lib].errors.push(`${what}: ${e.message.split('\n')[0]}`); return undefined; }
+};
+const floodUrl = (lib, n) => `ws://127.0.0.1:${HTTP}/scripted/flood?count=${n}&delay=500${lib === 'raw' ? '&raw=1' : ''}`;
+
+// Seed an archive for the history measurement: 2,000 messages between bencha and benchb.
+console.error('seeding 2,000 archived messages…');
+await open(US);
+await browser.evaluate(`(async () => {
+  const { create } = await import('./dist/${US}.js');
+  const a = create(), b = create();
+  await a.login(${JSON.stringify(WS)}, 'bencha@localhost', 'password');
+  await b.login(${JSON.stringify(WS)}, 'benchb@localhost', 'password');
+  let got = 0; b.onMessage(() => { got++; });
+  b.presence();
+  await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < 2000; i++) { a.send('benchb@localhost', 'history ' + i); if (i % 100 === 99) while (got < i + 1) await new Promise((r) => setTimeout(r, 5)); }
+  while (got < 2000) await new Promise((r) => setTimeout(r, 10));
+  await a.close(); await b.close();
+})()`);
+
+for (let rep = 0; rep < REPS; rep++) {
+  // Interleaved, in a rotated order each repetition.
+  const order = LIBS.map((_, i) => LIBS[(i + rep) % LIBS.length]);
+  for (const lib of order) {
+    console.error(`rep ${rep + 1}/${REPS}: ${lib}`);
+    const r = results[lib];
+    await open(lib);
+    const startup = await browser.evaluate('window.startup');
+    if (lib === US) r.init.push(startup.initMs);
+    const f = await attempt(lib, 'flood', () => browser.evaluate(`flood(${JSON.stringify(floodUrl(lib, FLOOD))}, ${FLOOD})`));
+    if (f && f.count === FLOOD) r.flood.push(f.perSec); else if (f) r.errors.push(`flood: ${f.count}/${FLOOD} delivered`);
+    if (lib === 'raw') continue;
+    await open(lib);
+    const l1 = await attempt(lib, 'login SCRAM-SHA-1', () => browser.evaluate(`login(${JSON.stringify(WS)}, 'alice@localhost', 'password')`));
+    if (l1) r.login1.push(l1.ms);
+    await open(lib);
+    const l2 = await attempt(lib, 'login SCRAM-SHA-256', () => browser.evaluate(`login(${JSON.stringify(WS)}, 'alice@sha256.localhost', 'password')`));
+    if (l2) r.login256.push(l2.ms);
+    if (lib === US || lib === 'stanza') {
+      await open(lib);
+      const h = await attempt(lib, 'history', () => browser.evaluate(`fetchHistory(${JSON.stringify(WS)}, 'bencha@localhost', 'password', 'benchb@localhost', 100)`));
+      if (h && h.count >= 2000) r.mam.push(h.ms); else if (h) r.errors.push(`history: ${h.count} messages`);
+    }
+  }
+}
+
+// Memory: once per library, a long flood with no handler keeping anything.
+for (const lib of LIBS) {
+  console.error(`memory: ${lib}`);
+  await open(lib);
+  const m = await attempt(lib, 'memory', () => browser.evaluate(`flood(${JSON.stringify(floodUrl(lib, MEMORY))}, ${MEMORY})`));
+  if (m) results[lib].memory = m;
+}
+await browser.close();
+
+// ---- the table
+const rawRate = median(results.raw.flood);
+const ourRate = median(results[US].flood);
+const extraUs = (lib) => 1e6 / median(results[lib].flood) - 1e6 / rawRate;
+const lines = [];
+const date = new Date().toISOString().slice(0, 10);
+let chromium = '';
+try { chromium = execFileSync(process.env.CHROMIUM || '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { /* unknown */ }
+lines.push(`Benchmark of ${date} on ${os()} with ${chromium || 'Chromium'}; ${REPS} interleaved repetitions, medians (min–max).`);
+lines.push('');
+lines.push('| library | min / gzip -9 / brotli bytes | msgs/s (20k flood) | extra µs/msg over raw | login SCRAM-SHA-1 (ms) | login SCRAM-SHA-256 (ms) | heap after 100k (MiB) | 2,000 via MAM (ms) |');
+lines.push('|---|---|---|---|---|---|---|---|');
+for (const lib of LIBS) {
+  const r = results[lib], s = sizes[lib];
+  const ratio = lib === US ? '' : ` (×${fmt(median(r.flood) / ourRate, 2)})`;
+  const mem = r.memory ? `${fmt(r.memory.before.heap, 1)} → ${fmt(r.memory.heapMiB, 1)}${r.memory.wasmMiB ? ` (+ wasm ${fmt(r.memory.before.wasm, 2)} → ${fmt(r.memory.wasmMiB, 2)})` : ''}` : 'n/a';
+  lines.push(`| ${lib} | ${fmt(s.raw)} / ${fmt(s.gzip)} / ${fmt(s.brotli)} | ${stat(r.flood)}${ratio} | ${lib === 'raw' ? '0' : fmt(extraUs(lib), 1)} | ${stat(r.login1, 1)} | ${stat(r.login256, 1)} | ${mem} | ${stat(r.mam)} |`);
+}
+lines.push('');
+lines.push(`xmpp-ftw-wasm start-up: wasm fetch + compile + instantiate ${stat(results[US].init, 1)} ms.`);
+const gz = sizes[US].gzip;
+lines.push(gz > 200 * 1024 ? `**OVER BUDGET: xmpp-ftw-wasm is ${fmt(gz)} bytes gzip, the budget is 204,800.**` : `Size budget: ${fmt(gz)} of 204,800 bytes gzip (stretch goal 174,080: ${gz <= 170 * 1024 ? 'met' : 'not met'}).`);
+lines.push(`Incoming goal (≤ 10 µs/msg over raw): ${extraUs(US) <= 10 ? 'met' : `NOT MET (${fmt(extraUs(US), 1)} µs)`}.`);
+for (const lib of LIBS) for (const e of results[lib].errors) lines.push(`- ${lib}: ${e}`);
+const table = lines.join('\n');
+console.log(table);
+fs.mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+fs.writeFileSync(new URL(`./results/${date}.md`, import.meta.url), table + '\n');
+fs.writeFileSync(new URL(`./results/${date}.json`, import.meta.url), JSON.stringify({ sizes, results }, null, 1));
+
+function os() {
+  try {
+    const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] || 'unknown CPU';
+    const cores = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length;
+    return `${cores} × ${cpu}`;
+  } catch { return 'unknown machine'; }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The benchmark command (README, Benchmarks): builds the release package, starts a throwaway
+# Prosody and the scripted server, and runs bench/run.mjs, which prints a markdown table and
+# writes bench/results/<date>.md. Options go to run.mjs: --reps N (5) --flood N (20000) --memory N (100000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+(cd bench && [[ -d node_modules/esbuild ]] || npm ci --no-audit --no-fund --loglevel=error)
+./scripts/build.sh
+work=$(mktemp -d /tmp/xmpp-ftw-wasm-bench.XXXXXX)
+http=${BENCH_PROSODY_HTTP_PORT:-5580}; c2s=${BENCH_PROSODY_C2S_PORT:-5522}; web=${BENCH_HTTP_PORT:-8290}
+export XMPP_WS_URL="ws://127.0.0.1:$http/xmpp-websocket" BENCH_HTTP_PORT=$web
+./scripts/prosody.sh start "$work/prosody" "$http" "$c2s" >/dev/null
+./scripts/prosody.sh adduser "$work/prosody" bencha localhost password
+./scripts/prosody.sh adduser "$work/prosody" benchb localhost password
+node tests/server.mjs "$web" >/dev/null &
+server=$!
+trap 'kill $server 2>/dev/null; ./scripts/prosody.sh stop "$work/prosody"' EXIT
+sleep 0.5
+node bench/run.mjs "$@"
