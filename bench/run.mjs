@@ -15,6 +15,8 @@ const HTTP = Number(process.env.BENCH_HTTP_PORT || 8290);
 const WS = process.env.XMPP_WS_URL || 'ws://127.0.0.1:5580/xmpp-websocket';
 const BASE = `http://127.0.0.1:${HTTP}`;
 const US = 'xmpp-ftw-wasm';
+// --only a,b: measure only these libraries (always with raw and xmpp-ftw-wasm, for the ratios).
+const ONLY = arg('only', '') ? new Set(['raw', US, ...arg('only', '').split(',')]) : null;
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
@@ -22,6 +24,7 @@ const stat = (a, d = 0) => (a.length ? `${fmt(median(a), d)} (${fmt(Math.min(...
 
 console.error('bundling the minimal apps…');
 const sizes = await bundleAll();
+const SEED = arg('seed', 'yes') === 'yes';
 
 const browser = await launch();
 const results = Object.fromEntries(LIBS.map((l) => [l, { flood: [], login1: [], login256: [], init: [], mam: [], memory: null, errors: [] }]));
@@ -36,9 +39,9 @@ const attempt = async (lib, what, fn) => {
 const floodUrl = (lib, n) => `ws://127.0.0.1:${HTTP}/scripted/flood?count=${n}&delay=500${lib === 'raw' ? '&raw=1' : ''}`;
 
 // Seed an archive for the history measurement: 2,000 messages between bencha and benchb.
-console.error('seeding 2,000 archived messages…');
-await open(US);
-await browser.evaluate(`(async () => {
+if (SEED) console.error('seeding 2,000 archived messages…');
+if (SEED) await open(US);
+if (SEED) await browser.evaluate(`(async () => {
   const { create } = await import('./dist/${US}.js');
   const a = create(), b = create();
   await a.login(${JSON.stringify(WS)}, 'bencha@localhost', 'password');
@@ -53,7 +56,7 @@ await browser.evaluate(`(async () => {
 
 for (let rep = 0; rep < REPS; rep++) {
   // Interleaved, in a rotated order each repetition.
-  const order = LIBS.map((_, i) => LIBS[(i + rep) % LIBS.length]);
+  const order = LIBS.map((_, i) => LIBS[(i + rep) % LIBS.length]).filter((l) => !ONLY || ONLY.has(l));
   for (const lib of order) {
     console.error(`rep ${rep + 1}/${REPS}: ${lib}`);
     const r = results[lib];
@@ -78,7 +81,7 @@ for (let rep = 0; rep < REPS; rep++) {
 }
 
 // Memory: once per library, a long flood with no handler keeping anything.
-for (const lib of LIBS) {
+for (const lib of LIBS.filter((l) => !ONLY || ONLY.has(l))) {
   console.error(`memory: ${lib}`);
   await open(lib);
   const m = await attempt(lib, 'memory', () => browser.evaluate(`flood(${JSON.stringify(floodUrl(lib, MEMORY))}, ${MEMORY})`));

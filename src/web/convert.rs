@@ -67,28 +67,38 @@ fn from_js_depth(v: &JsValue, depth: usize) -> Value {
     Value::Obj(fields)
 }
 
-/// Converts to a plain JS value. Keys are defined as own data properties, so a key such as
-/// `__proto__` never changes a prototype.
+/// Converts to a plain JS value: JSON text parsed by the browser, which is several times
+/// faster than setting each property across the wasm boundary (measured with bench/). JSON.parse
+/// makes every key an own data property, so a key such as `__proto__` changes no prototype.
 pub(crate) fn to_js(v: &Value) -> JsValue {
+    let mut text = String::new();
+    if !v.write_json(&mut text) {
+        return to_js_slow(v);
+    }
+    js_sys::JSON::parse(&text).unwrap_or_else(|_| to_js_slow(v))
+}
+
+/// Property-by-property conversion, used only if `JSON.parse` refused the text.
+fn to_js_slow(v: &Value) -> JsValue {
     match v {
         Value::Null => JsValue::NULL,
         Value::Bool(b) => JsValue::from_bool(*b),
         Value::Num(n) => JsValue::from_f64(*n),
         Value::Str(s) => JsValue::from_str(s),
-        Value::Arr(a) => a.iter().map(to_js).collect::<Array>().into(),
+        Value::Arr(a) => a.iter().map(to_js_slow).collect::<Array>().into(),
         Value::Obj(fields) => {
             let o = Object::new();
             for (k, val) in fields {
                 let key = JsValue::from_str(k);
                 if k == "__proto__" {
                     let desc = Object::new();
-                    let _ = Reflect::set(&desc, &"value".into(), &to_js(val));
+                    let _ = Reflect::set(&desc, &"value".into(), &to_js_slow(val));
                     for flag in ["writable", "enumerable", "configurable"] {
                         let _ = Reflect::set(&desc, &flag.into(), &JsValue::TRUE);
                     }
                     Object::define_property(&o, &key, &desc);
                 } else {
-                    let _ = Reflect::set(&o, &key, &to_js(val));
+                    let _ = Reflect::set(&o, &key, &to_js_slow(val));
                 }
             }
             o.into()
