@@ -18,3 +18,15 @@ server=$!
 trap 'kill $server 2>/dev/null; ./scripts/prosody.sh stop "$work/prosody"' EXIT
 sleep 0.5
 node bench/run.mjs "$@"
+
+# Where the wasm bytes go: the largest functions and data of the release build (names kept).
+if ! command -v twiggy >/dev/null 2>&1; then
+  echo "bench: cargo install twiggy (for the size breakdown)"
+  cargo install twiggy --locked >/dev/null 2>&1 || cargo install twiggy >/dev/null 2>&1 || true
+fi
+if command -v twiggy >/dev/null 2>&1; then
+  wasm-bindgen --target web --keep-debug --out-dir "$work/named" target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
+  echo
+  echo "Size breakdown (twiggy top, before wasm-opt; names kept):"
+  twiggy top -n 15 "$work/named/xmpp_ftw_wasm_bg.wasm" | grep -v 'function names'
+fi
