@@ -75,9 +75,9 @@ for (let rep = 0; rep < REPS; rep++) {
     const l2 = await attempt(lib, 'login SCRAM-SHA-256', () => browser.evaluate(`login(${JSON.stringify(WS)}, 'alice@sha256.localhost', 'password')`));
     if (l2) r.login256.push(l2.ms);
     await open(lib);
-    const ready = await attempt(lib, 'through Prosody', () => browser.evaluate(`prosodyFlood(${JSON.stringify(WS)}, 'bencha@localhost', 'password', ${VIA_PROSODY})`));
+    const ready = await attempt(lib, 'through Prosody', () => browser.evaluate(`prosodyFlood(${JSON.stringify(WS)}, 'benchc@localhost', 'password', ${VIA_PROSODY})`));
     if (ready) {
-      await prosodySend({ url: WS, jid: 'benchb@localhost', password: 'password', to: 'bencha@localhost', count: VIA_PROSODY });
+      await prosodySend({ url: WS, jid: 'benchd@localhost', password: 'password', to: 'benchc@localhost', count: VIA_PROSODY });
       const p = await attempt(lib, 'through Prosody', () => browser.evaluate('window.prosodyFloodResult'));
       if (p && p.count === VIA_PROSODY) r.viaProsody.push(p.perSec); else if (p) r.errors.push(`through Prosody: ${p.count}/${VIA_PROSODY}`);
     }

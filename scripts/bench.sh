@@ -13,6 +13,9 @@ export XMPP_WS_URL="ws://127.0.0.1:$http/xmpp-websocket" BENCH_HTTP_PORT=$web
 ./scripts/prosody.sh start "$work/prosody" "$http" "$c2s" >/dev/null
 ./scripts/prosody.sh adduser "$work/prosody" bencha localhost password
 ./scripts/prosody.sh adduser "$work/prosody" benchb localhost password
+# benchc receives the flood through Prosody from benchd (kept apart from the MAM history above)
+./scripts/prosody.sh adduser "$work/prosody" benchc localhost password
+./scripts/prosody.sh adduser "$work/prosody" benchd localhost password
 node tests/server.mjs "$web" >/dev/null &
 server=$!
 trap 'kill $server 2>/dev/null; ./scripts/prosody.sh stop "$work/prosody"' EXIT

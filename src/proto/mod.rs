@@ -935,15 +935,7 @@ impl Client {
                 .as_ref()
                 .map(|j| j.domain().to_owned())
                 .unwrap_or_default();
-            let id = self.next_id();
-            self.send_stanza_el(
-                El::new("iq", NS_CLIENT)
-                    .attr("type", "get")
-                    .attr("to", domain.as_str())
-                    .attr("id", id.as_str())
-                    .child(El::new("ping", NS_PING)),
-            );
-            self.track_iq(id, Jid::new(&domain).ok(), Callback::None, IqKind::Ping);
+            self.internal_get(domain, El::new("ping", NS_PING), IqKind::Ping);
         }
         if self.ack_request_at.is_some_and(|t| t <= now) {
             self.ack_request_at = None;
@@ -1415,46 +1407,25 @@ impl Client {
 
     /// XEP-0030 queries of a new session: the server (carbons) and the account (MAM).
     fn discover_services(&mut self) {
+        let Some(me) = self.bound.clone() else { return };
         // XEP-0280 §4: find out whether the server offers Message Carbons, then enable them.
-        let domain = self
-            .bound
-            .as_ref()
-            .map(|j| j.domain().to_owned())
-            .unwrap_or_default();
-        let id = self.next_id();
-        self.send_stanza_el(
-            El::new("iq", NS_CLIENT)
-                .attr("type", "get")
-                .attr("to", domain.as_str())
-                .attr("id", id.as_str())
-                .child(El::new("query", NS_DISCO_INFO)),
-        );
-        self.track_iq(
-            id,
-            Jid::new(&domain).ok(),
-            Callback::None,
-            IqKind::ServerDisco,
-        );
+        let disco = || El::new("query", NS_DISCO_INFO);
+        self.internal_get(me.domain().to_owned(), disco(), IqKind::ServerDisco);
         // api-decisions §5: MAM support is advertised on the account's bare JID.
-        let bare = self
-            .bound
-            .as_ref()
-            .map(|j| j.to_bare().to_string())
-            .unwrap_or_default();
+        self.internal_get(me.to_bare().to_string(), disco(), IqKind::AccountDisco);
+    }
+
+    /// Sends `<iq type="get" to>` with `child` on the SDK's own behalf and tracks its answer.
+    fn internal_get(&mut self, to: String, child: El, kind: IqKind) {
         let id = self.next_id();
         self.send_stanza_el(
             El::new("iq", NS_CLIENT)
                 .attr("type", "get")
-                .attr("to", bare.as_str())
+                .attr("to", to.as_str())
                 .attr("id", id.as_str())
-                .child(El::new("query", NS_DISCO_INFO)),
+                .child(child),
         );
-        self.track_iq(
-            id,
-            Jid::new(&bare).ok(),
-            Callback::None,
-            IqKind::AccountDisco,
-        );
+        self.track_iq(id, Jid::new(&to).ok(), Callback::None, kind);
     }
 
     /// XEP-0198 §5: `<resumed/>` or `<failed/>` after `<resume/>`.
