@@ -45,7 +45,8 @@ const floodUrl = (lib, n) => `ws://127.0.0.1:${HTTP}/scripted/flood?count=${n}&d
 // grows, which would slow every later measurement): its two accounts archive nothing.
 await open(US);
 await browser.evaluate(`(async () => {
-  const { XmppSocket } = await import('/pkg/xmpp_ftw_wasm.js');
+  const { default: init, XmppSocket } = await import('/pkg/xmpp_ftw_wasm.js');
+  await init();
   for (const jid of ['benchc@localhost', 'benchd@localhost']) {
     const s = new XmppSocket();
     await s.request('xmpp.login', { jid, password: 'password', websocket: ${JSON.stringify(WS)} });
