@@ -335,6 +335,7 @@ transcripts! {
     sm_no_sm_reconnect => "sm/no-sm-reconnect.transcript",
     sm_resume_failed => "sm/resume-failed.transcript",
     sm_resume => "sm/resume.transcript",
+    sm_server_not_well_formed => "sm/server-not-well-formed.transcript",
     sm_terminal_stream_error => "sm/terminal-stream-error.transcript",
 }
 

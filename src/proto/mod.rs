@@ -1072,7 +1072,11 @@ impl Client {
             return self.finish_logout(callback);
         }
         self.send_frame(framing::close(), None);
-        // api-decisions §2: these are retried; every other condition is terminal.
+        // api-decisions §2: these are retried; every other condition is terminal. The client
+        // only sends XML it generated, so a `not-well-formed` from the server means bytes damaged
+        // in transit: seen against Prosody when a connection is cut in the middle of a frame and
+        // the dying connection's parser error reaches the resumed session. A new connection is
+        // the remedy.
         let retry = matches!(
             condition.as_str(),
             "system-shutdown"
@@ -1080,6 +1084,7 @@ impl Client {
                 | "reset"
                 | "internal-server-error"
                 | "see-other-host"
+                | "not-well-formed"
         );
         if retry {
             self.connection_lost(Some(&condition));

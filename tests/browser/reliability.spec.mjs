@@ -39,6 +39,12 @@ test('2,000 messages while a proxy cuts the connections every few hundred ms: no
     const statuses = { a: [], b: [] };
     alice.on('xmpp.connection', (d) => statuses.a.push(d.status + (d.resumed === undefined ? '' : d.resumed ? ':resumed' : ':new')));
     bob.on('xmpp.connection', (d) => statuses.b.push(d.status + (d.resumed === undefined ? '' : d.resumed ? ':resumed' : ':new')));
+    // Keep the last frames each side received, to show what a stream error was about.
+    const lastIn = { a: [], b: [] };
+    const keep = (k) => (f) => { if (f.direction === 'in') { lastIn[k].push(f.frame.slice(0, 300)); if (lastIn[k].length > 4) lastIn[k].shift(); } };
+    alice.on('xmpp.raw', keep('a')); bob.on('xmpp.raw', keep('b'));
+    const badFrames = [];
+    for (const [k, s] of [['a', alice], ['b', bob]]) s.on('xmpp.error', () => badFrames.push([...lastIn[k]]));
     alice.send('xmpp.presence', {}); bob.send('xmpp.presence', {});
     await new Promise((res) => setTimeout(res, 300));
     await fetch('/proxy-control?cuts=on&min=200&max=700');
@@ -61,12 +67,13 @@ test('2,000 messages while a proxy cuts the connections every few hundred ms: no
       atBob, atAlice, proxyStats, statuses,
       sentA: Object.fromEntries(sentIds.a), sentB: Object.fromEntries(sentIds.b),
       errors: [...alice.events, ...bob.events].filter(([n]) => n === 'xmpp.error').map(([, d]) => d),
+      badFrames,
     };
   }, { ws: WS, proxy: PROXY });
   const reconnects = r.statuses.a.filter((s) => s.startsWith('online:')).length + r.statuses.b.filter((s) => s.startsWith('online:')).length;
   const resumed = [...r.statuses.a, ...r.statuses.b].filter((s) => s === 'online:resumed').length;
   test.info().annotations.push({ type: 'faults', description: `${r.proxyStats.cuts} cuts, ${reconnects} reconnections (${resumed} resumed)` });
-  expect(r.errors).toEqual([]);
+  expect(r.errors, JSON.stringify(r.badFrames)).toEqual([]);
   expect(r.proxyStats.cuts).toBeGreaterThanOrEqual(5);
   expect(reconnects).toBeGreaterThanOrEqual(5);
   for (const [got, prefix, sent] of [[r.atBob, 'a', r.sentA], [r.atAlice, 'b', r.sentB]]) {
