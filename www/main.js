@@ -144,6 +144,12 @@ async function loadHistory(peer) {
     c.historyFirst = rsm.first || c.historyFirst;
     c.historyDone = fin.complete || !rsm.first;
     $('history-note').textContent = c.historyDone ? 'Start of the conversation.' : 'Scroll up for older messages.';
+    // A short first page leaves nothing to scroll: fetch the next one straight away.
+    const ol = $('messages');
+    if (!c.historyDone && peer === current && ol.scrollHeight <= ol.clientHeight) {
+      c.loadingHistory = false;
+      return loadHistory(peer);
+    }
   } catch (e) {
     $('history-note').textContent = `History unavailable: ${explain(e)}`;
   } finally {

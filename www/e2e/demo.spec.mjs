@@ -103,6 +103,32 @@ test('messages sent while someone is offline arrive marked "delivered later"', a
   await ctxA.close(); await ctxB.close();
 });
 
+test('history: the newest page on open, older pages on scroll-up', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
+  const ctxA = await browser.newContext(), ctxB = await browser.newContext();
+  const a = await ctxA.newPage(), b = await ctxB.newPage();
+  await signUp(b, bob);
+  await signUp(a, alice);
+  // 45 messages: more than one page (30) of history.
+  await a.evaluate(async (to) => {
+    for (let i = 1; i <= 45; i++) await window.socket.request('xmpp.chat.message', { to, content: `note ${i}` });
+  }, bob);
+  await expect(b.getByRole('button', { name: `${alice} (45)` })).toBeVisible();
+  await logIn(b, bob);
+  await b.getByLabel('Start a conversation').fill(alice);
+  await b.getByRole('button', { name: 'Open' }).click();
+  await expect(b.locator('#history-note')).toHaveText('Scroll up for older messages.');
+  await expect(b.locator('#messages li')).toHaveCount(30);
+  await expect(b.locator('#messages li').last()).toContainText('note 45');
+  await b.locator('#messages').evaluate((ol) => { ol.scrollTop = 0; });
+  await expect(b.locator('#messages li')).toHaveCount(45);
+  await expect(b.locator('#messages li').first()).toContainText('note 1');
+  await expect(b.locator('#history-note')).toHaveText('Start of the conversation.');
+  await ctxA.close(); await ctxB.close();
+});
+
 test('the demo explains a wrong password in plain words', async ({ page }) => {
   await page.goto(url);
   await page.getByLabel('JID').fill('alice@localhost');
