@@ -10,6 +10,7 @@
 //! - `T: connect <url>` / `T: discover <url>` / `T: close`: the next transmit
 //! - `socket open` / `socket closed`: `handle_socket`
 //! - `network up` / `network down`: `handle_network` (the browser's online/offline events)
+//! - `wake`: `handle_wake` (the page became visible again)
 //! - `discovery links <rel> <href>` / `discovery xrd <xml>` / `discovery failed <text>`
 //! - `E: <event> <json>`: the next event must be this emit
 //! - `R: <N> ok <json array>` / `R: <N> err <json>`: the next event must settle callback N
@@ -198,6 +199,8 @@ fn run(path: &Path) {
                 SocketEvent::Closed
             };
             c.handle_socket(ev, now);
+        } else if line == "wake" {
+            c.handle_wake(now);
         } else if let Some(n) = line.strip_prefix("network ") {
             c.handle_network(n == "up", now);
         } else if let Some(d) = line.strip_prefix("discovery ") {
@@ -337,6 +340,7 @@ transcripts! {
     sm_resume => "sm/resume.transcript",
     sm_server_not_well_formed => "sm/server-not-well-formed.transcript",
     sm_terminal_stream_error => "sm/terminal-stream-error.transcript",
+    sm_wake => "sm/wake.transcript",
 }
 
 #[test]

@@ -830,6 +830,30 @@ impl Client {
         }
     }
 
+    /// The page became visible again (a tab that slept): a waiting reconnection goes at once,
+    /// and an online session checks with a keepalive ping that its connection still lives.
+    pub fn handle_wake(&mut self, now: Instant) {
+        self.now = self.now.max(now);
+        match self.state {
+            State::Waiting { .. } if self.network_up => {
+                self.state = State::Waiting { at: Some(self.now) }
+            }
+            State::Online if !self.ping_pending => self.send_ping(),
+            _ => {}
+        }
+    }
+
+    /// XEP-0199 §4.2: a client-to-server ping finds connections that died silently.
+    fn send_ping(&mut self) {
+        self.ping_pending = true;
+        let domain = self
+            .bound
+            .as_ref()
+            .map(|j| j.domain().to_owned())
+            .unwrap_or_default();
+        self.internal_get(domain, El::new("ping", NS_PING), IqKind::Ping);
+    }
+
     /// Starts a reconnection attempt to the last endpoint.
     fn reconnect_now(&mut self) {
         let Some(url) = self.url.clone() else {
@@ -928,14 +952,7 @@ impl Client {
             && !self.ping_pending
             && self.last_rx.plus(self.cfg.ping_interval_ms) <= now
         {
-            // XEP-0199 §4.2: a client-to-server ping finds connections that died silently.
-            self.ping_pending = true;
-            let domain = self
-                .bound
-                .as_ref()
-                .map(|j| j.domain().to_owned())
-                .unwrap_or_default();
-            self.internal_get(domain, El::new("ping", NS_PING), IqKind::Ping);
+            self.send_ping();
         }
         if self.ack_request_at.is_some_and(|t| t <= now) {
             self.ack_request_at = None;

@@ -62,10 +62,12 @@ struct Shell {
     me: Weak<RefCell<Shell>>,
 }
 
-/// `online`/`offline` listeners on the window; dropping them removes them.
+/// `online`/`offline` listeners on the window and `visibilitychange` on the document;
+/// dropping them removes them.
 struct NetworkListeners {
     online: Closure<dyn FnMut(JsValue)>,
     offline: Closure<dyn FnMut(JsValue)>,
+    visible: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Drop for NetworkListeners {
@@ -79,6 +81,12 @@ impl Drop for NetworkListeners {
                 "offline",
                 self.offline.as_ref().unchecked_ref(),
             );
+            if let Some(d) = w.document() {
+                let _ = d.remove_event_listener_with_callback(
+                    "visibilitychange",
+                    self.visible.as_ref().unchecked_ref(),
+                );
+            }
         }
     }
 }
@@ -103,7 +111,26 @@ fn listen_network(me: &Weak<RefCell<Shell>>) -> Option<NetworkListeners> {
     window
         .add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref())
         .ok()?;
-    Some(NetworkListeners { online, offline })
+    // A tab that wakes up: retry a waiting reconnection now, or check the connection lives.
+    let weak = me.clone();
+    let visible = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        let shown = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| !d.hidden());
+        if let (true, Some(rc)) = (shown, weak.upgrade()) {
+            rc.borrow_mut().core.handle_wake(now());
+            pump(&rc);
+        }
+    });
+    if let Some(d) = window.document() {
+        let _ = d
+            .add_event_listener_with_callback("visibilitychange", visible.as_ref().unchecked_ref());
+    }
+    Some(NetworkListeners {
+        online,
+        offline,
+        visible,
+    })
 }
 
 /// An XMPP session with xmpp-ftw's socket API: `send`, `request`, `on`, `once`, `off`.

@@ -128,3 +128,20 @@ test('Prosody killed and restarted mid-conversation: what was sent meanwhile arr
   expect(r.got.map((m) => m.c).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `while down ${i}`).sort());
   expect(r.got.map((m) => m.id).sort()).toEqual([...during].sort());
 });
+
+test('a page that becomes visible again checks its connection with a ping', async ({ page }) => {
+  const r = await page.evaluate(async (ws) => {
+    const s = track();
+    const out = [];
+    s.on('xmpp.raw', (f) => { if (f.direction === 'out') out.push(f.frame); });
+    await s.request('xmpp.login', { jid: 'carol@localhost', password: 'password', websocket: ws });
+    await new Promise((res) => setTimeout(res, 100));
+    const before = out.filter((f) => f.includes('urn:xmpp:ping')).length;
+    document.dispatchEvent(new Event('visibilitychange'));
+    await new Promise((res) => setTimeout(res, 200));
+    return { before, after: out.filter((f) => f.includes('urn:xmpp:ping')).length, errors: s.events.filter(([n]) => n === 'xmpp.error') };
+  }, WS);
+  expect(r.before).toBe(0);
+  expect(r.after).toBe(1);
+  expect(r.errors).toEqual([]);
+});
