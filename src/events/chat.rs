@@ -214,6 +214,27 @@ pub fn content(m: &Element) -> Option<(String, &'static str)> {
     }
 }
 
+/// Sets `state` (XEP-0085, known states only), `receipt` (XEP-0184 request) and `replace`
+/// (XEP-0308) from the message `m` on the payload `v`.
+pub fn add_extensions(m: &Element, v: &mut Value) {
+    let state = m
+        .children()
+        .find(|c| c.ns() == NS_CHATSTATES)
+        .map(Element::name);
+    if let Some(s) = state.filter(|s| STATES.contains(s)) {
+        v.set("state", s);
+    }
+    if m.has_child("request", NS_RECEIPTS) {
+        v.set("receipt", true);
+    }
+    if let Some(r) = m
+        .get_child("replace", NS_CORRECT)
+        .and_then(|r| r.attr("id"))
+    {
+        v.set("replace", r);
+    }
+}
+
 /// An incoming chat message as xmpp-ftw's `xmpp.chat.message` payload (`xmpp-ftw-api.md` §4).
 /// `own_bare`: the account, whose XEP-0359 stanza-ids are trusted. `None` when the message
 /// carries neither content nor a chat state.
@@ -226,24 +247,9 @@ pub fn parse_message(m: &Element, from: &Jid, own_bare: &str) -> Option<Value> {
     if let Some(d) = parse_delay(m) {
         v.set("delay", d);
     }
-    let state = m
-        .children()
-        .find(|c| c.ns() == NS_CHATSTATES)
-        .map(Element::name);
-    if let Some(s) = state.filter(|s| STATES.contains(s)) {
-        v.set("state", s);
-    }
+    add_extensions(m, &mut v);
     if v.get("content").is_none() && v.get("state").is_none() {
         return None;
-    }
-    if m.has_child("request", NS_RECEIPTS) {
-        v.set("receipt", true);
-    }
-    if let Some(r) = m
-        .get_child("replace", NS_CORRECT)
-        .and_then(|r| r.attr("id"))
-    {
-        v.set("replace", r);
     }
     let mut archived = Vec::new();
     for c in m.children() {

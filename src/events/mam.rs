@@ -3,7 +3,7 @@
 //! `api-decisions.md` §5): `with`/`start`/`end` become the `jabber:x:data` form fields (§4.1),
 //! `queryId` the `queryid` attribute, `rsm` the `<set/>` element.
 
-use super::chat::{self, NS_CHATSTATES, NS_CORRECT, NS_RECEIPTS};
+use super::chat;
 use super::{client_error, jid_value, parse_jid};
 use crate::proto::xml::{El, Element};
 use crate::value::Value;
@@ -205,24 +205,7 @@ pub fn message_payload(
         v.set("format", format);
     }
     v.set("delay", delay);
-    if let Some(s) = inner
-        .children()
-        .find(|c| c.ns() == NS_CHATSTATES)
-        .map(Element::name)
-    {
-        if chat::STATES.contains(&s) {
-            v.set("state", s);
-        }
-    }
-    if inner.has_child("request", NS_RECEIPTS) {
-        v.set("receipt", true);
-    }
-    if let Some(r) = inner
-        .get_child("replace", NS_CORRECT)
-        .and_then(|r| r.attr("id"))
-    {
-        v.set("replace", r);
-    }
+    chat::add_extensions(inner, &mut v);
     if let Some(id) = inner.attr("id") {
         v.set("id", id);
     }
