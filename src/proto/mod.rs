@@ -1542,7 +1542,7 @@ impl Client {
             None => {
                 let Some(me) = &self.bound else { return false };
                 let bare = me.to_bare();
-                (from.is_bare() && from.to_bare() == bare)
+                from == bare
                     || (from.node().is_none()
                         && from.resource().is_none()
                         && from.domain() == bare.domain())
@@ -1743,8 +1743,9 @@ impl Client {
 
     /// RFC 6121 §5 messages: receipts, chat messages, carbons (XEP-0280).
     fn handle_message(&mut self, m: &Element) {
-        let Some(me) = self.bound.clone() else { return };
-        let own_bare = me.to_bare();
+        let Some(own_bare) = self.bound.as_ref().map(Jid::to_bare) else {
+            return;
+        };
         // RFC 6120 §8.1.2.1: no `from` means the account itself (its server on its behalf).
         let from = match m.attr("from") {
             None => None,
@@ -1753,9 +1754,7 @@ impl Client {
                 Err(_) => return, // an invalid sender: nothing here can be trusted
             },
         };
-        let from_account = from
-            .as_ref()
-            .is_none_or(|f| f.is_bare() && f.to_bare() == own_bare);
+        let from_account = from.as_ref().is_none_or(|f| *f == own_bare);
         if let Some((query_id, result_id, inner, delay)) = mam::unwrap_result(m) {
             // api-decisions §5: only the own archive, only queries this socket made.
             if from_account && self.mam_queries.iter().any(|q| q == query_id) {
@@ -1779,15 +1778,16 @@ impl Client {
                 return;
             };
             let to = inner.attr("to").and_then(|t| Jid::new(t).ok());
-            return self.deliver_message(inner, &inner_from, Some((kind, to)));
+            return self.deliver_message(inner, &inner_from, own_bare.as_str(), Some((kind, to)));
         }
-        self.deliver_message(m, &from, None);
+        self.deliver_message(m, &from, own_bare.as_str(), None);
     }
 
     fn deliver_message(
         &mut self,
         m: &Element,
         from: &Jid,
+        own_bare: &str,
         carbon: Option<(&'static str, Option<Jid>)>,
     ) {
         let add_carbon = |v: &mut Value| {
@@ -1807,12 +1807,7 @@ impl Client {
         if !matches!(m.attr("type"), None | Some("chat")) {
             return; // normal, headline, groupchat and error messages are not chat
         }
-        let own_bare = self
-            .bound
-            .as_ref()
-            .map(|b| b.to_bare().to_string())
-            .unwrap_or_default();
-        let Some(mut v) = chat::parse_message(m, from, &own_bare) else {
+        let Some(mut v) = chat::parse_message(m, from, own_bare) else {
             return;
         };
         if let Some(id) = chat::dedup_id(m) {
