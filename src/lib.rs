@@ -5,7 +5,7 @@
 #[macro_use]
 pub mod value;
 pub mod events;
-pub mod jid;
 pub mod proto;
+pub mod stanza;
 #[cfg(target_arch = "wasm32")]
 mod web;

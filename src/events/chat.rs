@@ -1,92 +1,89 @@
 //! One-to-one chat (`xmpp-ftw-api.md` §4–§6, `api-decisions.md` §4):
 //! `xmpp.chat.message` and `xmpp.chat.receipt`, with XEP-0085 chat states, XEP-0184 receipts,
 //! XEP-0308 corrections, XEP-0071 XHTML-IM, XEP-0203 delay, XEP-0359 stanza and origin ids,
-//! and the legacy `<archived/>` marker.
+//! and the legacy `<archived/>` marker. Stanzas are xmpp-parsers' `Message` and payload types.
 
-use super::xhtml::{self, NS_XHTML, NS_XHTML_IM};
-use super::{client_error, jid_obj, jid_value, parse_jid};
-use crate::jid::Jid;
-use crate::proto::xml::{El, Element, Node};
+use super::xhtml;
+use super::{client_error, jid_obj, jid_value, parse_jid, Jid};
+use crate::stanza::{self, ns, Element};
 use crate::value::Value;
+use xmpp_parsers::chatstates::ChatState;
+use xmpp_parsers::delay::Delay;
+use xmpp_parsers::message::{Id, Lang, Message, MessageType};
+use xmpp_parsers::message_correct::Replace;
+use xmpp_parsers::receipts::{Received, Request};
+use xmpp_parsers::stanza_id::{OriginId, StanzaId};
 
 /// Sends and receives chat messages.
 pub const MESSAGE: &str = "xmpp.chat.message";
 /// XEP-0184 delivery receipts.
 pub const RECEIPT: &str = "xmpp.chat.receipt";
 
-const NS_CLIENT: &str = "jabber:client";
-/// XEP-0085 v2.1.
-pub const NS_CHATSTATES: &str = "http://jabber.org/protocol/chatstates";
-/// XEP-0184 v1.4.
-pub const NS_RECEIPTS: &str = "urn:xmpp:receipts";
-/// XEP-0308 v1.2.
-pub const NS_CORRECT: &str = "urn:xmpp:message-correct:0";
-/// XEP-0203 v2.0.
-pub const NS_DELAY: &str = "urn:xmpp:delay";
-/// XEP-0359 v0.7.
-pub const NS_SID: &str = "urn:xmpp:sid:0";
-
 /// XEP-0085 §5: the only chat states.
 pub const STATES: &[&str] = &["active", "composing", "paused", "inactive", "gone"];
 
+fn chat_state(name: &str) -> Option<ChatState> {
+    Some(match name {
+        "active" => ChatState::Active,
+        "composing" => ChatState::Composing,
+        "paused" => ChatState::Paused,
+        "inactive" => ChatState::Inactive,
+        "gone" => ChatState::Gone,
+        _ => return None,
+    })
+}
+
+fn state_name(s: &ChatState) -> &'static str {
+    match s {
+        ChatState::Active => "active",
+        ChatState::Composing => "composing",
+        ChatState::Paused => "paused",
+        ChatState::Inactive => "inactive",
+        ChatState::Gone => "gone",
+    }
+}
+
 /// A validated outgoing chat message, ready to be sent with an id.
 pub struct Outgoing {
-    to: String,
+    to: Jid,
     content: Option<String>,
+    /// The XHTML-IM `<body/>` (XHTML namespace) holding the caller's markup.
     xhtml: Option<Element>,
-    state: Option<String>,
+    state: Option<ChatState>,
     receipt: bool,
     replace: Option<String>,
 }
 
 impl Outgoing {
-    /// The stanza, with `id` as both the message id and the XEP-0359 origin-id. Children in
-    /// xmpp-ftw's order: body, html, replace, state, request; then origin-id.
-    pub fn stanza(&self, id: &str) -> El {
-        let mut m = El::new("message", NS_CLIENT)
-            .attr("to", self.to.as_str())
-            .attr("type", "chat")
-            .attr("id", id);
+    /// The stanza, with `id` as both the message id and the XEP-0359 origin-id. Payloads in
+    /// xmpp-ftw's order: html, replace, state, request; then origin-id.
+    pub fn stanza(&self, id: &str) -> Message {
+        let mut m = Message::chat(Some(self.to.clone()));
+        m.id = Some(Id(id.to_owned()));
         if let Some(c) = &self.content {
             let body = match &self.xhtml {
-                Some(x) => all_text(x),
+                Some(x) => stanza::all_text(x),
                 None => c.clone(),
             };
-            m = m.child(El::leaf("body", body));
+            m = m.with_body(Lang::new(), body);
         }
         if let Some(x) = &self.xhtml {
-            m = m.child(
-                El::new("html", NS_XHTML_IM)
-                    .child(El::new("body", NS_XHTML).child(El::from_element(x, ""))),
+            m.payloads.push(
+                Element::builder("html", ns::XHTML_IM)
+                    .append(x.clone())
+                    .build(),
             );
         }
         if let Some(r) = &self.replace {
-            m = m.child(El::new("replace", NS_CORRECT).attr("id", r.as_str()));
+            m = m.with_payload(Replace { id: Id(r.clone()) });
         }
         if let Some(s) = &self.state {
-            m = m.child(El::new(s, NS_CHATSTATES));
+            m = m.with_payload(s.clone());
         }
         if self.receipt {
-            m = m.child(El::new("request", NS_RECEIPTS));
+            m = m.with_payload(Request);
         }
-        m.child(El::new("origin-id", NS_SID).attr("id", id))
-    }
-}
-
-/// All text under `el`: the XHTML content with its tags stripped, for `<body/>`.
-fn all_text(el: &Element) -> String {
-    let mut out = String::new();
-    collect_text(el, &mut out);
-    out
-}
-
-fn collect_text(el: &Element, out: &mut String) {
-    // The parser bounds nesting (xml::MAX_DEPTH), so recursion depth is bounded too.
-    for n in el.nodes() {
-        match n {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(c) => collect_text(c, out),
-        }
+        m.with_payload(OriginId { id: id.to_owned() })
     }
 }
 
@@ -117,18 +114,21 @@ pub fn validate(payload: &Value, has_callback: bool) -> Result<Outgoing, Value> 
         }
     };
     let content = opt_str("content")?;
-    let state = opt_str("state")?;
-    if let Some(s) = &state {
-        if !STATES.contains(&s.as_str()) {
-            return Err(err("Invalid 'state' value"));
-        }
-    }
+    let state = match opt_str("state")? {
+        None => None,
+        Some(s) => Some(chat_state(&s).ok_or_else(|| err("Invalid 'state' value"))?),
+    };
     let replace = opt_str("replace")?;
     let xhtml = match (&content, payload.get_str("format")) {
-        (Some(c), Some("xhtml")) => Some(
-            c.parse::<Element>()
-                .map_err(|_| err("Can not parse XHTML message"))?,
-        ),
+        (Some(c), Some("xhtml")) => {
+            // The markup is read inside an XHTML `<body/>` (XEP-0071 §7), with the same
+            // restricted-XML parser and limits as incoming frames.
+            let wrapped = format!("<body xmlns='{}'>{c}</body>", ns::XHTML);
+            Some(
+                stanza::parse_frame(&wrapped, 1 << 20)
+                    .map_err(|_| err("Can not parse XHTML message"))?,
+            )
+        }
         _ => None,
     };
     let receipt = payload.get("receipt").is_some_and(Value::truthy);
@@ -136,7 +136,7 @@ pub fn validate(payload: &Value, has_callback: bool) -> Result<Outgoing, Value> 
         return Err(err("Callback required"));
     }
     Ok(Outgoing {
-        to: to.to_string(),
+        to,
         content,
         xhtml,
         state,
@@ -147,7 +147,7 @@ pub fn validate(payload: &Value, has_callback: bool) -> Result<Outgoing, Value> 
 
 /// Builds `xmpp.chat.receipt` `{to, id}` → `<message id to><received id/></message>`
 /// (XEP-0184 §5.1). `id` is the stanza's own id.
-pub fn receipt_stanza(payload: &Value, id: &str) -> Result<El, Value> {
+pub fn receipt_stanza(payload: &Value, id: &str) -> Result<Message, Value> {
     let Some(to) = payload.get("to") else {
         return Err(client_error("Missing 'to' key", payload.clone()));
     };
@@ -161,140 +161,237 @@ pub fn receipt_stanza(payload: &Value, id: &str) -> Result<El, Value> {
     let acked = acked
         .as_str()
         .ok_or_else(|| client_error("Invalid 'id' key", payload.clone()))?;
-    Ok(El::new("message", NS_CLIENT)
-        .attr("id", id)
-        .attr("to", to.to_string())
-        .child(El::new("received", NS_RECEIPTS).attr("id", acked)))
+    let mut m = Message::new_with_type(MessageType::Normal, Some(to));
+    m.id = Some(Id(id.to_owned()));
+    Ok(m.with_payload(Received {
+        id: acked.to_owned(),
+    }))
+}
+
+/// An XEP-0082 DateTime as the application gets it: UTC times end in `Z`, as servers write them.
+fn datetime(d: &xmpp_parsers::date::DateTime) -> String {
+    if d.timezone().local_minus_utc() == 0 {
+        d.format("%Y-%m-%dT%H:%M:%S%.fZ")
+    } else {
+        d.format("%Y-%m-%dT%H:%M:%S%.f%:z")
+    }
 }
 
 /// XEP-0203 `<delay/>` → `{when, from?, reason?}`.
-pub fn parse_delay(parent: &Element) -> Option<Value> {
-    let d = parent.get_child("delay", NS_DELAY)?;
-    let when = d.attr("stamp").filter(|s| looks_like_datetime(s))?;
-    let reason = d.text();
-    Some(
-        obj! { "when" => when }
-            .with_opt("from", d.attr("from"))
-            .with_opt("reason", (!reason.is_empty()).then_some(reason)),
-    )
+pub fn delay_value(d: &Delay) -> Value {
+    obj! { "when" => datetime(&d.stamp) }
+        .with_opt("from", d.from.as_ref().map(|f| f.to_string()))
+        .with_opt("reason", d.data.as_deref().filter(|r| !r.is_empty()))
 }
 
-/// XEP-0082 DateTime shape (`CCYY-MM-DDThh:mm:ss[.sss]TZD`), checked loosely so that the
-/// application can hand it to `new Date()`.
-pub fn looks_like_datetime(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 20
-        && b.len() <= 40
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[10] == b'T'
-        && b[13] == b':'
-        && b[16] == b':'
-        && s.chars()
-            .all(|c| c.is_ascii_digit() || "-:T.Z+".contains(c))
+/// Checks an XEP-0082 DateTime given by the application (MAM `start`/`end`).
+pub fn is_datetime(s: &str) -> bool {
+    s.parse::<xmpp_parsers::date::DateTime>().is_ok()
 }
 
-/// The receipt in `m`, as `xmpp.chat.receipt {from, id}` (any message type).
-pub fn parse_receipt(m: &Element, from: &Jid) -> Option<Value> {
-    let r = m.get_child("received", NS_RECEIPTS)?;
-    let id = r.attr("id")?;
-    Some(obj! { "from" => jid_obj(from), "id" => id })
+/// What this SDK reads of a received `<message/>`: its payloads, each parsed with its
+/// xmpp-parsers type (one pass; payloads that do not parse as their type are ignored).
+#[derive(Default)]
+pub struct Incoming {
+    /// The message id.
+    pub id: Option<String>,
+    /// `type` is absent or `chat`.
+    pub chat: bool,
+    /// The `<body/>` text.
+    pub body: Option<String>,
+    /// XEP-0071 `<html/>`.
+    pub html: Option<Element>,
+    /// XEP-0085.
+    pub state: Option<ChatState>,
+    /// XEP-0184 request.
+    pub receipt_request: bool,
+    /// XEP-0184 `<received id/>`.
+    pub received: Option<String>,
+    /// XEP-0308 replaced id.
+    pub replace: Option<String>,
+    /// XEP-0203.
+    pub delay: Option<Delay>,
+    /// XEP-0359 stanza-ids.
+    pub stanza_ids: Vec<StanzaId>,
+    /// XEP-0359 origin-id.
+    pub origin_id: Option<String>,
+    /// The legacy `<archived by id/>` markers.
+    pub archived: Vec<(String, String)>,
+    /// XEP-0280 `received`/`sent` carbon, or XEP-0313 `<result/>`: the wrapper, unparsed.
+    pub wrapper: Option<Element>,
 }
 
-/// `content` and `format` of a message: the sanitised XHTML-IM markup when there is any,
-/// else the `<body/>` text; `None` without a `<body/>` (xmpp-ftw-api §4).
-pub fn content(m: &Element) -> Option<(String, &'static str)> {
-    let body = m.get_child("body", NS_CLIENT)?;
-    match m
-        .get_child("html", NS_XHTML_IM)
-        .and_then(xhtml::sanitised_content)
-    {
-        Some(markup) => Some((markup, "xhtml")),
-        None => Some((body.text(), "plain")),
-    }
-}
-
-/// Sets `state` (XEP-0085, known states only), `receipt` (XEP-0184 request) and `replace`
-/// (XEP-0308) from the message `m` on the payload `v`.
-pub fn add_extensions(m: &Element, v: &mut Value) {
-    let state = m
-        .children()
-        .find(|c| c.ns() == NS_CHATSTATES)
-        .map(Element::name);
-    if let Some(s) = state.filter(|s| STATES.contains(s)) {
-        v.set("state", s);
-    }
-    if m.has_child("request", NS_RECEIPTS) {
-        v.set("receipt", true);
-    }
-    if let Some(r) = m
-        .get_child("replace", NS_CORRECT)
-        .and_then(|r| r.attr("id"))
-    {
-        v.set("replace", r);
-    }
-}
-
-/// An incoming chat message as xmpp-ftw's `xmpp.chat.message` payload (`xmpp-ftw-api.md` §4).
-/// `own_bare`: the account, whose XEP-0359 stanza-ids are trusted. `None` when the message
-/// carries neither content nor a chat state.
-pub fn parse_message(m: &Element, from: &Jid, own_bare: &str) -> Option<Value> {
-    let mut v = obj! { "from" => jid_obj(from) };
-    if let Some((content, format)) = content(m) {
-        v.set("content", content);
-        v.set("format", format);
-    }
-    if let Some(d) = parse_delay(m) {
-        v.set("delay", d);
-    }
-    add_extensions(m, &mut v);
-    if v.get("content").is_none() && v.get("state").is_none() {
-        return None;
-    }
-    let mut archived = Vec::new();
-    for c in m.children() {
-        let trusted_by = match (c.name(), c.ns()) {
-            ("archived", _) => c.attr("by").and_then(jid_value),
-            // XEP-0359 §6: only the account's own archive is trusted.
-            ("stanza-id", NS_SID) => c
-                .attr("by")
-                .filter(|by| *by == own_bare)
-                .and_then(jid_value),
-            _ => None,
+impl Incoming {
+    /// Reads `m`'s body and payloads.
+    pub fn read(m: Message) -> Incoming {
+        let mut v = Incoming {
+            id: m.id.map(|i| i.0),
+            chat: matches!(m.type_, MessageType::Chat | MessageType::Normal),
+            ..Incoming::default()
         };
-        if let (Some(by), Some(id)) = (trusted_by, c.attr("id")) {
-            archived.push(obj! { "by" => by, "id" => id });
+        v.body = m.bodies.into_values().next();
+        for p in m.payloads {
+            let name = p.name();
+            if p.has_ns(ns::CHATSTATES) {
+                v.state = ChatState::try_from(p).ok();
+            } else if p.has_ns(ns::RECEIPTS) {
+                if name == "request" {
+                    v.receipt_request = Request::try_from(p).is_ok();
+                } else if name == "received" {
+                    v.received = Received::try_from(p).ok().map(|r| r.id);
+                }
+            } else if p.is("replace", ns::MESSAGE_CORRECT) {
+                v.replace = Replace::try_from(p).ok().map(|r| r.id.0);
+            } else if p.is("delay", ns::DELAY) {
+                v.delay = Delay::try_from(p).ok();
+            } else if p.is("stanza-id", ns::SID) {
+                v.stanza_ids.extend(StanzaId::try_from(p).ok());
+            } else if p.is("origin-id", ns::SID) {
+                v.origin_id = OriginId::try_from(p).ok().map(|o| o.id);
+            } else if p.is("html", ns::XHTML_IM) {
+                v.html = Some(p);
+            } else if name == "archived" {
+                if let (Some(by), Some(id)) = (p.attr("by"), p.attr("id")) {
+                    v.archived.push((by.to_owned(), id.to_owned()));
+                }
+            } else if p.is("received", ns::CARBONS)
+                || p.is("sent", ns::CARBONS)
+                || p.is("result", ns::MAM)
+            {
+                v.wrapper = Some(p);
+            }
+        }
+        v
+    }
+
+    /// `content` and `format`: the sanitised XHTML-IM markup when there is any, else the
+    /// `<body/>` text; `None` without a `<body/>` (xmpp-ftw-api §4).
+    pub fn content(&self) -> Option<(String, &'static str)> {
+        let body = self.body.as_ref()?;
+        match self.html.as_ref().and_then(xhtml::sanitised_content) {
+            Some(markup) => Some((markup, "xhtml")),
+            None => Some((body.clone(), "plain")),
         }
     }
-    if !archived.is_empty() {
-        v.set("archived", Value::Arr(archived));
-    }
-    if let Some(id) = m.attr("id") {
-        v.set("id", id);
-    }
-    Some(v)
-}
 
-/// The id used to recognise a repeated message: XEP-0359 origin-id, else the message id.
-pub fn dedup_id(m: &Element) -> Option<&str> {
-    m.get_child("origin-id", NS_SID)
-        .and_then(|o| o.attr("id"))
-        .or_else(|| m.attr("id"))
+    /// Sets `state`, `receipt` and `replace` on the payload `v`.
+    pub fn add_extensions(&self, v: &mut Value) {
+        if let Some(s) = &self.state {
+            v.set("state", state_name(s));
+        }
+        if self.receipt_request {
+            v.set("receipt", true);
+        }
+        if let Some(r) = &self.replace {
+            v.set("replace", r.as_str());
+        }
+    }
+
+    /// The receipt, as `xmpp.chat.receipt {from, id}` (any message type).
+    pub fn receipt(&self, from: &Jid) -> Option<Value> {
+        let id = self.received.as_ref()?;
+        Some(obj! { "from" => jid_obj(from), "id" => id.as_str() })
+    }
+
+    /// The message as xmpp-ftw's `xmpp.chat.message` payload (`xmpp-ftw-api.md` §4). `own`:
+    /// the account's bare JID, whose XEP-0359 stanza-ids are trusted. `None` when the message
+    /// carries neither content nor a chat state.
+    pub fn payload(&self, from: &Jid, own: &Jid) -> Option<Value> {
+        let mut v = obj! { "from" => jid_obj(from) };
+        if let Some((content, format)) = self.content() {
+            v.set("content", content);
+            v.set("format", format);
+        }
+        if let Some(d) = &self.delay {
+            v.set("delay", delay_value(d));
+        }
+        self.add_extensions(&mut v);
+        if v.get("content").is_none() && v.get("state").is_none() {
+            return None;
+        }
+        let mut archived: Vec<Value> = self
+            .archived
+            .iter()
+            .filter_map(|(by, id)| Some(obj! { "by" => jid_value(by)?, "id" => id.as_str() }))
+            .collect();
+        // XEP-0359 §6: only the account's own archive is trusted.
+        for s in self.stanza_ids.iter().filter(|s| s.by == *own) {
+            archived.push(obj! { "by" => jid_obj(&s.by), "id" => s.id.as_str() });
+        }
+        if !archived.is_empty() {
+            v.set("archived", Value::Arr(archived));
+        }
+        if let Some(id) = &self.id {
+            v.set("id", id.as_str());
+        }
+        Some(v)
+    }
+
+    /// The id used to recognise a repeated message: XEP-0359 origin-id, else the message id.
+    pub fn dedup_id(&self) -> Option<&str> {
+        self.origin_id.as_deref().or(self.id.as_deref())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn el(s: &str) -> Element {
-        s.parse().unwrap()
+    fn incoming(s: &str) -> Incoming {
+        Incoming::read(Message::try_from(stanza::parse_frame(s, 1 << 20).unwrap()).unwrap())
     }
 
     #[test]
-    fn all_text_strips_tags_in_order() {
+    fn reads_every_payload_in_one_pass() {
+        let m = incoming(
+            "<message xmlns='jabber:client' from='bob@b.org/x' id='m1' type='chat'>\
+             <body>hi</body><composing xmlns='http://jabber.org/protocol/chatstates'/>\
+             <request xmlns='urn:xmpp:receipts'/><replace xmlns='urn:xmpp:message-correct:0' id='m0'/>\
+             <delay xmlns='urn:xmpp:delay' stamp='2026-11-25T10:00:00Z' from='b.org'>Offline</delay>\
+             <stanza-id xmlns='urn:xmpp:sid:0' by='alice@a.org' id='s1'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' by='mallory@m.org' id='s2'/>\
+             <origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>",
+        );
+        let from = Jid::new("bob@b.org/x").unwrap();
+        let own = Jid::new("Alice@A.org").unwrap();
+        let v = m.payload(&from, &own).unwrap();
+        assert_eq!(v.get_str("content"), Some("hi"));
+        assert_eq!(v.get_str("state"), Some("composing"));
+        assert_eq!(v.get_str("replace"), Some("m0"));
         assert_eq!(
-            all_text(&el("<p>Hi <em>Bob</em>, <strong>x<br/>y</strong>!</p>")),
-            "Hi Bob, xy!"
+            v.get("delay").and_then(|d| d.get_str("when")),
+            Some("2026-11-25T10:00:00Z")
+        );
+        let archived = v.get("archived").unwrap();
+        assert_eq!(
+            archived,
+            &Value::Arr(vec![
+                obj! {"by" => obj!{"domain" => "a.org", "user" => "alice"}, "id" => "s1"}
+            ])
+        );
+        assert_eq!(m.dedup_id(), Some("o1"));
+    }
+
+    #[test]
+    fn outgoing_is_xmpp_parsers_message() {
+        let out = validate(&obj! {"to" => "Bob@B.org", "content" => "<p>a <em>b</em></p>", "format" => "xhtml", "state" => "active"}, false).unwrap();
+        let el: Element = out.stanza("id1").into();
+        let back = incoming(&stanza::write(el));
+        assert_eq!(back.body.as_deref(), Some("a b"));
+        assert_eq!(
+            back.content().map(|c| c.0).as_deref(),
+            Some("<p>a <em>b</em></p>")
+        );
+        assert_eq!(back.origin_id.as_deref(), Some("id1"));
+        let bad = validate(
+            &obj! {"to" => "b@b.org", "content" => "<p>", "format" => "xhtml"},
+            false,
+        );
+        assert_eq!(
+            bad.err()
+                .and_then(|e| e.get_str("description").map(str::to_owned))
+                .as_deref(),
+            Some("Can not parse XHTML message")
         );
     }
 }

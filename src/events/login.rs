@@ -1,13 +1,13 @@
 //! `xmpp.login` / `xmpp.login.anonymous` payloads (`xmpp-ftw-api.md` §2, `api-decisions.md` §2).
 
-use crate::jid::Jid;
+use super::{BareJid, Jid};
 use crate::value::Value;
 
 /// A validated login request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoginParams {
     /// The account (for ANONYMOUS: only the domain).
-    pub jid: Jid,
+    pub jid: BareJid,
     /// Empty for ANONYMOUS.
     pub password: String,
     /// Requested resource; the server assigns one when `None`.
@@ -23,7 +23,7 @@ pub struct LoginParams {
 impl LoginParams {
     /// The SASL and XEP-0077 username: the JID's localpart.
     pub fn user(&self) -> String {
-        self.jid.node().unwrap_or_default().to_owned()
+        self.jid.node().map(|n| n.to_string()).unwrap_or_default()
     }
 }
 
@@ -85,7 +85,7 @@ pub fn parse(payload: &Value, anonymous: bool) -> Result<LoginParams, LoginError
     };
     let jid = Jid::new(&full).map_err(|_| auth_client_error("Invalid 'jid' key", payload))?;
     if let Some(r) = jid.resource() {
-        resource = Some(r.to_owned());
+        resource = Some(r.to_string());
     }
     if !anonymous && jid.node().is_none() {
         return Err(auth_client_error("Invalid 'jid' key", payload));

@@ -3,10 +3,16 @@
 //! `api-decisions.md` §5): `with`/`start`/`end` become the `jabber:x:data` form fields (§4.1),
 //! `queryId` the `queryid` attribute, `rsm` the `<set/>` element.
 
-use super::chat;
-use super::{client_error, jid_value, parse_jid};
-use crate::proto::xml::{El, Element};
+use super::chat::{self, Incoming};
+use super::{client_error, jid_obj, parse_jid, Jid};
+use crate::stanza::{self, Element};
 use crate::value::Value;
+use xmpp_parsers::data_forms::{DataForm, DataFormType, Field};
+use xmpp_parsers::forwarding::Forwarded;
+use xmpp_parsers::iq::Iq;
+use xmpp_parsers::mam::{Fin, QueryId};
+use xmpp_parsers::mam_prefs::{DefaultPrefs, Prefs};
+use xmpp_parsers::rsm::SetQuery;
 
 /// `xmpp.mam.query`.
 pub const QUERY: &str = "xmpp.mam.query";
@@ -18,21 +24,16 @@ pub const PREFERENCES: &str = "xmpp.mam.preferences";
 pub const PREFERENCES_GET: &str = "xmpp.mam.preferences.get";
 
 /// XEP-0313 namespace.
-pub const NS_MAM: &str = "urn:xmpp:mam:2";
-/// XEP-0059 namespace.
-pub const NS_RSM: &str = "http://jabber.org/protocol/rsm";
-const NS_DATA: &str = "jabber:x:data";
-const NS_FORWARD: &str = "urn:xmpp:forward:0";
-const NS_CLIENT: &str = "jabber:client";
+pub use xmpp_parsers::ns::MAM as NS_MAM;
 
 /// A validated query.
 pub struct Query {
-    /// The `queryid` in use (the caller's, or one the SDK generated).
+    /// The `queryid` (the caller's `queryId` or a generated one).
     pub query_id: String,
-    /// The filter echo for the callback's `data`.
+    /// The filter echoed to the callback (`with`, `start`, `end`).
     pub echo: Value,
-    form: Vec<(&'static str, String)>,
-    rsm: Option<El>,
+    form: Vec<Field>,
+    rsm: Option<SetQuery>,
 }
 
 fn opt_string(payload: &Value, key: &str) -> Result<Option<String>, Value> {
@@ -46,20 +47,19 @@ fn opt_string(payload: &Value, key: &str) -> Result<Option<String>, Value> {
     }
 }
 
-/// An RSM number: a non-negative integer, as a number or a numeric string.
-fn rsm_number(v: &Value) -> Option<String> {
+/// An RSM number: a non-negative integer, as a number or a string of digits.
+fn rsm_number(v: &Value) -> Option<usize> {
     match v {
-        Value::Num(n) if *n >= 0.0 && n.fract() == 0.0 && *n < 1e15 => {
-            Some(format!("{}", *n as u64))
-        }
+        Value::Num(n) if *n >= 0.0 && n.fract() == 0.0 && *n < 1e15 => Some(*n as usize),
         Value::Str(s) if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(s.clone())
+            s.parse().ok()
         }
         _ => None,
     }
 }
 
-/// Validates `xmpp.mam.query`; `generated_id` is used when the caller gave no `queryId`.
+/// Validates `xmpp.mam.query` (xmpp-ftw-mam's keys). `generated_id` is used when the caller
+/// gives no `queryId`.
 pub fn validate_query(payload: &Value, generated_id: String) -> Result<Query, Value> {
     let err = |d: &str| client_error(d, payload.clone());
     let query_id = opt_string(payload, "queryId")?.unwrap_or(generated_id);
@@ -67,15 +67,15 @@ pub fn validate_query(payload: &Value, generated_id: String) -> Result<Query, Va
     let mut echo = Value::obj();
     if let Some(with) = opt_string(payload, "with")? {
         let jid = parse_jid(&with).ok_or_else(|| err("Invalid 'with' key"))?;
-        form.push(("with", jid.to_string()));
+        form.push(Field::text_single("with", &jid.to_string()));
         echo.set("with", with);
     }
     for key in ["start", "end"] {
         if let Some(t) = opt_string(payload, key)? {
-            if !chat::looks_like_datetime(&t) {
+            if !chat::is_datetime(&t) {
                 return Err(err(&format!("Invalid '{key}' key")));
             }
-            form.push((if key == "start" { "start" } else { "end" }, t.clone()));
+            form.push(Field::text_single(key, &t));
             echo.set(key, t);
         }
     }
@@ -94,120 +94,108 @@ pub fn validate_query(payload: &Value, generated_id: String) -> Result<Query, Va
     })
 }
 
-/// XEP-0059 `<set/>`, children in xmpp-ftw's order `max`, `after`, `before`, `index`;
-/// `before: true` is the empty `<before/>` (the last page). Errors name the bad key.
-fn build_rsm(r: &Value) -> Result<El, &'static str> {
-    let mut set = El::new("set", NS_RSM);
+/// XEP-0059 `<set/>` from `{max, after, before, index}`; `before: true` asks for the last page.
+fn build_rsm(r: &Value) -> Result<SetQuery, &'static str> {
+    let mut set = SetQuery {
+        max: None,
+        after: None,
+        before: None,
+        index: None,
+    };
     if let Some(max) = r.get("max") {
-        set = set.child(El::leaf("max", rsm_number(max).ok_or("max")?));
+        set.max = Some(rsm_number(max).ok_or("max")?);
     }
     match r.get("after") {
         None => {}
-        Some(Value::Str(a)) => set = set.child(El::leaf("after", a.as_str())),
+        Some(Value::Str(a)) => set.after = Some(a.clone()),
         Some(_) => return Err("after"),
     }
     match r.get("before") {
         None | Some(Value::Bool(false)) => {}
-        Some(Value::Bool(true)) => set = set.child(El::new("before", "")),
-        Some(Value::Str(b)) => set = set.child(El::leaf("before", b.as_str())),
+        Some(Value::Bool(true)) => set.before = Some(String::new()),
+        Some(Value::Str(b)) => set.before = Some(b.clone()),
         Some(_) => return Err("before"),
     }
     if let Some(index) = r.get("index") {
-        set = set.child(El::leaf("index", rsm_number(index).ok_or("index")?));
+        set.index = Some(rsm_number(index).ok_or("index")?);
     }
     Ok(set)
 }
 
 impl Query {
-    /// `<iq type="set"><query xmlns="urn:xmpp:mam:2" queryid><x type="submit">...</x><set/></query></iq>`.
-    pub fn stanza(&self, id: &str) -> El {
-        let mut q = El::new("query", NS_MAM).attr("queryid", self.query_id.as_str());
-        if !self.form.is_empty() {
-            let mut x = El::new("x", NS_DATA).attr("type", "submit").child(
-                El::new("field", "")
-                    .attr("var", "FORM_TYPE")
-                    .attr("type", "hidden")
-                    .child(El::leaf("value", NS_MAM)),
-            );
-            for (var, value) in &self.form {
-                x = x.child(
-                    El::new("field", "")
-                        .attr("var", *var)
-                        .child(El::leaf("value", value.as_str())),
-                );
-            }
-            q = q.child(x);
-        }
-        q = q.child_opt(self.rsm.clone());
-        El::new("iq", NS_CLIENT)
-            .attr("type", "set")
-            .attr("id", id)
-            .child(q)
+    /// `<iq type="set"><query queryid><x type="submit">…</x><set/></query></iq>` (§4.1).
+    pub fn stanza(&self, id: &str) -> Iq {
+        let form = (!self.form.is_empty())
+            .then(|| DataForm::new(DataFormType::Submit, NS_MAM, self.form.clone()));
+        Iq::from_set(
+            id,
+            xmpp_parsers::mam::Query {
+                queryid: Some(QueryId(self.query_id.clone())),
+                node: None,
+                form,
+                set: self.rsm.clone(),
+                flip_page: false,
+            },
+        )
     }
 }
 
-/// The callback arguments for the query's `<fin/>` (XEP-0313 §4.2): `data` is the filter
-/// echo plus `complete`; `rsm` is `{count?, first?, "first-index"?, last?}` (xmpp-ftw §7).
-pub fn fin_args(iq: &Element, echo: &Value) -> Vec<Value> {
-    let fin = iq.get_child("fin", NS_MAM);
-    let mut data = echo.clone();
-    let complete = fin
-        .and_then(|f| f.attr("complete"))
+/// The callback arguments for a query's `<fin/>` (in the IQ result): `[data, rsm]`.
+pub fn fin_args(result: Option<Element>, echo: &Value) -> Vec<Value> {
+    // A `<fin/>` without its RSM `<set/>` does not parse as xmpp-parsers' `Fin`; its
+    // `complete` flag still counts.
+    let flag = result
+        .as_ref()
+        .and_then(|el| el.attr("complete"))
         .is_some_and(|c| c == "true" || c == "1");
-    data.set("complete", complete);
+    let fin = result.and_then(|el| Fin::try_from(el).ok());
+    let mut data = echo.clone();
+    data.set("complete", fin.as_ref().map_or(flag, |f| f.complete));
     let mut rsm = Value::obj();
-    if let Some(set) = fin.and_then(|f| f.get_child("set", NS_RSM)) {
-        if let Some(count) = set
-            .get_child("count", NS_RSM)
-            .and_then(|c| c.text().trim().parse::<u64>().ok())
-        {
+    if let Some(set) = fin.map(|f| f.set) {
+        if let Some(count) = set.count {
             rsm.set("count", count as f64);
         }
-        if let Some(first) = set.get_child("first", NS_RSM) {
-            rsm.set("first", first.text());
-            if let Some(index) = first.attr("index") {
-                rsm.set("first-index", index);
+        if let Some(first) = set.first {
+            rsm.set("first", first.item);
+            if let Some(index) = first.index {
+                rsm.set("first-index", index.to_string());
             }
         }
-        if let Some(last) = set.get_child("last", NS_RSM) {
-            rsm.set("last", last.text());
+        if let Some(last) = set.last {
+            rsm.set("last", last);
         }
     }
     vec![data, rsm]
 }
 
-/// The `<result/>` of a MAM message: `(queryid, result id, forwarded message, archive delay)`.
-pub fn unwrap_result(m: &Element) -> Option<(&str, &str, &Element, Option<Value>)> {
-    let result = m.get_child("result", NS_MAM)?;
-    let fwd = result.get_child("forwarded", NS_FORWARD)?;
-    let inner = fwd.get_child("message", NS_CLIENT)?;
-    Some((
-        result.attr("queryid")?,
-        result.attr("id")?,
-        inner,
-        chat::parse_delay(fwd),
-    ))
+/// A XEP-0313 `<result/>` (§4.2): its `queryid`, its archive id and the forwarded message.
+pub fn unwrap_result(result: Element) -> Option<(String, String, Forwarded)> {
+    let r = xmpp_parsers::mam::Result_::try_from(result).ok()?;
+    Some((r.queryid?.0, r.id, r.forwarded))
 }
 
 /// `xmpp.mam.message` for an archived message: exactly `from`, `content?`, `format?`, `delay`,
 /// `state?`, `receipt?`, `replace?`, `id?`, `mam {to, id, queryId}` (`api-decisions.md` §5).
-pub fn message_payload(
-    inner: &Element,
-    result_id: &str,
-    query_id: &str,
-    delay: Value,
-) -> Option<Value> {
-    let from = jid_value(inner.attr("from")?)?;
-    let to = inner.attr("to").and_then(jid_value).unwrap_or_default();
+pub fn message_payload(fwd: Forwarded, result_id: &str, query_id: &str) -> Option<Value> {
+    let delay = fwd
+        .delay
+        .as_ref()
+        .map(chat::delay_value)
+        .unwrap_or_default();
+    let m = fwd.message;
+    let from = jid_obj(m.from.as_ref()?);
+    let to = m.to.as_ref().map(jid_obj).unwrap_or_default();
+    let inner = Incoming::read(m);
     let mut v = obj! { "from" => from };
-    if let Some((content, format)) = chat::content(inner) {
+    if let Some((content, format)) = inner.content() {
         v.set("content", content);
         v.set("format", format);
     }
     v.set("delay", delay);
-    chat::add_extensions(inner, &mut v);
-    if let Some(id) = inner.attr("id") {
-        v.set("id", id);
+    inner.add_extensions(&mut v);
+    if let Some(id) = &inner.id {
+        v.set("id", id.as_str());
     }
     v.set(
         "mam",
@@ -216,63 +204,59 @@ pub fn message_payload(
     Some(v)
 }
 
-/// Validates `xmpp.mam.preferences` and builds `<prefs/>` (XEP-0313 §6.1).
-pub fn preferences_stanza(payload: &Value, id: &str) -> Result<El, Value> {
+/// `xmpp.mam.preferences` `{default, always?, never?}` → `<prefs/>` (§6).
+pub fn preferences_stanza(payload: &Value, id: &str) -> Result<Iq, Value> {
     let err = |d: &str| client_error(d, payload.clone());
     let Some(default) = payload.get("default") else {
         return Err(err("Missing 'default' key"));
     };
-    let default = match default.as_str() {
-        Some(d @ ("always" | "never" | "roster")) => d,
+    let default_ = match default.as_str() {
+        Some("always") => DefaultPrefs::Always,
+        Some("never") => DefaultPrefs::Never,
+        Some("roster") => DefaultPrefs::Roster,
         _ => return Err(err("Invalid 'default' key")),
     };
-    let mut prefs = El::new("prefs", NS_MAM).attr("default", default);
-    for key in ["always", "never"] {
+    let mut lists: [Vec<Jid>; 2] = [Vec::new(), Vec::new()];
+    for (key, out) in ["always", "never"].into_iter().zip(lists.iter_mut()) {
         let list = match payload.get(key) {
             None => &[][..],
             Some(Value::Arr(a)) => a.as_slice(),
             Some(_) => return Err(err(&format!("'{key}' should be an array"))),
         };
-        let mut el = El::new(key, "");
         for j in list {
             let jid = j
                 .as_str()
                 .and_then(parse_jid)
                 .ok_or_else(|| err(&format!("Invalid JID in '{key}'")))?;
-            el = el.child(El::leaf("jid", jid.to_string()));
+            out.push(jid);
         }
-        prefs = prefs.child(el);
     }
-    Ok(El::new("iq", NS_CLIENT)
-        .attr("type", "set")
-        .attr("id", id)
-        .child(prefs))
+    let [always, never] = lists;
+    Ok(Iq::from_set(
+        id,
+        Prefs {
+            default_,
+            always,
+            never,
+        },
+    ))
 }
 
-/// `<iq type="get"><prefs/></iq>` for `xmpp.mam.preferences.get`.
-pub fn preferences_get_stanza(id: &str) -> El {
-    El::new("iq", NS_CLIENT)
-        .attr("type", "get")
-        .attr("id", id)
-        .child(El::new("prefs", NS_MAM))
+/// `<iq type="get"><prefs/></iq>` (§6).
+pub fn preferences_get_stanza(id: &str) -> Iq {
+    stanza::iq_request(false, id, None, Element::builder("prefs", NS_MAM).build())
 }
 
-/// `{default, always, never}` from a `<prefs/>` result.
-pub fn parse_preferences(iq: &Element) -> Value {
-    let Some(p) = iq.get_child("prefs", NS_MAM) else {
+/// The preferences in an IQ result as `{default, always, never}` (`true` when it has none).
+pub fn parse_preferences(result: Option<Element>) -> Value {
+    let Some(p) = result.and_then(|el| Prefs::try_from(el).ok()) else {
         return Value::Bool(true);
     };
-    let list = |key: &str| -> Value {
-        Value::Arr(
-            p.get_child(key, NS_MAM)
-                .map(|l| {
-                    l.children()
-                        .filter(|j| j.name() == "jid")
-                        .map(|j| Value::Str(j.text()))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        )
+    let list = |l: &[Jid]| Value::Arr(l.iter().map(|j| Value::Str(j.to_string())).collect());
+    let default = match p.default_ {
+        DefaultPrefs::Always => "always",
+        DefaultPrefs::Never => "never",
+        DefaultPrefs::Roster => "roster",
     };
-    obj! { "default" => p.attr("default").unwrap_or("roster"), "always" => list("always"), "never" => list("never") }
+    obj! { "default" => default, "always" => list(&p.always), "never" => list(&p.never) }
 }

@@ -11,8 +11,8 @@ pub mod presence;
 pub mod stanza_error;
 pub mod xhtml;
 
-use crate::jid::Jid;
 use crate::value::Value;
+pub use jid::{BareJid, Jid};
 
 /// RFC 6120 §7 / xmpp-ftw: a login with a password.
 pub const LOGIN: &str = "xmpp.login";
@@ -74,8 +74,8 @@ pub fn timeout(description: &str) -> Value {
     obj! { "type" => "cancel", "condition" => "timeout", "description" => description }
 }
 
-/// An incoming JID as xmpp-ftw's object `{domain, user?, resource?}` (RFC 7622 parsing, so a
-/// resource may contain `/`). `None` when the string is not a valid JID.
+/// An incoming JID as xmpp-ftw's object `{domain, user?, resource?}` (RFC 7622 parsing with
+/// the `jid` crate, so a resource may contain `/`). `None` when the string is not a valid JID.
 pub fn jid_value(s: &str) -> Option<Value> {
     let jid = Jid::new(s).ok()?;
     Some(jid_obj(&jid))
@@ -83,12 +83,12 @@ pub fn jid_value(s: &str) -> Option<Value> {
 
 /// A parsed JID as xmpp-ftw's object `{domain, user?, resource?}`.
 pub fn jid_obj(jid: &Jid) -> Value {
-    obj! { "domain" => jid.domain() }
-        .with_opt("user", jid.node())
-        .with_opt("resource", jid.resource())
+    obj! { "domain" => jid.domain().as_str() }
+        .with_opt("user", jid.node().map(|n| n.as_str()))
+        .with_opt("resource", jid.resource().map(|r| r.as_str()))
 }
 
-/// Validates an outgoing JID string (RFC 7622); returns its normalised form.
+/// Validates an outgoing JID string (RFC 7622 with stringprep); returns its normalised form.
 pub fn parse_jid(s: &str) -> Option<Jid> {
     Jid::new(s).ok()
 }
@@ -113,6 +113,11 @@ mod tests {
             Some("a/b".into())
         );
         assert_eq!(jid_value("@example.org"), None);
+        // RFC 7622 §3.3 / RFC 7613: the localpart is case-folded and NFKC-normalised.
+        assert_eq!(
+            jid_value("\u{212B}NN@Example.ORG").and_then(|v| v.get_str("user").map(str::to_owned)),
+            Some("\u{e5}nn".into())
+        );
         assert_eq!(jid_value(""), None);
     }
 }

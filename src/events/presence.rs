@@ -7,10 +7,12 @@
 //! (`show:"offline"` for unavailable), `xmpp.presence.<subscription type> {from, nick?}` and
 //! `xmpp.presence.error {error, from?}`.
 
-use super::{client_error, jid_value, parse_jid};
-use crate::proto::xml::El;
-use crate::proto::xml::Element;
+use super::{client_error, jid_obj, parse_jid};
+use crate::stanza::{self, ns, Element};
 use crate::value::Value;
+use xmpp_parsers::nick::Nick;
+use xmpp_parsers::presence::{Presence, Show, Type};
+use xmpp_parsers::stanza_error::StanzaError;
 
 /// Sends or receives available/unavailable presence.
 pub const PRESENCE: &str = "xmpp.presence";
@@ -29,12 +31,8 @@ pub const UNSUBSCRIBED: &str = "xmpp.presence.unsubscribed";
 /// A presence error from the network.
 pub const ERROR: &str = "xmpp.presence.error";
 
-const NS_CLIENT: &str = "jabber:client";
-const NS_CAPS: &str = "http://jabber.org/protocol/caps";
-const NS_NICK: &str = "http://jabber.org/protocol/nick";
-
 /// Builds the stanza for `xmpp.presence`.
-pub fn build(payload: &Value) -> Result<El, Value> {
+pub fn build(payload: &Value) -> Result<Element, Value> {
     let err = |d: &str| client_error(d, payload.clone());
     let opt_str = |key: &str| -> Result<Option<&str>, Value> {
         match payload.get(key) {
@@ -61,7 +59,10 @@ pub fn build(payload: &Value) -> Result<El, Value> {
     // RFC 6121 §4.7.2.1; xmpp-ftw's manual uses "online", which means plain available.
     let show = match opt_str("show")? {
         None | Some("online") | Some("") => None,
-        Some(s @ ("away" | "chat" | "dnd" | "xa")) => Some(s),
+        Some("away") => Some(Show::Away),
+        Some("chat") => Some(Show::Chat),
+        Some("dnd") => Some(Show::Dnd),
+        Some("xa") => Some(Show::Xa),
         Some(_) => return Err(err("Invalid 'show' key")),
     };
     let caps = match payload.get("client") {
@@ -74,61 +75,84 @@ pub fn build(payload: &Value) -> Result<El, Value> {
                     None => return Err(err(&format!("Missing '{key}' key"))),
                 }
             }
+            // XEP-0115 `<c/>` as given (the `ver` is the application's, not recomputed here).
             Some(
-                El::new("c", NS_CAPS)
-                    .attr("node", parts[0])
-                    .attr("ver", parts[1])
-                    .attr("hash", parts[2]),
+                Element::builder("c", ns::CAPS)
+                    .attr(stanza::name("node"), parts[0])
+                    .attr(stanza::name("ver"), parts[1])
+                    .attr(stanza::name("hash"), parts[2])
+                    .build(),
             )
         }
         Some(_) => return Err(err("'client' key must be an object")),
     };
     let unavailable = payload.get_str("type") == Some("unavailable");
-    Ok(El::new("presence", NS_CLIENT)
-        .attr_opt("to", to.map(|j| j.to_string()))
-        .attr_opt("type", unavailable.then_some("unavailable"))
-        .child_opt(status.map(|s| El::leaf("status", s)))
-        .child_opt(priority.map(|p| El::leaf("priority", p.to_string())))
-        .child_opt(show.map(|s| El::leaf("show", s)))
-        .child_opt(caps))
+    let mut p = Presence::new(if unavailable {
+        Type::Unavailable
+    } else {
+        Type::None
+    });
+    p.to = to;
+    if let Some(s) = status {
+        p.set_status("", s);
+    }
+    if let Some(pr) = priority {
+        p = p.with_priority(pr);
+    }
+    p.show = show;
+    if let Some(c) = caps {
+        p.payloads.push(c);
+    }
+    Ok(finish(p))
 }
 
-/// Builds `<presence to type/>` for `xmpp.presence.get` (`kind == None`) and the
-/// subscription family.
-pub fn build_directed(payload: &Value, kind: Option<&str>) -> Result<El, Value> {
+/// The presence as an element. xmpp-parsers always writes `<priority/>`; a priority of 0 is
+/// the RFC 6121 §4.7.2.3 default, so it is left out.
+fn finish(p: Presence) -> Element {
+    let unset = p.priority.0 == 0;
+    let mut el: Element = p.into();
+    if unset {
+        el.remove_child("priority", ns::DEFAULT_NS);
+    }
+    el
+}
+
+/// A directed presence `{to}` of `kind` (`None`: available; RFC 6121 §3 subscriptions).
+pub fn build_directed(payload: &Value, kind: Option<Type>) -> Result<Element, Value> {
     let Some(to) = payload.get("to") else {
         return Err(client_error("Missing 'to' key", payload.clone()));
     };
     let Some(to) = to.as_str().and_then(parse_jid) else {
         return Err(client_error("Invalid 'to' key", payload.clone()));
     };
-    Ok(El::new("presence", NS_CLIENT)
-        .attr("to", to.to_string())
-        .attr_opt("type", kind))
+    Ok(finish(
+        Presence::new(kind.unwrap_or(Type::None)).with_to(to),
+    ))
 }
 
 /// `<presence type="unavailable"/>`.
-pub fn build_offline() -> El {
-    El::new("presence", NS_CLIENT).attr("type", "unavailable")
+pub fn build_offline() -> Element {
+    finish(Presence::unavailable())
 }
 
-/// The event for an incoming presence stanza, or `None` to ignore it (probes, a missing or
-/// invalid `from`).
-pub fn parse(p: &Element) -> Option<(&'static str, Value)> {
-    let from_s = p.attr("from")?;
-    let from = jid_value(from_s)?;
-    let child_text = |name: &str| p.get_child(name, NS_CLIENT).map(|c| c.text());
-    match p.attr("type") {
-        None | Some("unavailable") => {
+/// The event for an incoming presence stanza (xmpp-parsers' `Presence`), or `None` to ignore
+/// it (probes, a missing `from`).
+pub fn parse(p: Presence) -> Option<(&'static str, Value)> {
+    let from = jid_obj(p.from.as_ref()?);
+    let status = p.statuses.values().next().cloned();
+    match p.type_ {
+        Type::None | Type::Unavailable => {
             let mut v = obj! { "from" => from };
-            if p.attr("type").is_some() {
+            if p.type_ == Type::Unavailable {
                 v.set("show", "offline");
-            } else if let Some(s) = child_text("show") {
-                v.set("show", s);
+            } else if let Some(s) = &p.show {
+                v.set("show", show_name(s));
             }
-            v = v.with_opt("status", child_text("status"));
-            v = v.with_opt("priority", child_text("priority"));
-            if let Some(c) = p.get_child("c", NS_CAPS) {
+            v = v.with_opt("status", status);
+            if p.priority.0 != 0 {
+                v.set("priority", p.priority.0.to_string());
+            }
+            if let Some(c) = p.payloads.iter().find(|c| c.is("c", ns::CAPS)) {
                 if let (Some(node), Some(ver), Some(hash)) =
                     (c.attr("node"), c.attr("ver"), c.attr("hash"))
                 {
@@ -140,26 +164,41 @@ pub fn parse(p: &Element) -> Option<(&'static str, Value)> {
             }
             Some((PRESENCE, v))
         }
-        Some(t @ ("subscribe" | "subscribed" | "unsubscribe" | "unsubscribed")) => {
+        t @ (Type::Subscribe | Type::Subscribed | Type::Unsubscribe | Type::Unsubscribed) => {
             let name = match t {
-                "subscribe" => SUBSCRIBE,
-                "subscribed" => SUBSCRIBED,
-                "unsubscribe" => UNSUBSCRIBE,
+                Type::Subscribe => SUBSCRIBE,
+                Type::Subscribed => SUBSCRIBED,
+                Type::Unsubscribe => UNSUBSCRIBE,
                 _ => UNSUBSCRIBED,
             };
-            let nick = p.get_child("nick", NS_NICK).map(|n| n.text());
+            let nick = p
+                .payloads
+                .into_iter()
+                .find(|n| n.is("nick", ns::NICK))
+                .and_then(|n| Nick::try_from(n).ok())
+                .map(|n| n.0);
             Some((name, obj! { "from" => from }.with_opt("nick", nick)))
         }
-        Some("error") => {
+        Type::Error => {
             let cond = p
-                .children()
-                .find(|c| c.name() == "error")
-                .and_then(|e| e.children().next())
-                .map(|c| c.name().to_owned())
+                .payloads
+                .into_iter()
+                .find(|e| e.is("error", ns::DEFAULT_NS))
+                .and_then(|e| StanzaError::try_from(e).ok())
+                .map(|e| super::stanza_error::condition_name(&e.defined_condition))
                 .unwrap_or_default();
             Some((ERROR, obj! { "error" => cond, "from" => from }))
         }
-        _ => None,
+        Type::Probe => None,
+    }
+}
+
+fn show_name(s: &Show) -> &'static str {
+    match s {
+        Show::Away => "away",
+        Show::Chat => "chat",
+        Show::Dnd => "dnd",
+        Show::Xa => "xa",
     }
 }
 
@@ -167,26 +206,45 @@ pub fn parse(p: &Element) -> Option<(&'static str, Value)> {
 mod tests {
     use super::*;
 
+    fn el(p: Element) -> Element {
+        p
+    }
+
     #[test]
-    fn builds_in_xmpp_ftw_child_order() {
-        let el = build(
+    fn builds_with_xmpp_parsers() {
+        let p = el(build(
             &obj! {"show" => "away", "status" => "Lunch", "priority" => 5.0, "to" => "bob@b.org",
             "client" => obj!{"node" => "n", "ver" => "v", "hash" => "sha-1"}},
         )
-        .unwrap();
+        .unwrap());
+        assert_eq!(p.attr("to"), Some("bob@b.org"));
         assert_eq!(
-            el.to_string(),
-            "<presence xmlns=\"jabber:client\" to=\"bob@b.org\"><status>Lunch</status><priority>5</priority>\
-             <show>away</show><c xmlns=\"http://jabber.org/protocol/caps\" node=\"n\" ver=\"v\" hash=\"sha-1\"/></presence>"
+            p.get_child("show", ns::DEFAULT_NS)
+                .map(|c| c.text())
+                .as_deref(),
+            Some("away")
         );
         assert_eq!(
-            build(&obj! {}).unwrap().to_string(),
-            "<presence xmlns=\"jabber:client\"/>"
+            p.get_child("status", ns::DEFAULT_NS)
+                .map(|c| c.text())
+                .as_deref(),
+            Some("Lunch")
         );
         assert_eq!(
-            build(&obj! {"type" => "unavailable"}).unwrap().to_string(),
-            "<presence xmlns=\"jabber:client\" type=\"unavailable\"/>"
+            p.get_child("priority", ns::DEFAULT_NS)
+                .map(|c| c.text())
+                .as_deref(),
+            Some("5")
         );
+        assert_eq!(
+            p.get_child("c", ns::CAPS).and_then(|c| c.attr("hash")),
+            Some("sha-1")
+        );
+        let plain = el(build(&obj! {}).unwrap());
+        assert_eq!(plain.attr("type"), None);
+        assert_eq!(plain.children().count(), 0);
+        let off = el(build(&obj! {"type" => "unavailable"}).unwrap());
+        assert_eq!(off.attr("type"), Some("unavailable"));
     }
 
     #[test]
@@ -221,50 +279,50 @@ mod tests {
             d(obj! {"status" => true}).as_deref(),
             Some("Invalid 'status' key")
         );
-        let e = build_directed(&obj! {}, Some("subscribe")).unwrap_err();
+        let e = build_directed(&obj! {}, Some(Type::Subscribe)).unwrap_err();
         assert_eq!(e, client_error("Missing 'to' key", obj! {}));
+    }
+
+    fn pres(s: &str) -> Presence {
+        Presence::try_from(crate::stanza::parse_frame(s, 4096).unwrap()).unwrap()
     }
 
     #[test]
     fn parses_incoming() {
-        let p: Element = "<presence xmlns='jabber:client' from='ann@e.org/phone'><show>dnd</show>\
-            <status>busy</status><priority>3</priority></presence>"
-            .parse()
-            .unwrap();
+        let p: Presence = pres(
+            "<presence xmlns='jabber:client' from='ann@e.org/phone'><show>dnd</show>\
+            <status>busy</status><priority>3</priority></presence>",
+        );
         assert_eq!(
-            parse(&p),
+            parse(p),
             Some((
                 PRESENCE,
                 obj! {"from" => obj!{"domain" => "e.org", "user" => "ann", "resource" => "phone"},
                 "show" => "dnd", "status" => "busy", "priority" => "3"}
             ))
         );
-        let p: Element = "<presence xmlns='jabber:client' from='ann@e.org' type='subscribe'>\
-            <nick xmlns='http://jabber.org/protocol/nick'>Ann</nick></presence>"
-            .parse()
-            .unwrap();
+        let p: Presence = pres(
+            "<presence xmlns='jabber:client' from='ann@e.org' type='subscribe'>\
+            <nick xmlns='http://jabber.org/protocol/nick'>Ann</nick></presence>",
+        );
         assert_eq!(
-            parse(&p),
+            parse(p),
             Some((
                 SUBSCRIBE,
                 obj! {"from" => obj!{"domain" => "e.org", "user" => "ann"}, "nick" => "Ann"}
             ))
         );
-        let p: Element = "<presence xmlns='jabber:client' type='unavailable' from='e.org'/>"
-            .parse()
-            .unwrap();
+        let p: Presence = pres("<presence xmlns='jabber:client' type='unavailable' from='e.org'/>");
         assert_eq!(
-            parse(&p),
+            parse(p),
             Some((
                 PRESENCE,
                 obj! {"from" => obj!{"domain" => "e.org"}, "show" => "offline"}
             ))
         );
-        let p: Element = "<presence xmlns='jabber:client'/>".parse().unwrap();
-        assert_eq!(parse(&p), None, "no from");
-        let p: Element = "<presence xmlns='jabber:client' from='a@b' type='probe'/>"
-            .parse()
-            .unwrap();
-        assert_eq!(parse(&p), None);
+        let p = pres("<presence xmlns='jabber:client'/>");
+        assert_eq!(parse(p), None, "no from");
+        let p: Presence = pres("<presence xmlns='jabber:client' from='a@b' type='probe'/>");
+        assert_eq!(parse(p), None);
     }
 }

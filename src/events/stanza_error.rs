@@ -1,47 +1,60 @@
 //! RFC 6120 §8.3 stanza errors in xmpp-ftw's shape
 //! `{type, condition?, description?, by?, application?}` (`xmpp-ftw-api.md` §1).
 
-use crate::proto::xml::Element;
+use crate::stanza::{ns, Element};
 use crate::value::Value;
+use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 
-/// RFC 6120 §8.3.3 namespace of the defined conditions.
-pub const NS_STANZAS: &str = "urn:ietf:params:xml:ns:xmpp-stanzas";
+/// The kebab-case name of an RFC 6120 §8.3.3 condition (its element name).
+pub fn condition_name(c: &DefinedCondition) -> String {
+    Element::from(c.clone()).name().to_owned()
+}
 
-/// Parses the `<error/>` child of an error stanza (or returns a bare `{type:"cancel"}` when
-/// the server sent none).
-pub fn parse(stanza: &Element) -> Value {
-    let Some(err) = stanza.children().find(|c| c.name() == "error") else {
-        return obj! { "type" => "cancel" };
+fn type_name(t: &ErrorType) -> &'static str {
+    match t {
+        ErrorType::Auth => "auth",
+        ErrorType::Cancel => "cancel",
+        ErrorType::Continue => "continue",
+        ErrorType::Modify => "modify",
+        ErrorType::Wait => "wait",
+    }
+}
+
+/// An RFC 6120 §8.3 stanza error in xmpp-ftw's shape
+/// `{type, condition, description?, by?, application?}`.
+pub fn value(e: &StanzaError) -> Value {
+    let mut out = obj! {
+        "type" => type_name(&e.type_),
+        "condition" => condition_name(&e.defined_condition),
     };
-    let mut out = obj! { "type" => err.attr("type").unwrap_or("cancel") };
-    let mut app: Option<Value> = None;
-    for c in err.children() {
-        if c.ns() == NS_STANZAS {
-            if c.name() == "text" {
-                out.set("description", c.text());
-            } else if out.get("condition").is_none() {
-                out.set("condition", c.name().to_ascii_lowercase());
-            }
-        } else if app.is_none() {
-            let mut a = obj! { "condition" => c.name() };
-            let ns = c.ns();
-            if !ns.is_empty() {
-                a.set("xmlns", ns);
-            }
-            let t = c.text();
-            if !t.is_empty() {
-                a.set("description", t);
-            }
-            app = Some(a);
+    if let Some(t) = e.texts.values().next() {
+        out.set("description", t.as_str());
+    }
+    if let Some(by) = &e.by {
+        out.set("by", by.to_string());
+    }
+    if let Some(c) = &e.other {
+        let mut a = obj! { "condition" => c.name() };
+        let ns = c.ns();
+        if !ns.is_empty() {
+            a.set("xmlns", ns);
         }
-    }
-    if let Some(by) = err.attr("by") {
-        out.set("by", by);
-    }
-    if let Some(a) = app {
+        let t = c.text();
+        if !t.is_empty() {
+            a.set("description", t);
+        }
         out.set("application", a);
     }
     out
+}
+
+/// The error of an error stanza (`<iq/>`, `<message/>` or `<presence/>` of type `error`);
+/// `{type:"cancel"}` when it carries none that parses.
+pub fn parse(stanza: &Element) -> Value {
+    stanza
+        .get_child("error", ns::DEFAULT_NS)
+        .and_then(|e| StanzaError::try_from(e.clone()).ok())
+        .map_or_else(|| obj! { "type" => "cancel" }, |e| value(&e))
 }
 
 #[cfg(test)]
@@ -76,6 +89,10 @@ mod tests {
         assert_eq!(
             parse(&el("<iq xmlns='jabber:client' type='error'/>")),
             obj! {"type" => "cancel"}
+        );
+        assert_eq!(
+            condition_name(&DefinedCondition::ServiceUnavailable),
+            "service-unavailable"
         );
     }
 }

@@ -15,7 +15,8 @@
 //! - the output is serialised with every `<`, `>`, `&`, `"`, `'` of text and attribute values
 //!   escaped, and with explicit end tags, so an HTML parser reads it as the same tree.
 
-use crate::proto::xml::{escape_into, Element, Node};
+use crate::stanza::{Element, Node};
+use xmpp_parsers::minidom::element::escape;
 
 /// XEP-0071 wrapper namespace.
 pub const NS_XHTML_IM: &str = "http://jabber.org/protocol/xhtml-im";
@@ -106,7 +107,7 @@ fn write_children(el: &Element, out: &mut String) {
 
 fn write_element(el: &Element, out: &mut String) {
     let name = el.name();
-    if el.ns() != NS_XHTML || DROP_WITH_CONTENT.contains(&name) {
+    if !el.has_ns(NS_XHTML) || DROP_WITH_CONTENT.contains(&name) {
         return;
     }
     if !ALLOWED.contains(&name) {
@@ -115,22 +116,26 @@ fn write_element(el: &Element, out: &mut String) {
     }
     out.push('<');
     out.push_str(name);
-    for (k, v) in el.attrs() {
-        let keep = match (name, k) {
-            ("a", "href") => safe_url(v, &["http", "https", "xmpp", "mailto"]),
-            ("img", "src") => safe_url(v, &["http", "https"]),
-            ("img", "alt" | "width" | "height") => true,
-            (_, "style") => {
+    // Only the allowed attributes, in a fixed order, read by name (attributes in another
+    // namespace are never read).
+    let keys: &[&str] = match name {
+        "a" => &["href", "style"],
+        "img" => &["src", "alt", "width", "height", "style"],
+        _ => &["style"],
+    };
+    for k in keys {
+        let Some(v) = el.attr(*k) else { continue };
+        match *k {
+            "href" if safe_url(v, &["http", "https", "xmpp", "mailto"]) => push_attr(out, k, v),
+            "src" if safe_url(v, &["http", "https"]) => push_attr(out, k, v),
+            "alt" | "width" | "height" => push_attr(out, k, v),
+            "style" => {
                 let css = safe_style(v);
                 if !css.is_empty() {
                     push_attr(out, "style", &css);
                 }
-                false
             }
-            _ => false,
-        };
-        if keep {
-            push_attr(out, k, v);
+            _ => {}
         }
     }
     if matches!(name, "br" | "img") {
@@ -151,6 +156,12 @@ fn push_attr(out: &mut String, k: &str, v: &str) {
     out.push_str("=\"");
     escape_into(out, v);
     out.push('"');
+}
+
+/// Escapes text and attribute values with minidom's XML escaping (`& < > " '`); the input
+/// came out of the XML parser, so it holds only XML characters.
+fn escape_into(out: &mut String, s: &str) {
+    out.push_str(&String::from_utf8_lossy(&escape(s.as_bytes())));
 }
 
 /// Whether `url` is absolute with one of `schemes`. Browsers ignore ASCII whitespace and

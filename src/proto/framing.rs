@@ -1,48 +1,21 @@
-//! RFC 7395 framing (`<open/>`, `<close/>` in `urn:ietf:params:xml:ns:xmpp-framing`), RFC 6120
-//! §4.9 stream errors, and XEP-0156 endpoint discovery documents.
+//! RFC 7395 framing (`<open/>`, `<close/>` in `urn:ietf:params:xml:ns:xmpp-framing`, with
+//! xmpp-parsers' `websocket::Open`), and XEP-0156 endpoint discovery documents.
 
-use super::xml::El;
-use crate::proto::xml::Element;
+use crate::events::BareJid;
+use crate::stanza::{self, ns, Element};
+use xmpp_parsers::websocket::Open;
 
-/// RFC 7395 §3.3.2 framing namespace.
-pub const NS_FRAMING: &str = "urn:ietf:params:xml:ns:xmpp-framing";
-/// RFC 6120 stream namespace (`<stream:features/>`, `<stream:error/>`).
-pub const NS_STREAMS: &str = "http://etherx.jabber.org/streams";
-/// RFC 6120 §4.9.3 stream error conditions.
-pub const NS_STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
 /// XEP-0156 link relation of an RFC 7395 endpoint.
 pub const REL_WEBSOCKET: &str = "urn:xmpp:alt-connections:websocket";
 
-/// The features this client answers disco#info with (XEP-0030 §3.1, XEP-0115 §6).
-pub const DISCO_FEATURES: &[&str] = &[
-    "http://jabber.org/protocol/chatstates",
-    "http://jabber.org/protocol/disco#info",
-    "http://jabber.org/protocol/xhtml-im",
-    "urn:xmpp:message-correct:0",
-    "urn:xmpp:ping",
-    "urn:xmpp:receipts",
-    "urn:xmpp:sid:0",
-];
-
-/// RFC 7395 §3.4 `<open/>`.
-pub fn open(domain: &str) -> String {
-    El::new("open", NS_FRAMING)
-        .attr("to", domain)
-        .attr("version", "1.0")
-        .to_string()
+/// RFC 7395 §3.4 `<open to version="1.0"/>`.
+pub fn open(domain: BareJid) -> Open {
+    Open::new(BareJid::from_parts(None, domain.domain()))
 }
 
-/// RFC 7395 §3.6 `<close/>`.
-pub fn close() -> String {
-    El::new("close", NS_FRAMING).to_string()
-}
-
-/// RFC 6120 §4.9 stream error with a defined condition.
-pub fn stream_error(condition: &str) -> String {
-    El::new("stream:error", "")
-        .attr("xmlns:stream", NS_STREAMS)
-        .child(El::new(condition, NS_STREAM_ERRORS))
-        .to_string()
+/// RFC 7395 §3.6 `<close/>` (xmpp-parsers has no type for it; minidom builds it).
+pub fn close() -> Element {
+    Element::builder("close", ns::WEBSOCKET).build()
 }
 
 /// The first usable RFC 7395 endpoint among host-meta links (XEP-0156 §3).
@@ -55,32 +28,31 @@ pub fn pick_websocket<'a>(links: impl IntoIterator<Item = (&'a str, &'a str)>) -
         .map(|(_, href)| href.to_owned())
 }
 
-/// The endpoint from an XRD host-meta document (XEP-0156 §3.1, RFC 6415).
+/// The endpoint from an XRD host-meta document (XEP-0156 §3.1, RFC 6415), read with the
+/// same restricted-XML parser and limits as frames.
 pub fn parse_xrd(text: &str) -> Option<String> {
-    let el = super::xml::parse_frame(text, 64 * 1024).ok()?;
+    let el = stanza::parse_frame(text.trim(), 64 * 1024).ok()?;
     if el.name() != "XRD" {
         return None;
     }
     pick_websocket(
         el.children()
-            .filter(|c: &&Element| c.name() == "Link")
+            .filter(|c| c.name() == "Link")
             .filter_map(|c| Some((c.attr("rel")?, c.attr("href")?))),
     )
 }
 
-/// An incoming frame as shown to `xmpp.raw`: SASL payloads redacted.
-pub fn redact_incoming(text: &str) -> String {
-    let t = text.trim_start();
-    for tag in ["<challenge", "<success"] {
-        if t.starts_with(tag) && t.contains("xmpp-sasl") {
-            if let (Some(a), Some(b)) = (t.find('>'), t.rfind("</")) {
-                if a < b && !t[..=a].ends_with("/>") {
-                    return format!("{}[redacted]{}", &t[..=a], &t[b..]);
-                }
-            }
-        }
+/// An incoming SASL `<challenge/>` or `<success/>` as shown to `xmpp.raw`, its data replaced by
+/// `[redacted]`; `None` for every other frame (shown as received).
+pub fn redact_incoming(el: &Element) -> Option<String> {
+    if !(el.is("challenge", ns::SASL) || el.is("success", ns::SASL)) {
+        return None;
     }
-    text.to_owned()
+    Some(stanza::write(
+        Element::builder(el.name(), ns::SASL)
+            .append("[redacted]")
+            .build(),
+    ))
 }
 
 #[cfg(test)]
@@ -89,19 +61,17 @@ mod tests {
 
     #[test]
     fn frames() {
-        assert_eq!(
-            open("example.org"),
-            "<open xmlns=\"urn:ietf:params:xml:ns:xmpp-framing\" to=\"example.org\" version=\"1.0\"/>"
-        );
-        assert_eq!(
-            close(),
-            "<close xmlns=\"urn:ietf:params:xml:ns:xmpp-framing\"/>"
-        );
-        assert_eq!(
-            stream_error("not-well-formed"),
-            "<stream:error xmlns:stream=\"http://etherx.jabber.org/streams\">\
-             <not-well-formed xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\"/></stream:error>"
-        );
+        let o = stanza::parse_frame(
+            &stanza::write(open(BareJid::new("example.org").unwrap())),
+            1024,
+        )
+        .unwrap();
+        assert!(o.is("open", ns::WEBSOCKET));
+        assert_eq!(o.attr("to"), Some("example.org"));
+        assert_eq!(o.attr("version"), Some("1.0"));
+        assert!(stanza::parse_frame(&stanza::write(close()), 1024)
+            .unwrap()
+            .is("close", ns::WEBSOCKET));
     }
 
     #[test]
@@ -110,7 +80,7 @@ mod tests {
             <Link rel='urn:xmpp:alt-connections:xbosh' href='https://e.org/bosh'/>\
             <Link rel='urn:xmpp:alt-connections:websocket' href='wss://e.org/ws'/></XRD>";
         assert_eq!(parse_xrd(xrd).as_deref(), Some("wss://e.org/ws"));
-        assert_eq!(parse_xrd("<XRD/>"), None);
+        assert_eq!(parse_xrd("<XRD xmlns='x'/>"), None);
         assert_eq!(parse_xrd("garbage"), None);
         assert_eq!(
             pick_websocket([
@@ -124,11 +94,14 @@ mod tests {
 
     #[test]
     fn redaction() {
-        let s = "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dj1ybUY5</success>";
-        assert_eq!(
-            redact_incoming(s),
-            "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>[redacted]</success>"
-        );
-        assert_eq!(redact_incoming("<presence/>"), "<presence/>");
+        let s = stanza::parse_frame(
+            "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dj1ybUY5</success>",
+            1024,
+        )
+        .unwrap();
+        let shown = redact_incoming(&s).unwrap();
+        assert!(shown.contains("[redacted]") && !shown.contains("dj1ybUY5"));
+        let p = stanza::parse_frame("<presence xmlns='jabber:client'/>", 1024).unwrap();
+        assert_eq!(redact_incoming(&p), None);
     }
 }

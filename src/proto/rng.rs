@@ -5,6 +5,9 @@
 //! so transcripts replay byte for byte. Output blocks are `SHA-256(seed || counter)`, a hash
 //! in counter mode, which is unpredictable to anyone who does not know the 256-bit seed.
 
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+
 use sha2::{Digest, Sha256};
 
 /// Seeded generator (see the module docs).
@@ -43,20 +46,15 @@ impl Rng {
         }
     }
 
-    /// A random UUID version 4 string (RFC 9562 §5.4), lower case.
+    /// A random UUID version 4 string (RFC 9562 §5.4), lower case, from this generator's
+    /// bytes (so that transcripts replay).
     pub fn uuid(&mut self) -> String {
         let mut b = [0u8; 16];
         self.fill(&mut b);
-        b[6] = (b[6] & 0x0f) | 0x40;
-        b[8] = (b[8] & 0x3f) | 0x80;
-        let mut s = String::with_capacity(36);
-        for (i, byte) in b.iter().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                s.push('-');
-            }
-            push_hex(&mut s, *byte);
-        }
-        s
+        uuid::Builder::from_random_bytes(b)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
     }
 
     /// A printable SCRAM client nonce (RFC 5802 §5.1: printable, no `,`): 24 random bytes
@@ -64,14 +62,8 @@ impl Rng {
     pub fn nonce(&mut self) -> String {
         let mut b = [0u8; 24];
         self.fill(&mut b);
-        super::base64::encode(&b)
+        B64.encode(b)
     }
-}
-
-fn push_hex(s: &mut String, b: u8) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    s.push(HEX[(b >> 4) as usize] as char);
-    s.push(HEX[(b & 15) as usize] as char);
 }
 
 #[cfg(test)]

@@ -8,6 +8,9 @@
 //!
 //! Preference: SCRAM-SHA-256, then SCRAM-SHA-1, then PLAIN.
 
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
@@ -166,7 +169,7 @@ impl Scram {
         if !r.starts_with(self.nonce.as_str()) || r.len() == self.nonce.len() {
             return Err(SaslError::BadChallenge);
         }
-        let salt = super::base64::decode(s).ok_or(SaslError::BadChallenge)?;
+        let salt = B64.decode(s).map_err(|_| SaslError::BadChallenge)?;
         let iterations: u32 = i.parse().map_err(|_| SaslError::BadChallenge)?;
         // RFC 5802 §5.1 requires at least 4096 for new servers; refuse absurd counts that
         // would freeze the page (a hostile server could send 2^32-1).
@@ -181,10 +184,7 @@ impl Scram {
             scram_keys::<Sha1>(&self.password, &salt, iterations, &auth_message)
         };
         self.expected_v = Some(server_sig);
-        Ok(format!(
-            "{without_proof},p={}",
-            super::base64::encode(&proof)
-        ))
+        Ok(format!("{without_proof},p={}", B64.encode(proof)))
     }
 
     /// Checks `server-final-message` (`v=...`), carried by `<success/>`.
@@ -197,7 +197,7 @@ impl Scram {
             .split(',')
             .find_map(|p| p.strip_prefix("v="))
             .ok_or(SaslError::BadServerSignature)?;
-        let got = super::base64::decode(v).ok_or(SaslError::BadServerSignature)?;
+        let got = B64.decode(v).map_err(|_| SaslError::BadServerSignature)?;
         if &got == expected {
             Ok(())
         } else {

@@ -4,10 +4,15 @@
 //! Counting (§4): the client counts what it sends from the moment it sends `<enable/>`, and
 //! what it receives from the moment it receives `<enabled/>`. Counters wrap at 2^32.
 
+use super::error::PeerMisbehaved;
+use super::Client;
+use crate::stanza::{self, ns, Element};
+use xmpp_parsers::sm::{Enable, Failed, Nonza, Resume, StreamId, A, R};
+
 use std::collections::VecDeque;
 
 /// XEP-0198 namespace.
-pub const NS_SM: &str = "urn:xmpp:sm:3";
+pub use xmpp_parsers::ns::SM as NS_SM;
 
 /// Most unacknowledged stanzas kept; a server that acknowledges nothing for this long is
 /// treated as a dead connection rather than allowed to grow memory without bound.
@@ -60,27 +65,84 @@ impl Sm {
     }
 
     /// `<enable resume="true"/>`.
-    pub fn enable_frame() -> String {
-        format!("<enable xmlns=\"{NS_SM}\" resume=\"true\"/>")
+    /// XEP-0198 §3 `<enable resume="true"/>`.
+    pub fn enable() -> Enable {
+        Enable {
+            max: None,
+            resume: true,
+        }
     }
 
-    /// `<r/>`.
+    /// XEP-0198 §4 `<r/>`.
     pub fn request_frame() -> String {
-        format!("<r xmlns=\"{NS_SM}\"/>")
+        stanza::write(R)
     }
 
-    /// `<a h/>` with the handled count.
-    pub fn answer_frame(&self) -> String {
-        format!("<a xmlns=\"{NS_SM}\" h=\"{}\"/>", self.handled)
+    /// XEP-0198 §4 `<a h/>` with the count of stanzas handled.
+    pub fn answer(&self) -> A {
+        A::new(self.handled)
     }
 
-    /// `<resume h previd/>`, when resumable.
-    pub fn resume_frame(&self) -> Option<String> {
-        let id = self.id.as_ref()?;
-        let mut out = format!("<resume xmlns=\"{NS_SM}\" h=\"{}\" previd=\"", self.handled);
-        super::xml::escape_into(&mut out, id);
-        out.push_str("\"/>");
-        Some(out)
+    /// XEP-0198 §5 `<resume h previd/>`, when the server allowed resumption.
+    pub fn resume(&self) -> Option<Resume> {
+        Some(Resume {
+            h: self.handled,
+            previd: StreamId(self.id.clone()?),
+        })
+    }
+}
+
+/// Reads a XEP-0198 nonza. xmpp-parsers 0.23 requires `h` on `<failed/>`, which XEP-0198
+/// §5 makes optional (Prosody leaves it out when it knows nothing of the session); such a
+/// `<failed/>` is read as one without `h`.
+pub fn read_nonza(el: Element) -> Option<Nonza> {
+    if el.is("failed", ns::SM) && el.attr("h").is_none() {
+        return Some(Nonza::Failed(Failed {
+            h: None,
+            error: None,
+        }));
+    }
+    Nonza::try_from(el).ok()
+}
+
+impl Client {
+    /// XEP-0198 nonzas on an established stream: `<r/>`, `<a/>`, `<enabled/>`, `<failed/>`.
+    pub(crate) fn handle_sm(&mut self, el: Element) {
+        let Some(sm) = self.sm.as_mut() else { return };
+        match read_nonza(el) {
+            Some(Nonza::Req(_)) => {
+                let a = sm.answer();
+                self.send_nonza(a);
+            }
+            Some(Nonza::Ack(a)) => {
+                if sm.ack(a.h).is_err() {
+                    self.stream_error(PeerMisbehaved::UndefinedCondition);
+                }
+            }
+            Some(Nonza::Enabled(e)) => {
+                sm.enabled = true;
+                sm.id = e.id.filter(|_| e.resume).map(|i| i.0);
+            }
+            Some(Nonza::Failed(_)) => {
+                // <enable/> refused: no stream management on this session.
+                self.sm = None;
+            }
+            Some(_) => {}
+            // A malformed `<a/>` cannot be trusted to count anything.
+            None => self.stream_error(PeerMisbehaved::UndefinedCondition),
+        }
+    }
+
+    /// The ack request timer: asks for an acknowledgement of what is unacknowledged (§4).
+    pub(crate) fn request_ack_now(&mut self) {
+        self.ack_request_at = None;
+        let online = self.is_online();
+        if let Some(sm) = self.sm.as_mut() {
+            if sm.enabled && !sm.requested && !sm.unacked.is_empty() && online {
+                sm.requested = true;
+                self.send_frame(Sm::request_frame(), None);
+            }
+        }
     }
 }
 
@@ -121,12 +183,16 @@ mod tests {
         sm.enabled = true;
         sm.received();
         sm.received();
-        assert_eq!(sm.answer_frame(), "<a xmlns=\"urn:xmpp:sm:3\" h=\"2\"/>");
-        assert_eq!(sm.resume_frame(), None);
+        assert_eq!(sm.answer().h, 2);
+        assert!(sm.resume().is_none());
+        let failed = stanza::parse_frame("<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>", 1024).unwrap();
+        assert!(matches!(
+            read_nonza(failed),
+            Some(Nonza::Failed(Failed { h: None, .. }))
+        ));
         sm.id = Some("a\"b".into());
-        assert_eq!(
-            sm.resume_frame().as_deref(),
-            Some("<resume xmlns=\"urn:xmpp:sm:3\" h=\"2\" previd=\"a&quot;b\"/>")
-        );
+        let r = stanza::parse_frame(&stanza::write(sm.resume().unwrap()), 1024).unwrap();
+        assert_eq!(r.attr("previd"), Some("a\"b"));
+        assert_eq!(r.attr("h"), Some("2"));
     }
 }

@@ -64,6 +64,8 @@ fn last_id(c: &mut Client) -> String {
             last = f;
         }
     }
-    let start = last.find(" id=\"").map(|i| i + 5).unwrap_or(0);
-    last[start..].split('"').next().unwrap_or("").to_owned()
+    crate::stanza::parse_frame(&last, usize::MAX)
+        .ok()
+        .and_then(|el| el.attr("id").map(str::to_owned))
+        .unwrap_or_default()
 }

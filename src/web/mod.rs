@@ -56,7 +56,7 @@ struct Shell {
     pending: Vec<(RequestId, Pending)>,
     next_request: RequestId,
     socket: Option<Socket>,
-    timer: Option<(Instant, gloo_timers::callback::Timeout)>,
+    timer: Option<(Instant, gloo::timers::callback::Timeout)>,
     /// The window's `online`/`offline` listeners (removed when the socket is dropped).
     network: Option<NetworkListeners>,
     me: Weak<RefCell<Shell>>,
@@ -506,7 +506,7 @@ impl Shell {
         }
         let wait = deadline.0.saturating_sub(now().0).min(u32::MAX as u64) as u32;
         let weak = self.me.clone();
-        let t = gloo_timers::callback::Timeout::new(wait, move || {
+        let t = gloo::timers::callback::Timeout::new(wait, move || {
             if let Some(rc) = weak.upgrade() {
                 {
                     let mut sh = rc.borrow_mut();

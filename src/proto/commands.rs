@@ -1,0 +1,268 @@
+//! What the application asks: `send(event, payload, cb)` and `request(event, payload)`.
+//! Login and logout (RFC 6120 §7, RFC 7395 §3.6, XEP-0156 discovery), and the commands that
+//! need a session: validated into xmpp-parsers stanzas by `events`, then sent, or queued until
+//! online (`api-decisions.md` §2–§3).
+
+use super::{
+    framing, Callback, Client, Instant, Queued, State, Transmit, CLOSE_GRACE_MS, MAX_QUEUED,
+};
+use crate::events::{self, chat, mam, presence};
+use crate::stanza::{self, Element};
+use crate::value::Value;
+use xmpp_parsers::presence::Type;
+
+impl Client {
+    /// Whether commands that need a session are taken (logged in, or logging in).
+    pub(crate) fn has_session(&self) -> bool {
+        !matches!(self.state, State::Idle | State::Closing { .. })
+    }
+
+    /// A `send(event, payload, callback)` or `request(event, payload)` from the application.
+    pub fn handle_command(&mut self, name: &str, payload: Value, cb: Callback, now: Instant) {
+        self.now = self.now.max(now);
+        match name {
+            events::LOGIN | events::LOGIN_ANONYMOUS => {
+                self.handle_login(payload, name == events::LOGIN_ANONYMOUS, cb, now)
+            }
+            events::LOGOUT => self.handle_logout(cb, now),
+            _ => self.handle_session_command(name, payload, cb),
+        }
+    }
+
+    /// Commands that need a session: validated, then sent, or queued until online.
+    pub(crate) fn handle_session_command(&mut self, name: &str, payload: Value, cb: Callback) {
+        if cb == Callback::NotAFunction {
+            let echo = events::client_error("Missing callback", payload);
+            self.emit(events::ERROR_CLIENT, echo);
+            return;
+        }
+        // `undefined`/`null` is an empty payload; any other non-object is refused.
+        let payload = match payload {
+            Value::Null => Value::obj(),
+            p @ Value::Obj(_) => p,
+            p => {
+                return self.client_error(cb, events::client_error("Payload must be an object", p))
+            }
+        };
+        if matches!(name, mam::QUERY | mam::PREFERENCES | mam::PREFERENCES_GET) {
+            return self.handle_mam_command(name, payload, cb);
+        }
+        // The stanza, and what a callback gets once it is handed over.
+        let built: Result<(Element, Option<Vec<Value>>), Value> = match name {
+            presence::PRESENCE => presence::build(&payload).map(|e| (e, None)),
+            presence::OFFLINE => Ok((presence::build_offline(), None)),
+            presence::GET => presence::build_directed(&payload, None).map(|e| (e, None)),
+            presence::SUBSCRIBE => {
+                presence::build_directed(&payload, Some(Type::Subscribe)).map(|e| (e, None))
+            }
+            presence::SUBSCRIBED => {
+                presence::build_directed(&payload, Some(Type::Subscribed)).map(|e| (e, None))
+            }
+            presence::UNSUBSCRIBE => {
+                presence::build_directed(&payload, Some(Type::Unsubscribe)).map(|e| (e, None))
+            }
+            presence::UNSUBSCRIBED => {
+                presence::build_directed(&payload, Some(Type::Unsubscribed)).map(|e| (e, None))
+            }
+            chat::MESSAGE => chat::validate(&payload, cb.id().is_some()).map(|m| {
+                // api-decisions §4: every outgoing message has a UUID v4 id, callback or not.
+                let id = self.next_id();
+                (m.stanza(&id).into(), Some(vec![obj! {"id" => id}]))
+            }),
+            chat::RECEIPT => {
+                let id = self.next_id();
+                chat::receipt_stanza(&payload, &id).map(|e| (e.into(), None))
+            }
+            _ => {
+                let err = events::client_error(&format!("Unknown event '{name}'"), payload);
+                return self.client_error(cb, err);
+            }
+        };
+        if !self.has_session() {
+            return self.connection_error(cb, events::not_connected());
+        }
+        match built {
+            Err(e) => self.client_error(cb, e),
+            Ok((el, reply)) => {
+                let stanza = stanza::write(el);
+                // api-decisions §2: the last broadcast presence is restored on a new session.
+                if (name == presence::PRESENCE && payload.get("to").is_none())
+                    || name == presence::OFFLINE
+                {
+                    self.last_presence = Some(stanza.clone());
+                }
+                let q = Queued {
+                    stanza,
+                    callback: cb,
+                    reply,
+                };
+                if self.is_online() {
+                    self.send_queued(q);
+                } else if self.queue.len() >= MAX_QUEUED {
+                    let err = obj! {
+                        "type" => "wait", "condition" => "resource-constraint",
+                        "description" => "Too many commands are waiting for the connection",
+                    };
+                    self.client_error(q.callback, err);
+                } else if self.established {
+                    // api-decisions §3: while reconnecting, the callback hears at once.
+                    let mut q = q;
+                    match (q.reply.take(), q.callback.id()) {
+                        (Some(args), Some(id)) => self.reply(id, Ok(args)),
+                        _ => self.handed_over(q.callback),
+                    }
+                    q.callback = Callback::None;
+                    self.queue.push(q);
+                } else {
+                    self.queue.push(q);
+                }
+            }
+        }
+    }
+
+    /// Sends a command's stanza and settles its callback.
+    pub(crate) fn send_queued(&mut self, q: Queued) {
+        self.send_stanza(q.stanza);
+        match (q.reply, q.callback.id()) {
+            (Some(args), Some(id)) => self.reply(id, Ok(args)),
+            _ => self.handed_over(q.callback),
+        }
+    }
+
+    pub(crate) fn handle_login(
+        &mut self,
+        payload: Value,
+        anonymous: bool,
+        cb: Callback,
+        now: Instant,
+    ) {
+        let params = match events::login::parse(&payload, anonymous) {
+            Ok(p) => p,
+            Err(e) => {
+                // xmpp-ftw: login errors are `xmpp.error` events; a promise also hears of it.
+                if let Callback::Promise(id) = cb {
+                    self.reply(id, Err(e.clone()));
+                }
+                return self.emit(events::ERROR, e);
+            }
+        };
+        // Any existing session is ended first (xmpp-ftw logs out before a new login).
+        if !matches!(self.state, State::Idle) {
+            self.abandon(Some(events::not_connected()));
+        }
+        self.login = Some(params);
+        self.login_callback = match cb {
+            Callback::Promise(_) => cb,
+            _ => Callback::None,
+        };
+        self.login_deadline = Some(now.plus(self.cfg.request_timeout_ms));
+        self.redirects = 0;
+        let (ws, domain) = {
+            let p = self.login.as_ref().expect("set just above");
+            (p.websocket.clone(), p.jid.domain().to_string())
+        };
+        match ws {
+            Some(url) => self.connect(url),
+            None => {
+                // XEP-0156 §3: the JSON document first, then the XRD one.
+                self.discovery_urls = match self.cfg.host_meta_url.clone() {
+                    Some(url) => vec![url],
+                    None => vec![
+                        format!("https://{domain}/.well-known/host-meta"),
+                        format!("https://{domain}/.well-known/host-meta.json"),
+                    ],
+                };
+                self.state = State::Discovering;
+                self.next_discovery();
+            }
+        }
+    }
+
+    /// Asks the shell for the next host-meta URL; `false` when none is left.
+    pub(crate) fn next_discovery(&mut self) -> bool {
+        match self.discovery_urls.pop() {
+            Some(url) => {
+                self.transmits.push_back(Transmit::Discover { url });
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(crate) fn connect(&mut self, url: String) {
+        self.url = Some(url.clone());
+        self.state = State::Connecting;
+        self.transmits.push_back(Transmit::Connect { url });
+    }
+
+    pub(crate) fn handle_logout(&mut self, cb: Callback, now: Instant) {
+        match self.state {
+            State::Idle | State::Closing { .. } => {
+                if cb == Callback::NotAFunction {
+                    return self.emit(
+                        events::ERROR_CLIENT,
+                        events::client_error("Missing callback", Value::obj()),
+                    );
+                }
+                self.connection_error(cb, events::not_connected())
+            }
+            State::Online | State::Negotiating(_) => {
+                self.fail_login_attempt(events::not_connected());
+                self.send_nonza(framing::close());
+                self.state = State::Closing {
+                    callback: cb,
+                    deadline: now.plus(CLOSE_GRACE_MS),
+                };
+            }
+            State::Discovering | State::Connecting | State::Waiting { .. } => {
+                self.fail_login_attempt(events::not_connected());
+                self.transmits.push_back(Transmit::Close);
+                self.state = State::Idle;
+                self.finish_logout(cb);
+            }
+        }
+    }
+
+    pub(crate) fn finish_logout(&mut self, cb: Callback) {
+        self.bound = None;
+        self.login = None;
+        self.forget_session();
+        if let Some(id) = cb.id() {
+            self.reply(id, Ok(vec![Value::Bool(true)]));
+        }
+        self.emit(events::CONNECTION, obj! {"status" => "offline"});
+    }
+
+    /// Settles everything that waited for this login with `err`: the login promise, the
+    /// commands queued before online, and pending IQs.
+    pub(crate) fn fail_login_attempt(&mut self, err: Value) {
+        self.login_deadline = None;
+        if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
+            self.reply(id, Err(err));
+        }
+        for q in std::mem::take(&mut self.queue) {
+            self.connection_error(q.callback, events::not_connected());
+        }
+        for (_, cb) in std::mem::take(&mut self.mam_waiting) {
+            self.connection_error(cb, events::not_connected());
+        }
+        self.mam_queries.clear();
+        self.mam_support = None;
+        for iq in self.iqs.drain() {
+            if iq.internal() {
+                continue;
+            }
+            self.connection_error(iq.callback, events::not_connected());
+        }
+    }
+
+    /// Drops the current connection without telling the server (before a new login).
+    pub(crate) fn abandon(&mut self, err: Option<Value>) {
+        if let Some(e) = err {
+            self.fail_login_attempt(e);
+        }
+        self.transmits.push_back(Transmit::Close);
+        self.state = State::Idle;
+        self.bound = None;
+    }
+}

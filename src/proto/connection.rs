@@ -1,0 +1,346 @@
+//! The connection: socket events, incoming frames (RFC 7395), stream errors (RFC 6120 §4.9),
+//! reconnection with jittered exponential backoff, the browser's network and visibility
+//! signals, and the timers (`api-decisions.md` §2).
+
+use super::error::{self, PeerMisbehaved};
+use super::iq::IqKind;
+use super::negotiation::Step;
+use super::timer::Timer;
+use super::{
+    framing, Client, Discovery, Instant, SocketEvent, State, Transmit, MAX_REDIRECTS,
+    RECONNECT_BASE_MS,
+};
+use crate::events;
+use crate::stanza::{self, ns, Element};
+use crate::value::Value;
+use xmpp_parsers::stream_error::StreamError;
+use xmpp_parsers::websocket::Open;
+
+impl Client {
+    /// Ends the session after a failure: `xmpp.error` once, then `offline` if it was online.
+    pub(crate) fn give_up(&mut self, err: Value) {
+        let was_online = self.is_online() || self.established;
+        self.forget_session();
+        self.fail_login_attempt(err.clone());
+        self.emit(events::ERROR, err);
+        self.transmits.push_back(Transmit::Close);
+        self.state = State::Idle;
+        self.bound = None;
+        self.login = None;
+        if was_online {
+            self.emit(events::CONNECTION, obj! {"status" => "offline"});
+        }
+    }
+
+    /// Drops everything that only made sense for this login.
+    pub(crate) fn forget_session(&mut self) {
+        self.sm = None;
+        self.resend.clear();
+        self.established = false;
+        self.attempt = 0;
+        self.ping_pending = false;
+        self.ack_request_at = None;
+        self.last_presence = None;
+        self.last_features = None;
+    }
+
+    /// An established session lost its connection: retry with jittered exponential backoff
+    /// (`api-decisions.md` §2), keeping the XEP-0198 state for resumption.
+    pub(crate) fn connection_lost(&mut self, stream_error: Option<&str>) {
+        if !self.established || !self.cfg.reconnect {
+            return self.give_up(events::disconnected(stream_error));
+        }
+        self.transmits.push_back(Transmit::Close);
+        if self.is_online() {
+            self.emit(events::CONNECTION, obj! {"status" => "reconnecting"});
+        }
+        self.login_deadline = None;
+        self.ping_pending = false;
+        self.ack_request_at = None;
+        if let Some(sm) = self.sm.as_mut() {
+            sm.requested = false;
+        }
+        let cap = self.cfg.max_reconnect_delay_ms.max(RECONNECT_BASE_MS);
+        let delay = RECONNECT_BASE_MS
+            .saturating_mul(1u64 << self.attempt.min(20))
+            .min(cap);
+        let mut r = [0u8; 2];
+        self.rng.fill(&mut r);
+        let jitter = u64::from(u16::from_le_bytes(r)) * (delay / 2) / u64::from(u16::MAX);
+        self.attempt = self.attempt.saturating_add(1);
+        let at = self.network_up.then(|| self.now.plus(delay / 2 + jitter));
+        self.state = State::Waiting { at };
+    }
+
+    /// The browser's `online`/`offline` events: a waiting reconnection goes at once when the
+    /// network comes back, and waits while it is down.
+    pub fn handle_network(&mut self, up: bool, now: Instant) {
+        self.now = self.now.max(now);
+        self.network_up = up;
+        if let State::Waiting { .. } = self.state {
+            self.state = State::Waiting {
+                at: up.then_some(self.now),
+            };
+        }
+    }
+
+    /// The page became visible again (a tab that slept): a waiting reconnection goes at once,
+    /// and an online session checks with a keepalive ping that its connection still lives.
+    pub fn handle_wake(&mut self, now: Instant) {
+        self.now = self.now.max(now);
+        match self.state {
+            State::Waiting { .. } if self.network_up => {
+                self.state = State::Waiting { at: Some(self.now) }
+            }
+            State::Online if !self.ping_pending => self.send_ping(),
+            _ => {}
+        }
+    }
+
+    /// Starts a reconnection attempt to the last endpoint.
+    pub(crate) fn reconnect_now(&mut self) {
+        let Some(url) = self.url.clone() else {
+            return self.give_up(events::disconnected(None));
+        };
+        self.login_deadline = Some(self.now.plus(self.cfg.request_timeout_ms));
+        self.connect(url);
+    }
+
+    /// Sends an RFC 6120 §4.9 stream error, closes the stream and gives up.
+    pub(crate) fn stream_error(&mut self, fault: PeerMisbehaved) {
+        self.send_nonza(fault.stream_error());
+        self.send_nonza(framing::close());
+        self.give_up(events::disconnected(Some(fault.name())));
+    }
+
+    // ----- network input --------------------------------------------------------------
+
+    /// The answer to a [`Transmit::Discover`] (XEP-0156).
+    pub fn handle_discovery(&mut self, d: Discovery, now: Instant) {
+        self.now = self.now.max(now);
+        if !matches!(self.state, State::Discovering) {
+            return;
+        }
+        let url = match &d {
+            Discovery::Links(links) => {
+                framing::pick_websocket(links.iter().map(|(r, h)| (r.as_str(), h.as_str())))
+            }
+            Discovery::Xrd(text) => framing::parse_xrd(text),
+            Discovery::Failed(_) => None,
+        };
+        match url {
+            Some(url) => self.connect(url),
+            None if self.next_discovery() => {}
+            None => {
+                let why = match d {
+                    Discovery::Failed(why) => why,
+                    _ => "No XMPP WebSocket endpoint in host-meta".to_owned(),
+                };
+                self.give_up(obj! {
+                    "type" => "connection",
+                    "condition" => "discovery-failed",
+                    "description" => why,
+                });
+            }
+        }
+    }
+
+    /// The socket opened or closed.
+    pub fn handle_socket(&mut self, ev: SocketEvent, now: Instant) {
+        self.now = self.now.max(now);
+        match (ev, &self.state) {
+            (SocketEvent::Open, State::Connecting) => {
+                let Some(domain) = self.login.as_ref().map(|p| p.jid.clone()) else {
+                    return;
+                };
+                self.state = State::Negotiating(Step::ExpectOpen { authed: false });
+                self.send_nonza(framing::open(domain));
+            }
+            (SocketEvent::Open, _) => {}
+            (SocketEvent::Closed, State::Closing { callback, .. }) => {
+                let cb = *callback;
+                self.state = State::Idle;
+                self.finish_logout(cb);
+            }
+            (SocketEvent::Closed, State::Idle | State::Waiting { .. }) => {}
+            (SocketEvent::Closed, _) => self.connection_lost(None),
+        }
+    }
+
+    /// Passes time: whichever [`Timer`]s are due.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.now = self.now.max(now);
+        for timer in self.due(now) {
+            match timer {
+                Timer::CloseGrace => {
+                    if let State::Closing { callback, .. } = self.state {
+                        self.transmits.push_back(Transmit::Close);
+                        self.state = State::Idle;
+                        self.finish_logout(callback);
+                    }
+                }
+                Timer::Reconnect => {
+                    if let State::Waiting { at: Some(_) } = self.state {
+                        self.reconnect_now();
+                    }
+                }
+                Timer::Login => {
+                    if self.login_deadline.is_some_and(|d| d <= now) && !self.is_online() {
+                        if self.established {
+                            self.connection_lost(None); // an attempt that stalls is retried
+                        } else {
+                            self.give_up(events::timeout("Login timed out"));
+                        }
+                    }
+                }
+                Timer::Keepalive => {
+                    if self.is_online() && !self.ping_pending {
+                        self.send_ping();
+                    }
+                }
+                Timer::AckRequest => self.request_ack_now(),
+                Timer::Iq => self.expire_iqs(now),
+            }
+        }
+    }
+
+    fn expire_iqs(&mut self, now: Instant) {
+        for iq in self.iqs.expire(now) {
+            if matches!(iq.kind, IqKind::Ping) && self.is_online() {
+                // No answer to the keepalive: the connection is dead though the socket is open.
+                self.connection_lost(None);
+                continue;
+            }
+            if matches!(iq.kind, IqKind::AccountDisco) {
+                // No answer about MAM: treat it as absent rather than leave queries waiting.
+                self.mam_support = Some(false);
+                self.flush_mam();
+            }
+            if iq.internal() {
+                continue;
+            }
+            self.connection_error(iq.callback, events::timeout("The request timed out"));
+        }
+    }
+
+    /// One WebSocket text message (RFC 7395 §3.3.3: one element).
+    pub fn handle_frame(&mut self, text: &str, now: Instant) {
+        self.now = self.now.max(now);
+        if matches!(
+            self.state,
+            State::Idle | State::Discovering | State::Connecting | State::Waiting { .. }
+        ) {
+            return;
+        }
+        self.last_rx = self.now;
+        let parsed = stanza::parse_frame(text, self.cfg.max_stanza_bytes);
+        if self.raw {
+            let shown = match &parsed {
+                Ok(el) => framing::redact_incoming(el).unwrap_or_else(|| text.to_owned()),
+                Err(_) => text.to_owned(),
+            };
+            self.emit(events::RAW, obj! {"direction" => "in", "frame" => shown});
+        }
+        let el = match parsed {
+            Ok(el) => el,
+            Err(e) => return self.stream_error(e.into()),
+        };
+        if el.has_ns(ns::WEBSOCKET) {
+            return match el.name() {
+                "open" => self.handle_open(el),
+                "close" => self.handle_close(el.attr("see-other-uri")),
+                _ => self.stream_error(PeerMisbehaved::UnsupportedStanzaType),
+            };
+        }
+        if el.is("error", ns::STREAM) {
+            return self.handle_stream_error(el);
+        }
+        if matches!(self.state, State::Closing { .. }) {
+            return;
+        }
+        if matches!(self.state, State::Negotiating(_)) {
+            return self.handle_negotiation(el);
+        }
+        if el.has_ns(ns::SM) {
+            return self.handle_sm(el);
+        }
+        if let Some(sm) = self.sm.as_mut() {
+            if el.has_ns(ns::DEFAULT_NS) {
+                sm.received();
+            }
+        }
+        self.handle_stanza(el);
+    }
+
+    pub(crate) fn handle_open(&mut self, el: Element) {
+        if let State::Negotiating(Step::ExpectOpen { authed }) = self.state {
+            let version = Open::try_from(el).ok().and_then(|o| o.version);
+            if version.as_deref() != Some("1.0") {
+                return self.stream_error(PeerMisbehaved::UnsupportedVersion);
+            }
+            self.state = State::Negotiating(Step::ExpectFeatures { authed });
+        } else if !matches!(self.state, State::Closing { .. }) {
+            self.stream_error(PeerMisbehaved::InvalidXml);
+        }
+    }
+
+    /// The server's `<close/>` (RFC 7395 §3.6). With `see-other-uri` (§3.6.1) the client
+    /// reconnects there and negotiates again, unless that would leave TLS or loop.
+    pub(crate) fn handle_close(&mut self, see_other_uri: Option<&str>) {
+        if let State::Closing { callback, .. } = self.state {
+            self.transmits.push_back(Transmit::Close);
+            self.state = State::Idle;
+            return self.finish_logout(callback);
+        }
+        let was_tls = self.url.as_deref().is_some_and(|u| u.starts_with("wss://"));
+        let target = see_other_uri
+            .filter(|u| u.starts_with("wss://") || (!was_tls && u.starts_with("ws://")));
+        match target {
+            Some(url) if self.redirects < MAX_REDIRECTS => {
+                self.redirects += 1;
+                let was_online = self.is_online();
+                self.transmits.push_back(Transmit::Close);
+                self.bound = None;
+                if was_online {
+                    self.emit(events::CONNECTION, obj! {"status" => "reconnecting"});
+                }
+                self.connect(url.to_owned());
+            }
+            _ => {
+                self.send_nonza(framing::close());
+                self.connection_lost(None);
+            }
+        }
+    }
+
+    pub(crate) fn handle_stream_error(&mut self, el: Element) {
+        let condition = StreamError::try_from(el)
+            .map(|e| error::condition_name(&e.condition))
+            .unwrap_or_else(|_| "undefined-condition".to_owned());
+        if let State::Closing { callback, .. } = self.state {
+            self.transmits.push_back(Transmit::Close);
+            self.state = State::Idle;
+            return self.finish_logout(callback);
+        }
+        self.send_nonza(framing::close());
+        // api-decisions §2: these are retried; every other condition is terminal. The client
+        // only sends XML it generated, so a `not-well-formed` from the server means bytes damaged
+        // in transit: seen against Prosody when a connection is cut in the middle of a frame and
+        // the dying connection's parser error reaches the resumed session. A new connection is
+        // the remedy.
+        let retry = matches!(
+            condition.as_str(),
+            "system-shutdown"
+                | "connection-timeout"
+                | "reset"
+                | "internal-server-error"
+                | "see-other-host"
+                | "not-well-formed"
+        );
+        if retry {
+            self.connection_lost(Some(&condition));
+        } else {
+            self.give_up(events::disconnected(Some(&condition)));
+        }
+    }
+}

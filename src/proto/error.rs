@@ -1,0 +1,124 @@
+//! Faults grouped by who caused them, each with one conversion to the wire and one to the
+//! xmpp-ftw JS shape (`api-decisions.md` §3):
+//! - [`PeerMisbehaved`]: the server sent something RFC 6120 forbids; the client answers with a
+//!   stream error (§4.9.3) and ends the stream;
+//! - the server refused a request: xmpp-parsers' `StanzaError` (RFC 6120 §8.3), shown as
+//!   `events::stanza_error::value`;
+//! - client errors (the caller's payload, not connected): `events::client_error`,
+//!   `events::not_connected`;
+//! - transport: the socket closed or a stream error from the server, `events::disconnected`.
+
+use crate::stanza::FrameError;
+use xmpp_parsers::stream_error::{DefinedCondition, StreamError};
+
+/// The server broke the protocol (RFC 6120 §4.9.3 conditions the client sends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerMisbehaved {
+    /// Not well-formed XML (§4.9.3.13).
+    NotWellFormed,
+    /// XML that XMPP forbids: DTD, comments, processing instructions (§4.9.3.18).
+    RestrictedXml,
+    /// Over a size or depth limit (§4.9.3.14).
+    PolicyViolation,
+    /// Well-formed but out of place in the negotiation (§4.9.3.11).
+    InvalidXml,
+    /// The stream header's version is not 1.0 (§4.9.3.25).
+    UnsupportedVersion,
+    /// A top-level element the framing does not allow (§4.9.3.24).
+    UnsupportedStanzaType,
+    /// A feature the client needs is missing (resource binding, §4.9.3.23).
+    UnsupportedFeature,
+    /// An impossible XEP-0198 acknowledgement or another fault with no better name (§4.9.3.21).
+    UndefinedCondition,
+    /// The client lost track of its own state (§4.9.3.10).
+    InternalServerError,
+}
+
+impl PeerMisbehaved {
+    /// The condition's name, as `streamError` in `xmpp.error` (RFC 6120 §4.9.3).
+    pub fn name(self) -> &'static str {
+        match self {
+            PeerMisbehaved::NotWellFormed => "not-well-formed",
+            PeerMisbehaved::RestrictedXml => "restricted-xml",
+            PeerMisbehaved::PolicyViolation => "policy-violation",
+            PeerMisbehaved::InvalidXml => "invalid-xml",
+            PeerMisbehaved::UnsupportedVersion => "unsupported-version",
+            PeerMisbehaved::UnsupportedStanzaType => "unsupported-stanza-type",
+            PeerMisbehaved::UnsupportedFeature => "unsupported-feature",
+            PeerMisbehaved::UndefinedCondition => "undefined-condition",
+            PeerMisbehaved::InternalServerError => "internal-server-error",
+        }
+    }
+
+    /// The stream error the client sends for it.
+    pub fn stream_error(self) -> StreamError {
+        StreamError {
+            condition: DefinedCondition::from(self),
+            texts: Default::default(),
+            application_specific: Vec::new(),
+        }
+    }
+}
+
+impl From<PeerMisbehaved> for DefinedCondition {
+    fn from(p: PeerMisbehaved) -> DefinedCondition {
+        match p {
+            PeerMisbehaved::NotWellFormed => DefinedCondition::NotWellFormed,
+            PeerMisbehaved::RestrictedXml => DefinedCondition::RestrictedXml,
+            PeerMisbehaved::PolicyViolation => DefinedCondition::PolicyViolation,
+            PeerMisbehaved::InvalidXml => DefinedCondition::InvalidXml,
+            PeerMisbehaved::UnsupportedVersion => DefinedCondition::UnsupportedVersion,
+            PeerMisbehaved::UnsupportedStanzaType => DefinedCondition::UnsupportedStanzaType,
+            PeerMisbehaved::UnsupportedFeature => DefinedCondition::UnsupportedFeature,
+            PeerMisbehaved::UndefinedCondition => DefinedCondition::UndefinedCondition,
+            PeerMisbehaved::InternalServerError => DefinedCondition::InternalServerError,
+        }
+    }
+}
+
+impl From<FrameError> for PeerMisbehaved {
+    fn from(e: FrameError) -> PeerMisbehaved {
+        match e {
+            FrameError::TooBig | FrameError::TooDeep => PeerMisbehaved::PolicyViolation,
+            FrameError::NotWellFormed => PeerMisbehaved::NotWellFormed,
+            FrameError::Restricted => PeerMisbehaved::RestrictedXml,
+        }
+    }
+}
+
+/// The name of a received stream error's condition (RFC 6120 §4.9.3), its element name.
+pub fn condition_name(c: &DefinedCondition) -> String {
+    let el: xmpp_parsers::minidom::Element = c.clone().into();
+    el.name().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stanza;
+
+    #[test]
+    fn each_fault_has_its_wire_condition() {
+        for p in [
+            PeerMisbehaved::NotWellFormed,
+            PeerMisbehaved::RestrictedXml,
+            PeerMisbehaved::PolicyViolation,
+            PeerMisbehaved::InvalidXml,
+            PeerMisbehaved::UnsupportedVersion,
+            PeerMisbehaved::UnsupportedStanzaType,
+            PeerMisbehaved::UnsupportedFeature,
+            PeerMisbehaved::UndefinedCondition,
+            PeerMisbehaved::InternalServerError,
+        ] {
+            assert_eq!(condition_name(&DefinedCondition::from(p)), p.name());
+            let frame = stanza::write(p.stream_error());
+            let back =
+                StreamError::try_from(stanza::parse_frame(&frame, 1 << 16).unwrap()).unwrap();
+            assert_eq!(back.condition, DefinedCondition::from(p));
+        }
+        assert_eq!(
+            PeerMisbehaved::from(FrameError::TooDeep),
+            PeerMisbehaved::PolicyViolation
+        );
+    }
+}

@@ -1,0 +1,387 @@
+//! Stream negotiation (RFC 6120 §4.3): the features, XEP-0077 in-band registration, SASL
+//! (§6), resource binding (§7), the RFC 3921 session where a server still requires it, and
+//! XEP-0198 resumption (§5), as `Expect*` states consumed by `handle_negotiation`. Every
+//! element is read and built with its xmpp-parsers type.
+
+use super::error::PeerMisbehaved;
+use super::{framing, sasl, sm, Callback, Client, State};
+use crate::events::{self, stanza_error, Jid};
+use crate::stanza::{self, ns, Element};
+use xmpp_parsers::bind::{BindQuery, BindResponse};
+use xmpp_parsers::iq::Iq;
+use xmpp_parsers::sasl::{Auth, Challenge, Mechanism, Response, Success};
+use xmpp_parsers::stream_features::StreamFeatures;
+
+/// Where the stream negotiation is (RFC 6120 §4.3, §6, §7).
+#[allow(clippy::enum_variant_names)] // the style guide names states `Expect*`
+pub(crate) enum Step {
+    /// The server's `<open/>` (RFC 7395 §3.4); `authed` after SASL success.
+    ExpectOpen { authed: bool },
+    /// `<stream:features/>`.
+    ExpectFeatures { authed: bool },
+    /// XEP-0077 §3.1: the answer to the registration.
+    ExpectRegister { id: String, mechanisms: Vec<String> },
+    /// A SASL challenge, success or failure.
+    ExpectSasl(sasl::Exchange),
+    /// The answer to the bind request (§7.6).
+    ExpectBind { id: String },
+    /// The answer to the RFC 3921 session request.
+    ExpectSession { id: String },
+    /// XEP-0198 §5: `<resume/>` sent.
+    ExpectResume,
+}
+
+/// The result or error answering the IQ `id`; `None` for any other element.
+fn answer(el: Element, id: &str) -> Option<Result<Option<Element>, Element>> {
+    if !el.is("iq", ns::DEFAULT_NS) || el.attr("id") != Some(id) {
+        return None;
+    }
+    match el.attr("type") {
+        Some("result") => Some(match Iq::try_from(el.clone()) {
+            Ok(Iq::Result { payload, .. }) => Ok(payload),
+            _ => Err(el),
+        }),
+        _ => Some(Err(el)),
+    }
+}
+
+impl Client {
+    pub(crate) fn handle_negotiation(&mut self, el: Element) {
+        let State::Negotiating(step) = std::mem::replace(&mut self.state, State::Idle) else {
+            return;
+        };
+        match step {
+            Step::ExpectOpen { authed } => {
+                // A stanza before the stream header.
+                self.state = State::Negotiating(Step::ExpectOpen { authed });
+                self.stream_error(PeerMisbehaved::InvalidXml)
+            }
+            Step::ExpectFeatures { authed } => {
+                let Ok(features) = StreamFeatures::try_from(el) else {
+                    self.state = State::Negotiating(Step::ExpectFeatures { authed });
+                    return self.stream_error(PeerMisbehaved::InvalidXml);
+                };
+                if !authed {
+                    return self.start_auth(&features);
+                }
+                self.sm_offered = features.stream_management.is_some();
+                let resume = self.sm.as_ref().and_then(sm::Sm::resume);
+                self.last_features = Some(features);
+                match resume {
+                    Some(r) if self.sm_offered => {
+                        self.send_nonza(r);
+                        self.state = State::Negotiating(Step::ExpectResume);
+                    }
+                    _ => self.start_bind(),
+                }
+            }
+            Step::ExpectRegister { id, mechanisms } => match answer(el, &id) {
+                None => self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms }),
+                Some(Ok(_)) => self.start_sasl(&mechanisms),
+                Some(Err(_)) => {
+                    self.send_nonza(framing::close());
+                    self.give_up(events::registration_fail());
+                }
+            },
+            Step::ExpectSasl(exchange) => self.handle_sasl(el, exchange),
+            Step::ExpectBind { id } => match answer(el, &id) {
+                None => self.state = State::Negotiating(Step::ExpectBind { id }),
+                Some(result) => {
+                    let jid = result
+                        .as_ref()
+                        .ok()
+                        .cloned()
+                        .flatten()
+                        .and_then(|p| BindResponse::try_from(p).ok())
+                        .map(|b| Jid::from(b.jid));
+                    match (jid, result) {
+                        (Some(jid), _) => {
+                            self.bound = Some(jid);
+                            self.after_bind();
+                        }
+                        (None, r) => {
+                            let mut err = match r {
+                                Err(el) => stanza_error::parse(&el),
+                                Ok(_) => obj! { "type" => "cancel" },
+                            };
+                            err.set("description", "Resource binding failed");
+                            self.send_nonza(framing::close());
+                            self.give_up(err);
+                        }
+                    }
+                }
+            },
+            Step::ExpectResume => self.handle_resume_answer(el),
+            Step::ExpectSession { id } => match answer(el, &id) {
+                None => self.state = State::Negotiating(Step::ExpectSession { id }),
+                Some(_) => self.go_online(),
+            },
+        }
+    }
+
+    /// RFC 3921 session establishment, only where a server still requires it; else online.
+    fn after_bind(&mut self) {
+        if !self.session_required {
+            return self.go_online();
+        }
+        let id = self.next_id();
+        let session = Element::builder("session", "urn:ietf:params:xml:ns:xmpp-session").build();
+        self.send_nonza(stanza::iq_request(true, &id, None, session));
+        self.state = State::Negotiating(Step::ExpectSession { id });
+    }
+
+    /// Pre-authentication features: XEP-0077 registration when asked, then SASL.
+    fn start_auth(&mut self, features: &StreamFeatures) {
+        let mechanisms: Vec<String> = features.sasl_mechanisms.iter().cloned().collect();
+        let Some(p) = self.login.as_ref() else {
+            return self.stream_error(PeerMisbehaved::InternalServerError);
+        };
+        if p.register {
+            if !features.in_band_registration {
+                self.send_nonza(framing::close());
+                return self.give_up(events::registration_fail());
+            }
+            // XEP-0077 §3.1: the server accepts a set with username and password directly.
+            let (user, password) = (p.user(), p.password.clone());
+            let id = self.next_id();
+            let iq = |pw: &str| {
+                Iq::from_set(
+                    id.clone(),
+                    xmpp_parsers::ibr::LegacyQuery {
+                        username: Some(user.clone()),
+                        password: Some(pw.to_owned()),
+                        ..Default::default()
+                    },
+                )
+            };
+            let (iq, redacted) = (iq(&password), iq("[redacted]"));
+            self.send_frame(stanza::write(iq), Some(&stanza::write(redacted)));
+            self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms });
+            return;
+        }
+        self.start_sasl(&mechanisms)
+    }
+
+    /// RFC 6120 §6.4.2: choose a mechanism and send `<auth/>` with the initial response.
+    fn start_sasl(&mut self, mechanisms: &[String]) {
+        let Some(p) = self.login.as_ref() else {
+            return self.stream_error(PeerMisbehaved::InternalServerError);
+        };
+        let plain_ok = self
+            .url
+            .as_deref()
+            .is_some_and(events::login::plain_allowed);
+        let mech = match sasl::choose(mechanisms, p.anonymous, plain_ok) {
+            Ok(m) => m,
+            Err(e) => {
+                let err = match e {
+                    sasl::ChoiceError::InsecurePlain => obj! {
+                        "type" => "auth", "condition" => "insecure-transport",
+                        "description" => "The server offers only PLAIN, which is refused over ws:// to a non-loopback host",
+                    },
+                    sasl::ChoiceError::NoMechanism => events::login_fail(),
+                };
+                self.send_nonza(framing::close());
+                return self.give_up(err);
+            }
+        };
+        let (user, password) = (p.user(), p.password.clone());
+        let nonce = match &self.cfg.scram_nonce {
+            Some(n) => n.clone(),
+            None => self.rng.nonce(),
+        };
+        let (initial, exchange) = sasl::start(mech, &user, &password, nonce);
+        let Ok(mechanism) = mech.name().parse::<Mechanism>() else {
+            return self.stream_error(PeerMisbehaved::InternalServerError);
+        };
+        let with_text = |t: &str| {
+            Element::builder("auth", ns::SASL)
+                .attr(stanza::name("mechanism"), mech.name())
+                .append(t)
+                .build()
+        };
+        // RFC 6120 §6.4.2: an empty initial response is sent as "=" (xmpp-parsers' `Auth`
+        // would send no text, which means "no initial response").
+        let auth = if initial.is_empty() {
+            with_text("=")
+        } else {
+            Auth {
+                mechanism,
+                data: initial,
+            }
+            .into()
+        };
+        self.send_frame(
+            stanza::write(auth),
+            Some(&stanza::write(with_text("[redacted]"))),
+        );
+        self.state = State::Negotiating(Step::ExpectSasl(exchange));
+    }
+
+    fn handle_sasl(&mut self, el: Element, mut exchange: sasl::Exchange) {
+        if !el.has_ns(ns::SASL) {
+            self.state = State::Negotiating(Step::ExpectSasl(exchange));
+            return self.stream_error(PeerMisbehaved::InvalidXml);
+        }
+        match el.name() {
+            "challenge" => {
+                let reply = match (&mut exchange, Challenge::try_from(el)) {
+                    (sasl::Exchange::Scram(s), Ok(c)) => s.client_final(&c.data).ok(),
+                    _ => None,
+                };
+                match reply {
+                    Some(r) => {
+                        let resp = Response {
+                            data: r.into_bytes(),
+                        };
+                        let redacted = Element::builder("response", ns::SASL)
+                            .append("[redacted]")
+                            .build();
+                        self.send_frame(stanza::write(resp), Some(&stanza::write(redacted)));
+                        self.state = State::Negotiating(Step::ExpectSasl(exchange));
+                    }
+                    None => {
+                        // RFC 6120 §6.4.4: abort, then end the attempt.
+                        self.send_nonza(xmpp_parsers::sasl::Abort);
+                        self.send_nonza(framing::close());
+                        self.give_up(events::login_fail());
+                    }
+                }
+            }
+            "success" => {
+                let verified = match (&exchange, Success::try_from(el)) {
+                    (sasl::Exchange::Scram(s), Ok(d)) => s.verify(&d.data).is_ok(),
+                    (sasl::Exchange::Simple, _) => true,
+                    _ => false,
+                };
+                if !verified {
+                    // The server could not prove it knows the password (RFC 5802 §9).
+                    self.send_nonza(framing::close());
+                    return self.give_up(events::login_fail());
+                }
+                // RFC 6120 §6.4.6: restart the stream.
+                let Some(jid) = self.login.as_ref().map(|p| p.jid.clone()) else {
+                    return self.stream_error(PeerMisbehaved::InternalServerError);
+                };
+                self.send_nonza(framing::open(jid));
+                self.state = State::Negotiating(Step::ExpectOpen { authed: true });
+            }
+            "failure" => {
+                self.send_nonza(framing::close());
+                self.give_up(events::login_fail());
+            }
+            _ => {
+                self.state = State::Negotiating(Step::ExpectSasl(exchange));
+                self.stream_error(PeerMisbehaved::InvalidXml);
+            }
+        }
+    }
+
+    /// RFC 6120 §7: bind the requested resource (or let the server choose), with the
+    /// post-authentication features kept in `last_features`.
+    fn start_bind(&mut self) {
+        let Some(features) = self.last_features.as_ref() else {
+            return self.stream_error(PeerMisbehaved::InternalServerError);
+        };
+        if features.bind.is_none() {
+            return self.stream_error(PeerMisbehaved::UnsupportedFeature);
+        }
+        // RFC 3921 §3: `<session/>` unless it is marked optional (RFC 6121 leaves it out).
+        self.session_required = features.others.iter().any(|f| {
+            f.is("session", "urn:ietf:params:xml:ns:xmpp-session")
+                && !f.has_child("optional", "urn:ietf:params:xml:ns:xmpp-session")
+        });
+        // A new session: what the old one never had acknowledged is sent again once online.
+        if let Some(old) = self.sm.take() {
+            self.resend.extend(old.unacked);
+        }
+        let resource = self.login.as_ref().and_then(|p| p.resource.clone());
+        let id = self.next_id();
+        self.send_nonza(Iq::from_set(id.clone(), BindQuery::new(resource)));
+        self.state = State::Negotiating(Step::ExpectBind { id });
+    }
+
+    /// The session is ready: a new one after binding.
+    fn go_online(&mut self) {
+        self.go_online_as(false);
+    }
+
+    /// Online on a new session, or on a resumed one (`resumed`, XEP-0198 §5).
+    fn go_online_as(&mut self, resumed: bool) {
+        let reconnection = self.established;
+        self.state = State::Online;
+        self.login_deadline = None;
+        self.established = true;
+        self.attempt = 0;
+        self.last_rx = self.now;
+        if let Some(p) = self.login.as_mut() {
+            p.register = false; // the account exists now; a reconnection only logs in
+        }
+        if !resumed && self.sm_offered {
+            // XEP-0198 §3: counting starts with <enable/>.
+            self.sm = Some(sm::Sm::default());
+            self.send_nonza(sm::Sm::enable());
+        }
+        let jid = self.bound.as_ref().map(events::jid_obj).unwrap_or_default();
+        let mut data = obj! {"status" => "online", "jid" => jid};
+        if reconnection {
+            data.set("resumed", resumed);
+        }
+        if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
+            self.reply(id, Ok(vec![data.clone()]));
+        }
+        self.emit(events::CONNECTION, data);
+        if resumed {
+            // XEP-0198 §5: send again what the server had not received.
+            let again: Vec<String> = self
+                .sm
+                .as_ref()
+                .map(|sm| sm.unacked.iter().cloned().collect())
+                .unwrap_or_default();
+            for frame in again {
+                self.send_frame(frame, None);
+            }
+        } else {
+            if reconnection {
+                if let Some(p) = self.last_presence.clone() {
+                    self.send_stanza(p);
+                }
+            }
+            for frame in std::mem::take(&mut self.resend) {
+                self.send_stanza(frame);
+            }
+        }
+        for q in std::mem::take(&mut self.queue) {
+            self.send_queued(q);
+        }
+        if !resumed {
+            self.discover_services();
+        }
+        self.flush_mam();
+    }
+
+    /// XEP-0198 §5: `<resumed/>` or `<failed/>` after `<resume/>`.
+    fn handle_resume_answer(&mut self, el: Element) {
+        use xmpp_parsers::sm::Nonza;
+        match sm::read_nonza(el) {
+            Some(Nonza::Resumed(r)) => {
+                let acked = self.sm.as_mut().is_some_and(|sm| sm.ack(r.h).is_ok());
+                if !acked {
+                    return self.stream_error(PeerMisbehaved::UndefinedCondition);
+                }
+                self.go_online_as(true);
+            }
+            Some(Nonza::Failed(f)) => {
+                // The server may say what it had received (v1.6 §5); the rest is resent.
+                if let (Some(sm), Some(h)) = (self.sm.as_mut(), f.h) {
+                    let _ = sm.ack(h);
+                }
+                self.start_bind();
+            }
+            _ => {
+                self.state = State::Negotiating(Step::ExpectResume);
+                self.stream_error(PeerMisbehaved::InvalidXml);
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! RFC 6120 §8: stanzas on an established session go to the handler of their kind. Each
+//! xmpp-parsers type is tried in turn; a `Mismatch` hands the element back to try the next.
+//! Messages go on to their area: XEP-0313 results, XEP-0280 carbons, receipts, chat.
+
+use super::Client;
+use crate::events::chat::{self, Incoming};
+use crate::events::{self, mam, presence, Jid};
+use crate::stanza::{ns, Element};
+use crate::value::Value;
+use xmpp_parsers::carbons::{Received, Sent};
+use xmpp_parsers::iq::Iq;
+use xmpp_parsers::message::Message;
+use xmpp_parsers::presence::Presence;
+use xmpp_parsers::FromElementError;
+
+/// A carbon copy's direction and, for a sent one, its recipient (XEP-0280 §6, §7).
+type Carbon = (&'static str, Option<Jid>);
+
+impl Client {
+    /// A stanza on an established session. Stanzas in other namespaces, and ones that do not
+    /// parse as their type, are not ours to handle (RFC 6120 §8) and are ignored.
+    pub(crate) fn handle_stanza(&mut self, el: Element) {
+        if !el.has_ns(ns::DEFAULT_NS) {
+            return;
+        }
+        let get_or_set = el.name() == "iq" && matches!(el.attr("type"), Some("get" | "set"));
+        let (id, from) = (
+            el.attr("id").map(str::to_owned),
+            el.attr("from").map(str::to_owned),
+        );
+        let el = match Iq::try_from(el) {
+            Ok(iq) => return self.handle_iq(iq),
+            Err(FromElementError::Mismatch(el)) => el,
+            Err(_) => {
+                // RFC 6120 §8.2.3: a request without exactly one child is still answered.
+                if let (true, Some(id)) = (get_or_set, id) {
+                    let from = from.and_then(|f| Jid::new(&f).ok());
+                    self.answer_iq(from, id, None);
+                }
+                return;
+            }
+        };
+        let el = match Message::try_from(el) {
+            Ok(m) => return self.handle_message(m),
+            Err(FromElementError::Mismatch(el)) => el,
+            Err(_) => return,
+        };
+        if let Ok(p) = Presence::try_from(el) {
+            if let Some((name, data)) = presence::parse(p) {
+                self.emit(name, data);
+            }
+        }
+    }
+
+    /// RFC 6121 §5 messages: MAM results, carbons (XEP-0280), receipts, chat messages.
+    fn handle_message(&mut self, m: Message) {
+        let Some(own) = self.bound.as_ref().map(|b| Jid::from(b.to_bare())) else {
+            return;
+        };
+        // RFC 6120 §8.1.2.1: no `from` means the account itself (its server on its behalf).
+        let from = m.from.clone();
+        let from_account = from.as_ref().is_none_or(|f| *f == own);
+        let mut inc = Incoming::read(m);
+        match inc.wrapper.take() {
+            Some(w) if w.is("result", ns::MAM) => {
+                // api-decisions §5: only the own archive, only queries this socket made.
+                if !from_account {
+                    return;
+                }
+                let Some((query_id, result_id, fwd)) = mam::unwrap_result(w) else {
+                    return;
+                };
+                if self.mam_queries.contains(&query_id) {
+                    if let Some(v) = mam::message_payload(fwd, &result_id, &query_id) {
+                        self.emit(mam::MESSAGE, v);
+                    }
+                }
+            }
+            Some(w) => {
+                // XEP-0280 §11: only the account itself may send carbons.
+                if !from_account || from.is_none() {
+                    return;
+                }
+                let (kind, fwd) = if w.name() == "received" {
+                    match Received::try_from(w) {
+                        Ok(r) => ("received", r.forwarded),
+                        Err(_) => return,
+                    }
+                } else {
+                    match Sent::try_from(w) {
+                        Ok(s) => ("sent", s.forwarded),
+                        Err(_) => return,
+                    }
+                };
+                let inner = fwd.message;
+                let Some(inner_from) = inner.from.clone() else {
+                    return;
+                };
+                let to = inner.to.clone();
+                self.deliver_message(Incoming::read(inner), &inner_from, &own, Some((kind, to)));
+            }
+            None => {
+                let Some(from) = from else {
+                    return; // a chat message needs a sender
+                };
+                self.deliver_message(inc, &from, &own, None);
+            }
+        }
+    }
+
+    fn deliver_message(&mut self, m: Incoming, from: &Jid, own: &Jid, carbon: Option<Carbon>) {
+        let add_carbon = |v: &mut Value| {
+            if let Some((kind, to)) = &carbon {
+                v.set("carbon", *kind);
+                if *kind == "sent" {
+                    if let Some(to) = to {
+                        v.set("to", events::jid_obj(to));
+                    }
+                }
+            }
+        };
+        if let Some(mut r) = m.receipt(from) {
+            add_carbon(&mut r);
+            return self.emit(chat::RECEIPT, r);
+        }
+        if !m.chat {
+            return; // headline, groupchat and error messages are not chat
+        }
+        let Some(mut v) = m.payload(from, own) else {
+            return;
+        };
+        if let Some(id) = m.dedup_id() {
+            let sender = from.to_bare().to_string();
+            if !self.dedup.first_time(&sender, id) {
+                return; // api-decisions §4: a repeat of a message already delivered
+            }
+        }
+        add_carbon(&mut v);
+        self.emit(chat::MESSAGE, v);
+    }
+}
