@@ -1,11 +1,13 @@
 //! A small JSON-like value: the payloads that cross the JS boundary.
 //!
-//! Commands from JS and events to JS are plain objects. The core works on this tree rather
-//! than on serde structs so that validation can produce xmpp-ftw's exact error texts
-//! (`Missing 'to' key`, ...) and echo the caller's payload, and so that the wasm build carries
-//! no JSON or serde machinery: the shell converts `Value` to and from `JsValue` directly.
+//! Commands from JS and events to JS are plain objects. The core works on this tree so that
+//! validation can produce xmpp-ftw's exact error texts (`Missing 'to' key`, ...) in xmpp-ftw's
+//! order and echo the caller's payload. Events go to JS with serde-wasm-bindgen (`Serialize`
+//! below); payloads from JS are read by the shell's hardened reader (`src/web/convert.rs`).
 
 use std::fmt;
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// A JSON-like value. Objects keep their key order (xmpp-ftw payloads are compared whole).
 #[derive(Clone, PartialEq, Default)]
@@ -98,6 +100,28 @@ impl Value {
         matches!(self, Value::Obj(_))
     }
 
+    /// Removes, from every string in the value, the characters that XML 1.0 forbids
+    /// (RFC 6120 §11.1: control characters, U+FFFE, U+FFFF): they can never be sent, so a
+    /// command carrying them is sent without them rather than refused.
+    pub fn strip_non_xml(&mut self) {
+        fn xml_char(c: char) -> bool {
+            matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        }
+        match self {
+            Value::Str(s) if !s.chars().all(xml_char) => s.retain(xml_char),
+            Value::Arr(a) => a.iter_mut().for_each(Value::strip_non_xml),
+            Value::Obj(fields) => {
+                for (k, v) in fields.iter_mut() {
+                    if !k.chars().all(xml_char) {
+                        k.retain(xml_char);
+                    }
+                    v.strip_non_xml();
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// JS truthiness, as xmpp-ftw's `if (data.receipt)` tests it.
     pub fn truthy(&self) -> bool {
         match self {
@@ -136,101 +160,33 @@ impl From<Vec<Value>> for Value {
     }
 }
 
-impl Value {
-    /// Writes the value as JSON text (RFC 8259). The wasm shell hands payloads to JS this way:
-    /// one string and the browser's native `JSON.parse` cost a fraction of building the object
-    /// property by property across the wasm boundary. [`Value::Other`] is left out of objects
-    /// and is `null` in arrays. Returns `false` when a number is not an integer of at most 2^53
-    /// (the shell then converts property by property: float formatting would cost 10 KB of wasm).
-    pub fn write_json(&self, out: &mut String) -> bool {
+/// Serialises as the JS value the application receives: objects with their keys in order,
+/// integers as numbers; [`Value::Other`] is left out of objects and is `null` in arrays. The
+/// wasm shell hands every event payload to JS with serde-wasm-bindgen through this impl.
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Value::Null | Value::Other => out.push_str("null"),
-            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Num(n) => {
-                if n.fract() != 0.0 || n.abs() > 9_007_199_254_740_992.0 || n.is_nan() {
-                    return false;
-                }
-                let mut v = n.abs() as u64;
-                if *n < 0.0 {
-                    out.push('-');
-                }
-                let mut digits = [0u8; 20];
-                let mut i = digits.len();
-                loop {
-                    i -= 1;
-                    digits[i] = b'0' + (v % 10) as u8;
-                    v /= 10;
-                    if v == 0 {
-                        break;
-                    }
-                }
-                for d in &digits[i..] {
-                    out.push(*d as char);
-                }
-            }
-            Value::Str(s) => write_json_string(out, s),
+            Value::Null | Value::Other => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Num(n) => s.serialize_f64(*n),
+            Value::Str(v) => s.serialize_str(v),
             Value::Arr(a) => {
-                out.push('[');
-                for (i, v) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    if !v.write_json(out) {
-                        return false;
-                    }
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for v in a {
+                    seq.serialize_element(v)?;
                 }
-                out.push(']');
+                seq.end()
             }
-            Value::Obj(o) => {
-                out.push('{');
-                let mut first = true;
-                for (k, v) in o {
-                    if matches!(v, Value::Other) {
-                        continue;
-                    }
-                    if !first {
-                        out.push(',');
-                    }
-                    first = false;
-                    write_json_string(out, k);
-                    out.push(':');
-                    if !v.write_json(out) {
-                        return false;
-                    }
+            Value::Obj(fields) => {
+                let shown = fields.iter().filter(|(_, v)| *v != Value::Other);
+                let mut map = s.serialize_map(Some(shown.clone().count()))?;
+                for (k, v) in shown {
+                    map.serialize_entry(k, v)?;
                 }
-                out.push('}');
+                map.end()
             }
         }
-        true
     }
-}
-
-/// A JSON string literal: `"` and `\` escaped, control characters as `\u00XX`.
-fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let esc = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            let n = c as u32;
-            out.push_str("\\u");
-            for shift in [12, 8, 4, 0] {
-                out.push(HEX[((n >> shift) & 15) as usize] as char);
-            }
-        } else {
-            out.push_str(esc);
-        }
-        start = i + c.len_utf8();
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// JSON text, for test failure messages and docs (not used on the hot path).
@@ -284,19 +240,24 @@ mod tests {
     }
 
     #[test]
-    fn json_text() {
-        let v = obj! { "a" => "q\"\\\n\u{1}\u{2028}é", "n" => -120.0, "z" => 0.0,
-        "l" => Value::Arr(vec![Value::Bool(true), Value::Null, Value::Other]), "f" => Value::Other,
-        "__proto__" => obj!{"x" => 2.0} };
-        let mut s = String::new();
-        assert!(v.write_json(&mut s));
+    fn serialises_like_json() {
+        let v = obj! { "a" => "q\"", "n" => -120.0,
+        "l" => Value::Arr(vec![Value::Bool(true), Value::Null, Value::Other]), "f" => Value::Other };
+        // serde_json (a dev-dependency) stands in for serde-wasm-bindgen's serializer here.
         assert_eq!(
-            s,
-            r#"{"a":"q\"\\\u000a\u0001\u2028é","n":-120,"z":0,"l":[true,null,null],"__proto__":{"x":2}}"#
+            serde_json::to_string(&v).unwrap(),
+            r#"{"a":"q\"","n":-120.0,"l":[true,null,null]}"#
         );
-        for n in [1.5, f64::NAN, f64::INFINITY, 1e300] {
-            assert!(!Value::Num(n).write_json(&mut String::new()), "{n}");
-        }
+    }
+
+    #[test]
+    fn strips_what_xml_cannot_carry() {
+        let mut v = obj! { "a" => "x\u{0}y\u{1b}\tz\u{fffe}", "l" => Value::Arr(vec![Value::Str("\u{8}".into())]) };
+        v.strip_non_xml();
+        assert_eq!(
+            v,
+            obj! { "a" => "xy\tz", "l" => Value::Arr(vec![Value::Str(String::new())]) }
+        );
     }
 
     #[test]

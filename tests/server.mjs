@@ -100,10 +100,10 @@ const scenarios = {
     if (frame.startsWith('<open')) ws.send(open), ws.send(ws.authed ? bindFeatures : features);
     else if (frame.startsWith('<auth')) ws.authed = true, ws.send('<success xmlns="urn:ietf:params:xml:ns:xmpp-sasl"/>');
     else if (frame.includes('xmpp-bind')) {
-      const id = /id="([^"]+)"/.exec(frame)[1];
+      const id = /id=["']([^"']+)["']/.exec(frame)[1];
       ws.send(`<iq xmlns="jabber:client" type="result" id="${id}"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>alice@localhost/x</jid></bind></iq>`);
       setTimeout(() => ws.send('<message xmlns="jabber:client"><body>unclosed'), 50);
-    } else if (frame.includes('stream:error')) ws.gotStreamError = frame;
+    } else if (frame.includes('xmpp-streams')) ws.gotStreamError = frame;
   },
 };
 // The fault-injecting proxy: every client connection is piped to its own upstream connection;

@@ -18,8 +18,10 @@ impl Client {
     }
 
     /// A `send(event, payload, callback)` or `request(event, payload)` from the application.
-    pub fn handle_command(&mut self, name: &str, payload: Value, cb: Callback, now: Instant) {
+    /// Strings are stripped of characters XML cannot carry before anything else.
+    pub fn handle_command(&mut self, name: &str, mut payload: Value, cb: Callback, now: Instant) {
         self.now = self.now.max(now);
+        payload.strip_non_xml();
         match name {
             events::LOGIN | events::LOGIN_ANONYMOUS => {
                 self.handle_login(payload, name == events::LOGIN_ANONYMOUS, cb, now)
@@ -264,5 +266,28 @@ impl Client {
         self.transmits.push_back(Transmit::Close);
         self.state = State::Idle;
         self.bound = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::testing::online_client;
+
+    #[test]
+    fn characters_xml_cannot_carry_are_dropped_before_building() {
+        let (mut c, _) = online_client(false, "pw");
+        let payload = obj! {"to" => "bob@localhost", "content" => "a\u{0}b\u{1f}c"};
+        c.handle_command(chat::MESSAGE, payload, Callback::Function(1), Instant(1));
+        let frames: Vec<String> = std::iter::from_fn(|| c.poll_transmit())
+            .filter_map(|t| match t {
+                Transmit::Frame(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            frames.iter().any(|f| f.contains("<body>abc</body>")),
+            "{frames:?}"
+        );
     }
 }

@@ -1,7 +1,14 @@
-//! `JsValue` <-> [`Value`] without JSON or serde: the payloads cross the boundary as objects.
+//! `JsValue` <-> [`Value`].
+//!
+//! To JS: serde-wasm-bindgen. From JS: a hardened reader rather than serde-wasm-bindgen's
+//! deserializer, which walks objects with `Object.entries`: that runs getters and proxy traps
+//! and lets their exceptions through to the caller of `send`, and it follows cycles. This
+//! reader reads own data properties from their descriptors (no getter or trap runs), catches
+//! every exception, and bounds depth, size and the total walk (self-referencing payloads).
 
 use crate::value::Value;
 use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Deepest payload nesting converted; deeper values become [`Value::Other`] (a wrong type).
@@ -9,13 +16,32 @@ const MAX_DEPTH: usize = 32;
 /// Most array items or object keys converted; more is a wrong type.
 const MAX_ITEMS: u32 = 10_000;
 
+/// Most values (of any kind, at any depth) converted from one payload: bounds the work for
+/// payloads that contain themselves (a key pointing back to the object or a parent), whose
+/// walk would otherwise grow exponentially with the depth limit.
+const MAX_NODES: usize = 20_000;
+
+/// The walk's state: values left in the budget, and the objects on the current path.
+struct Walk {
+    budget: usize,
+    path: Vec<JsValue>,
+}
+
 /// Converts a JS value. Never throws: getters that throw, proxies and cycles become
 /// `Null`/`Other`, which validation then refuses with a client error.
 pub(crate) fn from_js(v: &JsValue) -> Value {
-    from_js_depth(v, 0)
+    let mut walk = Walk {
+        budget: MAX_NODES,
+        path: Vec::new(),
+    };
+    from_js_depth(v, 0, &mut walk)
 }
 
-fn from_js_depth(v: &JsValue, depth: usize) -> Value {
+fn from_js_depth(v: &JsValue, depth: usize, walk: &mut Walk) -> Value {
+    if walk.budget == 0 {
+        return Value::Other;
+    }
+    walk.budget -= 1;
     if v.is_undefined() || v.is_null() {
         return Value::Null;
     }
@@ -31,12 +57,27 @@ fn from_js_depth(v: &JsValue, depth: usize) -> Value {
     if depth >= MAX_DEPTH || v.is_function() || !v.is_object() {
         return Value::Other;
     }
+    // An object that contains itself (directly or through a child) is a wrong type.
+    if walk.path.iter().any(|p| Object::is(p, v)) {
+        return Value::Other;
+    }
+    walk.path.push(v.clone());
+    let out = from_js_object(v, depth, walk);
+    walk.path.pop();
+    out
+}
+
+fn from_js_object(v: &JsValue, depth: usize, walk: &mut Walk) -> Value {
     if Array::is_array(v) {
         let a: &Array = v.unchecked_ref();
         if a.length() > MAX_ITEMS {
             return Value::Other;
         }
-        return Value::Arr(a.iter().map(|x| from_js_depth(&x, depth + 1)).collect());
+        return Value::Arr(
+            a.iter()
+                .map(|x| from_js_depth(&x, depth + 1, walk))
+                .collect(),
+        );
     }
     let Ok(keys) = Reflect::own_keys(v) else {
         return Value::Other;
@@ -48,6 +89,10 @@ fn from_js_depth(v: &JsValue, depth: usize) -> Value {
     let obj: &Object = v.unchecked_ref();
     for k in keys.iter() {
         let Some(name) = k.as_string() else { continue };
+        // Not an xmpp-ftw key; skipped so that no echo of it can set a prototype.
+        if name == "__proto__" {
+            continue;
+        }
         // Own enumerable data properties only, read from their descriptors: no getter, proxy
         // trap or method of the object (which may be missing or hostile) runs.
         let Ok(desc) = Reflect::get_own_property_descriptor(obj, &k) else {
@@ -62,47 +107,17 @@ fn from_js_depth(v: &JsValue, depth: usize) -> Value {
         if val.is_undefined() {
             continue;
         }
-        fields.push((name, from_js_depth(&val, depth + 1)));
+        fields.push((name, from_js_depth(&val, depth + 1, walk)));
     }
     Value::Obj(fields)
 }
 
-/// Converts to a plain JS value: JSON text parsed by the browser, which is several times
-/// faster than setting each property across the wasm boundary (measured with bench/). JSON.parse
-/// makes every key an own data property, so a key such as `__proto__` changes no prototype.
+/// Converts an event payload to a plain JS value with serde-wasm-bindgen (objects, not Maps).
+/// Never fails for a [`Value`] (strings, finite or not numbers, booleans, arrays, objects).
 pub(crate) fn to_js(v: &Value) -> JsValue {
-    let mut text = String::new();
-    if !v.write_json(&mut text) {
-        return to_js_slow(v);
-    }
-    js_sys::JSON::parse(&text).unwrap_or_else(|_| to_js_slow(v))
+    v.serialize(&SERIALIZER).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Property-by-property conversion, used only if `JSON.parse` refused the text.
-fn to_js_slow(v: &Value) -> JsValue {
-    match v {
-        Value::Null => JsValue::NULL,
-        Value::Bool(b) => JsValue::from_bool(*b),
-        Value::Num(n) => JsValue::from_f64(*n),
-        Value::Str(s) => JsValue::from_str(s),
-        Value::Arr(a) => a.iter().map(to_js_slow).collect::<Array>().into(),
-        Value::Obj(fields) => {
-            let o = Object::new();
-            for (k, val) in fields {
-                let key = JsValue::from_str(k);
-                if k == "__proto__" {
-                    let desc = Object::new();
-                    let _ = Reflect::set(&desc, &"value".into(), &to_js_slow(val));
-                    for flag in ["writable", "enumerable", "configurable"] {
-                        let _ = Reflect::set(&desc, &flag.into(), &JsValue::TRUE);
-                    }
-                    Object::define_property(&o, &key, &desc);
-                } else {
-                    let _ = Reflect::set(&o, &key, &to_js_slow(val));
-                }
-            }
-            o.into()
-        }
-        Value::Other => JsValue::UNDEFINED,
-    }
-}
+/// Plain objects for maps, `null` for unit.
+const SERIALIZER: serde_wasm_bindgen::Serializer =
+    serde_wasm_bindgen::Serializer::json_compatible();

@@ -6,6 +6,8 @@ mod convert;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,19 +34,17 @@ struct Handler {
     once: bool,
 }
 
-/// An open WebSocket with its listeners; dropping it detaches them and closes the socket.
+/// An open WebSocket with its listeners (gloo-events: dropping a listener removes it);
+/// dropping it detaches them and closes the socket.
 struct Socket {
     ws: WebSocket,
-    _on_open: Closure<dyn FnMut(JsValue)>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut(JsValue)>,
+    _listeners: [EventListener; 3],
 }
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        self.ws.set_onopen(None);
-        self.ws.set_onmessage(None);
-        self.ws.set_onclose(None);
+        // The listeners are removed right after this (field drop), before any `close` event
+        // can be dispatched: nothing runs for a socket the shell has let go of.
         let _ = self.ws.close();
     }
 }
@@ -56,81 +56,55 @@ struct Shell {
     pending: Vec<(RequestId, Pending)>,
     next_request: RequestId,
     socket: Option<Socket>,
-    timer: Option<(Instant, gloo::timers::callback::Timeout)>,
+    timer: Option<(Instant, Timeout)>,
     /// The window's `online`/`offline` listeners (removed when the socket is dropped).
     network: Option<NetworkListeners>,
     me: Weak<RefCell<Shell>>,
 }
 
-/// `online`/`offline` listeners on the window and `visibilitychange` on the document;
-/// dropping them removes them.
+/// `online`/`offline` listeners on the window and `visibilitychange` on the document
+/// (gloo-events; dropping them removes them).
 struct NetworkListeners {
-    online: Closure<dyn FnMut(JsValue)>,
-    offline: Closure<dyn FnMut(JsValue)>,
-    visible: Closure<dyn FnMut(JsValue)>,
-}
-
-impl Drop for NetworkListeners {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            let _ = w.remove_event_listener_with_callback(
-                "online",
-                self.online.as_ref().unchecked_ref(),
-            );
-            let _ = w.remove_event_listener_with_callback(
-                "offline",
-                self.offline.as_ref().unchecked_ref(),
-            );
-            if let Some(d) = w.document() {
-                let _ = d.remove_event_listener_with_callback(
-                    "visibilitychange",
-                    self.visible.as_ref().unchecked_ref(),
-                );
-            }
-        }
-    }
+    _listeners: Vec<EventListener>,
 }
 
 /// Tells the core about the browser's network state, so that a lost connection is retried as
 /// soon as the network is back and not while it is down.
 fn listen_network(me: &Weak<RefCell<Shell>>) -> Option<NetworkListeners> {
     let window = web_sys::window()?;
-    let make = |up: bool| {
+    let make = |name: &'static str, up: bool| {
         let weak = me.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        EventListener::new(&window, name, move |_| {
             if let Some(rc) = weak.upgrade() {
                 rc.borrow_mut().core.handle_network(up, now());
                 pump(&rc);
             }
         })
     };
-    let (online, offline) = (make(true), make(false));
-    window
-        .add_event_listener_with_callback("online", online.as_ref().unchecked_ref())
-        .ok()?;
-    window
-        .add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref())
-        .ok()?;
+    let mut listeners = vec![make("online", true), make("offline", false)];
     // A tab that wakes up: retry a waiting reconnection now, or check the connection lives.
-    let weak = me.clone();
-    let visible = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-        let shown = web_sys::window()
-            .and_then(|w| w.document())
-            .is_some_and(|d| !d.hidden());
-        if let (true, Some(rc)) = (shown, weak.upgrade()) {
-            rc.borrow_mut().core.handle_wake(now());
-            pump(&rc);
-        }
-    });
     if let Some(d) = window.document() {
-        let _ = d
-            .add_event_listener_with_callback("visibilitychange", visible.as_ref().unchecked_ref());
+        let weak = me.clone();
+        listeners.push(EventListener::new(&d, "visibilitychange", move |_| {
+            let shown = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| !d.hidden());
+            if let (true, Some(rc)) = (shown, weak.upgrade()) {
+                rc.borrow_mut().core.handle_wake(now());
+                pump(&rc);
+            }
+        }));
     }
     Some(NetworkListeners {
-        online,
-        offline,
-        visible,
+        _listeners: listeners,
     })
+}
+
+/// Runs once when the module is instantiated (`init()`): a panic, which is a bug, is reported
+/// on the console with its message and location instead of a bare `unreachable`.
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
 }
 
 /// An XMPP session with xmpp-ftw's socket API: `send`, `request`, `on`, `once`, `off`.
@@ -443,7 +417,7 @@ impl Shell {
         let weak = self.me.clone();
         let on_socket = move |ev: SocketEvent| {
             let weak = weak.clone();
-            move |_: JsValue| {
+            move || {
                 if let Some(rc) = weak.upgrade() {
                     rc.borrow_mut().core.handle_socket(ev, now());
                     pump(&rc);
@@ -454,17 +428,17 @@ impl Shell {
             Ok(ws) => ws,
             Err(_) => {
                 // A malformed URL: report it as a closed socket (asynchronously, like a failed open).
-                let cb = Closure::once_into_js(on_socket(SocketEvent::Closed));
-                let _ = web_sys::window().map(|w| {
-                    w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0)
-                });
+                Timeout::new(0, on_socket(SocketEvent::Closed)).forget();
                 return;
             }
         };
         let weak = self.me.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let on_message = EventListener::new(&ws, "message", move |e| {
             // RFC 7395 §3.2: XMPP frames are text messages; binary ones are ignored.
-            let Some(text) = e.data().as_string() else {
+            let Some(text) = e
+                .dyn_ref::<MessageEvent>()
+                .and_then(|m| m.data().as_string())
+            else {
                 return;
             };
             if let Some(rc) = weak.upgrade() {
@@ -475,23 +449,19 @@ impl Shell {
         let ws_for_open = ws.clone();
         let opened = on_socket(SocketEvent::Open);
         let closed_on_open = on_socket(SocketEvent::Closed);
-        let on_open = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        let on_open = EventListener::new(&ws, "open", move |_| {
             // RFC 7395 §3.1: the server must agree to the `xmpp` subprotocol.
             if ws_for_open.protocol() == "xmpp" {
-                opened(e)
+                opened()
             } else {
-                closed_on_open(e)
+                closed_on_open()
             }
         });
-        let on_close = Closure::<dyn FnMut(JsValue)>::new(on_socket(SocketEvent::Closed));
-        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let closed = on_socket(SocketEvent::Closed);
+        let on_close = EventListener::new(&ws, "close", move |_| closed());
         self.socket = Some(Socket {
             ws,
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_close: on_close,
+            _listeners: [on_open, on_message, on_close],
         });
     }
 
@@ -506,7 +476,7 @@ impl Shell {
         }
         let wait = deadline.0.saturating_sub(now().0).min(u32::MAX as u64) as u32;
         let weak = self.me.clone();
-        let t = gloo::timers::callback::Timeout::new(wait, move || {
+        let t = Timeout::new(wait, move || {
             if let Some(rc) = weak.upgrade() {
                 {
                     let mut sh = rc.borrow_mut();

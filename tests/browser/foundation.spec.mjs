@@ -22,7 +22,7 @@ test('logs in with SCRAM-SHA-1 and gets xmpp.connection online with the bound JI
   }, WS);
   expect(r.online).toEqual({ status: 'online', jid: { domain: 'localhost', user: 'alice', resource: 'tests' } });
   const auth = r.raw.find((f) => f.direction === 'out' && f.frame.startsWith('<auth'));
-  expect(auth.frame).toBe('<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="SCRAM-SHA-1">[redacted]</auth>');
+  expect(auth.frame).toBe("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>[redacted]</auth>");
   expect(JSON.stringify(r.raw)).not.toContain('password');
   expect(r.raw.some((f) => f.direction === 'in' && f.frame.includes('<success') && f.frame.includes('[redacted]'))).toBe(true);
 });
@@ -31,7 +31,7 @@ test('SCRAM-SHA-256 against a Prosody host that offers it', async ({ page }) => 
   const r = await page.evaluate(async (ws) => {
     const s = track();
     const mechs = [];
-    s.on('xmpp.raw', (f) => { const m = /mechanism="([^"]+)"/.exec(f.frame); if (m && f.direction === 'out') mechs.push(m[1]); });
+    s.on('xmpp.raw', (f) => { const m = /mechanism=["']([^"']+)["']/.exec(f.frame); if (m && f.direction === 'out') mechs.push(m[1]); });
     const [online] = await s.request('xmpp.login', { jid: 'bob@sha256.localhost', password: 'password', websocket: ws });
     return { online, mechs };
   }, WS);
@@ -46,7 +46,7 @@ test('xmpp.login.anonymous logs in with SASL ANONYMOUS', async ({ page }) => {
   const r = await page.evaluate(async (ws) => {
     const s = track();
     const mechs = [];
-    s.on('xmpp.raw', (f) => { const m = /mechanism="([^"]+)"/.exec(f.frame); if (m && f.direction === 'out') mechs.push(m[1]); });
+    s.on('xmpp.raw', (f) => { const m = /mechanism=["']([^"']+)["']/.exec(f.frame); if (m && f.direction === 'out') mechs.push(m[1]); });
     const [online] = await s.request('xmpp.login.anonymous', { jid: 'anon.localhost', websocket: ws });
     return { online, mechs };
   }, WS);
@@ -271,8 +271,8 @@ test('a frame that is not well-formed XML closes the stream with a stream error'
   }, PORT);
   expect(r.err).toEqual({ type: 'connection', condition: 'disconnected', description: 'XMPP client disconnected', streamError: 'not-well-formed' });
   expect(r.out).toEqual([
-    '<stream:error xmlns:stream="http://etherx.jabber.org/streams"><not-well-formed xmlns="urn:ietf:params:xml:ns:xmpp-streams"/></stream:error>',
-    '<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>',
+    "<error xmlns='http://etherx.jabber.org/streams'><not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></error>",
+    "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>",
   ]);
   expect(r.after).toBe('not-connected');
 });

@@ -95,3 +95,39 @@ for (const phase of ['before login', 'online']) {
     expect(r.settled).toBeGreaterThanOrEqual(r.promises);
   });
 }
+
+// Payloads that contain themselves (a key pointing back to the object, or to a parent through
+// a child, with several such keys so that a naive walk grows exponentially): every command
+// answers with a client error or settles, in bounded time, and nothing throws.
+test('self-referencing payloads for every command give an answer, not a freeze', async ({ page }) => {
+  const r = await page.evaluate(async ({ ws, events }) => {
+    const XmppSocket = window.XmppSocket;
+    const s = new XmppSocket({ requestTimeoutMs: 3000 });
+    await s.request('xmpp.login', { jid: 'carol@localhost', password: 'password', websocket: ws });
+    const results = [];
+    for (const ev of events) {
+      if (ev.startsWith('xmpp.log') || ev === '' || ev === '__proto__' || ev === 'constructor' || ev === 'xmpp.nope') continue;
+      const p = { to: 'bob@localhost', content: 'x', id: 'i', with: 'bob@localhost', default: 'always', rsm: { max: 1 } };
+      p.self = p; p.a = p; p.b = p; p.c = p;
+      p.child = { parent: p, again: p, list: [p, p, p] };
+      p.rsm.back = p;
+      const t0 = performance.now();
+      let outcome;
+      try {
+        outcome = await s.request(ev, p).then(() => 'ok', (e) => e && e.condition);
+      } catch (e) {
+        outcome = 'threw: ' + e;
+      }
+      results.push({ ev, outcome, ms: performance.now() - t0 });
+    }
+    await s.request('xmpp.logout', {});
+    return results;
+  }, { ws: WS, events: EVENTS });
+  expect(r.length).toBeGreaterThan(10);
+  for (const { ev, outcome } of r) {
+    expect(outcome, ev).not.toMatch(/^threw/);
+    // The cycles are wrong types: a client error; presence/receipt commands that ignore the
+    // extra keys may succeed.
+    expect(['client-error', 'ok'], ev).toContain(outcome);
+  }
+});
