@@ -11,7 +11,8 @@
 //! - `socket open` / `socket closed`: `handle_socket`
 //! - `network up` / `network down`: `handle_network` (the browser's online/offline events)
 //! - `wake`: `handle_wake` (the page became visible again)
-//! - `discovery links <rel> <href>` / `discovery xrd <xml>` / `discovery failed <text>`
+//! - `discovery links <rel> <href>` / `discovery xrd <xml>` / `discovery failed <text>`: the
+//!   answer to the latest lookup; `stale discovery ...`: to the first login's lookup
 //! - `E: <event> <json>`: the next event must be this emit
 //! - `R: <N> ok <json array>` / `R: <N> err <json>`: the next event must settle callback N
 //! - `+<ms>`: advance the clock and call `handle_timeout`
@@ -157,6 +158,8 @@ fn run(path: &Path) {
     let mut client: Option<Client> = None;
     let mut now = Instant(1_000);
     let mut vars = HashMap::new();
+    // The login numbers of the XEP-0156 lookups seen, in order.
+    let mut logins: Vec<u32> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end();
         let at = format!("{name}:{}", n + 1);
@@ -216,9 +219,15 @@ fn run(path: &Path) {
                 Some(("connect", url)) => Transmit::Connect {
                     url: url.to_owned(),
                 },
-                Some(("discover", url)) => Transmit::Discover {
-                    url: url.to_owned(),
-                },
+                Some(("discover", url)) => {
+                    if let Some(Transmit::Discover { login, .. }) = &got {
+                        logins.push(*login);
+                    }
+                    Transmit::Discover {
+                        url: url.to_owned(),
+                        login: logins.last().copied().unwrap_or(0),
+                    }
+                }
                 None if t == "close" => Transmit::Close,
                 _ => panic!("{at}: bad T: line"),
             };
@@ -234,7 +243,16 @@ fn run(path: &Path) {
             c.handle_wake(now);
         } else if let Some(n) = line.strip_prefix("network ") {
             c.handle_network(n == "up", now);
-        } else if let Some(d) = line.strip_prefix("discovery ") {
+        } else if let Some(d) = line
+            .strip_prefix("discovery ")
+            .or_else(|| line.strip_prefix("stale discovery "))
+        {
+            // `stale discovery`: the answer to the first login's lookup, arriving late.
+            let login = if line.starts_with("stale") {
+                logins.first().copied().unwrap_or(0)
+            } else {
+                logins.last().copied().unwrap_or(0)
+            };
             let d = match d.split_once(' ') {
                 Some(("links", rest)) => {
                     let (rel, href) = rest.split_once(' ').unwrap();
@@ -244,7 +262,7 @@ fn run(path: &Path) {
                 Some(("failed", why)) => Discovery::Failed(why.to_owned()),
                 _ => panic!("{at}: bad discovery line"),
             };
-            c.handle_discovery(d, now);
+            c.handle_discovery(login, d, now);
         } else if let Some(e) = line.strip_prefix("E: ") {
             let (ev, payload) = e.split_once(' ').unwrap_or((e, "null"));
             let want = json(&subst(payload, &vars));
@@ -326,6 +344,7 @@ transcripts! {
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",
+    chat_issue_11_jid_normalisation => "chat/issue-11-jid-normalisation.transcript",
     chat_incoming => "chat/incoming.transcript",
     chat_no_carbons => "chat/no-carbons.transcript",
     chat_outgoing => "chat/outgoing.transcript",
@@ -339,6 +358,7 @@ transcripts! {
     login_anonymous => "login/anonymous.transcript",
     login_discovery_failed => "login/discovery-failed.transcript",
     login_discovery => "login/discovery.transcript",
+    login_issue_11_stale_discovery => "login/issue-11-stale-discovery.transcript",
     login_login_timeout => "login/login-timeout.transcript",
     login_missing_credentials => "login/missing-credentials.transcript",
     login_plain_loopback => "login/plain-loopback.transcript",

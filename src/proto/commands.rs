@@ -153,6 +153,7 @@ impl Client {
             self.abandon(Some(events::not_connected()));
         }
         self.login = Some(params);
+        self.login_seq = self.login_seq.wrapping_add(1);
         self.login_callback = match cb {
             Callback::Promise(_) => cb,
             _ => Callback::None,
@@ -184,7 +185,10 @@ impl Client {
     pub(crate) fn next_discovery(&mut self) -> bool {
         match self.discovery_urls.pop() {
             Some(url) => {
-                self.transmits.push_back(Transmit::Discover { url });
+                self.transmits.push_back(Transmit::Discover {
+                    url,
+                    login: self.login_seq,
+                });
                 true
             }
             None => false,

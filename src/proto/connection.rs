@@ -116,9 +116,11 @@ impl Client {
     // ----- network input --------------------------------------------------------------
 
     /// The answer to a [`Transmit::Discover`] (XEP-0156).
-    pub fn handle_discovery(&mut self, d: Discovery, now: Instant) {
+    /// `login` is the one the [`Transmit::Discover`] carried: an answer that arrives after a
+    /// newer login started is ignored.
+    pub fn handle_discovery(&mut self, login: u32, d: Discovery, now: Instant) {
         self.now = self.now.max(now);
-        if !matches!(self.state, State::Discovering) {
+        if !matches!(self.state, State::Discovering) || login != self.login_seq {
             return;
         }
         let url = match &d {

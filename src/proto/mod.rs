@@ -142,8 +142,11 @@ pub enum Transmit {
         /// `ws://` or `wss://` URL.
         url: String,
     },
-    /// Fetch a XEP-0156 host-meta document and answer with [`Client::handle_discovery`].
+    /// Fetch a XEP-0156 host-meta document and answer with [`Client::handle_discovery`],
+    /// passing `login` back.
     Discover {
+        /// Which login asked: an answer for an earlier login is ignored.
+        login: u32,
         /// `host-meta.json` (JSON, XEP-0156 §3.2) or `host-meta` (XRD) URL.
         url: String,
     },
@@ -240,6 +243,8 @@ pub struct Client {
     raw: bool,
     session_required: bool,
     discovery_urls: Vec<String>,
+    /// Counts logins, so that a XEP-0156 answer is used only by the login that asked for it.
+    login_seq: u32,
     redirects: u8,
     /// The time of the call being handled.
     now: Instant,
@@ -293,6 +298,7 @@ impl Client {
             raw: false,
             session_required: false,
             discovery_urls: Vec::new(),
+            login_seq: 0,
             redirects: 0,
             now: Instant(0),
             dedup: dedup::Dedup::default(),

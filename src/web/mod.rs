@@ -399,12 +399,12 @@ impl Shell {
                 }
             }
             Transmit::Close => self.socket = None,
-            Transmit::Discover { url } => {
+            Transmit::Discover { url, login } => {
                 let weak = self.me.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let d = discover(&url).await;
                     if let Some(rc) = weak.upgrade() {
-                        rc.borrow_mut().core.handle_discovery(d, now());
+                        rc.borrow_mut().core.handle_discovery(login, d, now());
                         pump(&rc);
                     }
                 });

@@ -175,3 +175,29 @@ test('bad chat payloads from JS get client errors, never exceptions', async ({ p
   expect(r.out[10].id).toMatch(/-/); // a control character is dropped, the message is sent
   expect(r.receipt).toBe("Invalid 'id' key");
 });
+
+test('a JID written upper-case and in fullwidth forms is the same account (RFC 7622 stringprep)', async ({ page }) => {
+  const r = await page.evaluate(async (ws) => {
+    const alice = await fresh(ws, 'alice'), bob = await fresh(ws, 'bob');
+    bob.send('xmpp.presence', {});
+    // NFKC folds fullwidth letters and digits back to ASCII; nodeprep case-folds the localpart.
+    const fullwidth = (s) => [...s].map((c) => (/[a-z0-9]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xFEE0) : c)).join('');
+    const odd = (bare) => { const [u, d] = bare.split('@'); return `${fullwidth(u.toUpperCase())}@${d.toUpperCase()}`; };
+    const [sent] = await alice.request('xmpp.chat.message', { to: odd(bob.jid), content: 'hi', receipt: true });
+    const got = await bob.waitFor('xmpp.chat.message', (m) => m.id === sent.id);
+    const resource = alice.full.split('/')[1];
+    bob.send('xmpp.chat.receipt', { to: `${odd(alice.jid)}/${resource}`, id: got.id });
+    const receipt = await alice.waitFor('xmpp.chat.receipt', (x) => x.id === sent.id);
+    const queryId = 'odd';
+    const mark = alice.events.length;
+    const [fin] = await alice.request('xmpp.mam.query', { with: odd(bob.jid), queryId });
+    const history = alice.events.slice(mark).filter(([n, d]) => n === 'xmpp.mam.message' && d.mam.queryId === queryId).map(([, d]) => d.content);
+    return { got, receipt, fin, history, bob: bob.jid, alice: alice.jid, odd: odd(bob.jid) };
+  }, WS);
+  expect(r.odd).not.toBe(r.bob);
+  expect(r.got.content).toBe('hi');
+  expect(`${r.got.from.user}@${r.got.from.domain}`).toBe(r.alice);
+  expect(`${r.receipt.from.user}@${r.receipt.from.domain}`).toBe(r.bob);
+  expect(r.fin.complete).toBe(true);
+  expect(r.history).toEqual(['hi']);
+});
