@@ -113,6 +113,12 @@ mod tests {
             Some("a/b".into())
         );
         assert_eq!(jid_value("@example.org"), None);
+        // IDNA (idna_adapter 1.1, unicode-rs tables shared with stringprep): non-ASCII domain
+        // names are accepted and normalised.
+        assert_eq!(
+            jid_value("a@MÜNCHEN.example").and_then(|v| v.get_str("domain").map(str::to_owned)),
+            Some("münchen.example".into())
+        );
         // RFC 7622 §3.3 / RFC 7613: the localpart is case-folded and NFKC-normalised.
         assert_eq!(
             jid_value("\u{212B}NN@Example.ORG").and_then(|v| v.get_str("user").map(str::to_owned)),

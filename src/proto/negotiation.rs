@@ -144,15 +144,16 @@ impl Client {
             // XEP-0077 §3.1: the server accepts a set with username and password directly.
             let (user, password) = (p.user(), p.password.clone());
             let id = self.next_id();
+            // Built with minidom: xmpp-parsers' `ibr::LegacyQuery` serialiser is 17 KB of wasm
+            // (twiggy) for two fields sent once per account.
             let iq = |pw: &str| {
-                Iq::from_set(
-                    id.clone(),
-                    xmpp_parsers::ibr::LegacyQuery {
-                        username: Some(user.clone()),
-                        password: Some(pw.to_owned()),
-                        ..Default::default()
-                    },
-                )
+                let field =
+                    |name: &str, v: &str| Element::builder(name, ns::REGISTER).append(v).build();
+                let query = Element::builder("query", ns::REGISTER)
+                    .append(field("username", &user))
+                    .append(field("password", pw))
+                    .build();
+                stanza::iq_request(true, &id, None, query)
             };
             let (iq, redacted) = (iq(&password), iq("[redacted]"));
             self.send_frame(stanza::write(iq), Some(&stanza::write(redacted)));
