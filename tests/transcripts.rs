@@ -1,5 +1,5 @@
 //! Transcript tests: each file in `tests/fixtures/**.transcript` drives the sans-IO core and
-//! checks the client's frames byte for byte and its events payload for payload.
+//! checks the client's frames as XML (attributes in any order) and its events payload for payload.
 //!
 //! Lines (blank lines and `#` comments ignored):
 //! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> hostmeta=<url> reconnect=<bool>

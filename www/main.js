@@ -11,7 +11,7 @@ const bare = (j) => (j.user ? `${j.user}@${j.domain}` : j.domain);
 const full = (j) => bare(j) + (j.resource ? `/${j.resource}` : '');
 const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
-// Errors in plain words (api-decisions.md §2-§3 conditions).
+// Errors in plain words (docs/decisions.md §2-§3 conditions).
 const explain = (e) => ({
   'login-fail': 'Wrong JID or password.',
   'registration-fail': 'That account could not be created (it may already exist).',

@@ -1,4 +1,4 @@
-//! One-to-one chat (`xmpp-ftw-api.md` §4–§6, `api-decisions.md` §4):
+//! One-to-one chat (`docs/xmpp-ftw-api.md` §4–§6, `docs/decisions.md` §4):
 //! `xmpp.chat.message` and `xmpp.chat.receipt`, with XEP-0085 chat states, XEP-0184 receipts,
 //! XEP-0308 corrections, XEP-0071 XHTML-IM, XEP-0203 delay, XEP-0359 stanza and origin ids,
 //! and the legacy `<archived/>` marker. Stanzas are xmpp-parsers' `Message` and payload types.
@@ -87,7 +87,7 @@ impl Outgoing {
     }
 }
 
-/// Validates `xmpp.chat.message` (`xmpp-ftw-api.md` §4, in xmpp-ftw's order). `has_callback`:
+/// Validates `xmpp.chat.message` (`docs/xmpp-ftw-api.md` §4, in xmpp-ftw's order). `has_callback`:
 /// a function callback or a promise. Errors are client errors echoing the payload.
 pub fn validate(payload: &Value, has_callback: bool) -> Result<Outgoing, Value> {
     let Some(to) = payload.get("to") else {
@@ -263,7 +263,7 @@ impl Incoming {
     }
 
     /// `content` and `format`: the sanitised XHTML-IM markup when there is any, else the
-    /// `<body/>` text; `None` without a `<body/>` (xmpp-ftw-api §4).
+    /// `<body/>` text; `None` without a `<body/>` (docs/xmpp-ftw-api.md §4).
     pub fn content(&self) -> Option<(String, &'static str)> {
         let body = self.body.as_ref()?;
         match self.html.as_ref().and_then(xhtml::sanitised_content) {
@@ -291,7 +291,7 @@ impl Incoming {
         Some(obj! { "from" => jid_obj(from), "id" => id.as_str() })
     }
 
-    /// The message as xmpp-ftw's `xmpp.chat.message` payload (`xmpp-ftw-api.md` §4). `own`:
+    /// The message as xmpp-ftw's `xmpp.chat.message` payload (`docs/xmpp-ftw-api.md` §4). `own`:
     /// the account's bare JID, whose XEP-0359 stanza-ids are trusted. `None` when the message
     /// carries neither content nor a chat state.
     pub fn payload(&self, from: &Jid, own: &Jid) -> Option<Value> {

@@ -1,4 +1,4 @@
-//! `xmpp.login` / `xmpp.login.anonymous` payloads (`xmpp-ftw-api.md` §2, `api-decisions.md` §2).
+//! `xmpp.login` / `xmpp.login.anonymous` payloads (`docs/xmpp-ftw-api.md` §2, `docs/decisions.md` §2).
 
 use super::{BareJid, Jid};
 use crate::value::Value;
@@ -39,7 +39,7 @@ fn auth_client_error(description: &str, request: &Value) -> Value {
     }
 }
 
-/// The payload with its `password` removed (`api-decisions.md` §3: never echoed).
+/// The payload with its `password` removed (`docs/decisions.md` §3: never echoed).
 pub fn redact(request: &Value) -> Value {
     let mut r = request.clone();
     r.remove("password");
@@ -106,7 +106,7 @@ pub fn parse(payload: &Value, anonymous: bool) -> Result<LoginParams, LoginError
     })
 }
 
-/// Whether PLAIN may be used on `url` (`api-decisions.md` §2): over `wss://`, or to a
+/// Whether PLAIN may be used on `url` (`docs/decisions.md` §2): over `wss://`, or to a
 /// loopback host (`localhost`, 127.0.0.0/8, `[::1]`).
 pub fn plain_allowed(url: &str) -> bool {
     if url.starts_with("wss://") {

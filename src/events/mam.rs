@@ -1,6 +1,6 @@
 //! XEP-0313 Message Archive Management (v1.1, `urn:xmpp:mam:2`) with XEP-0059 Result Set
-//! Management, keeping xmpp-ftw-mam's JSON contract (`xmpp-ftw-api.md` §7,
-//! `api-decisions.md` §5): `with`/`start`/`end` become the `jabber:x:data` form fields (§4.1),
+//! Management, keeping xmpp-ftw-mam's JSON contract (`docs/xmpp-ftw-api.md` §7,
+//! `docs/decisions.md` §5): `with`/`start`/`end` become the `jabber:x:data` form fields (§4.1),
 //! `queryId` the `queryid` attribute, `rsm` the `<set/>` element.
 
 use super::chat::{self, Incoming};
@@ -200,7 +200,7 @@ pub fn unwrap_result(result: Element) -> Option<(String, String, Forwarded)> {
 }
 
 /// `xmpp.mam.message` for an archived message: exactly `from`, `content?`, `format?`, `delay`,
-/// `state?`, `receipt?`, `replace?`, `id?`, `mam {to, id, queryId}` (`api-decisions.md` §5).
+/// `state?`, `receipt?`, `replace?`, `id?`, `mam {to, id, queryId}` (`docs/decisions.md` §5).
 pub fn message_payload(fwd: Forwarded, result_id: &str, query_id: &str) -> Option<Value> {
     let delay = fwd
         .delay

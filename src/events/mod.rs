@@ -1,8 +1,8 @@
 //! xmpp-ftw events: names, payload conversions and the error shapes.
 //!
 //! One module per area; each converts between the xmpp-ftw JSON payloads (`Value`) and
-//! stanzas. The names and payload keys follow xmpp-ftw 2.0 exactly (`xmpp-ftw-api.md`), with
-//! the decisions of `api-decisions.md` on top.
+//! stanzas. The names and payload keys follow xmpp-ftw 2.0 exactly (`docs/xmpp-ftw-api.md`), with
+//! the decisions of `docs/decisions.md` on top.
 
 pub mod chat;
 pub mod login;
@@ -22,7 +22,7 @@ pub const LOGIN_ANONYMOUS: &str = "xmpp.login.anonymous";
 pub const LOGOUT: &str = "xmpp.logout";
 /// Connection status: `{status:"online", jid}` and `{status:"offline"}`.
 pub const CONNECTION: &str = "xmpp.connection";
-/// Connection and authentication errors (`api-decisions.md` §2–§3).
+/// Connection and authentication errors (`docs/decisions.md` §2–§3).
 pub const ERROR: &str = "xmpp.error";
 /// Errors caused by the caller's payload when no callback takes them.
 pub const ERROR_CLIENT: &str = "xmpp.error.client";
@@ -69,7 +69,7 @@ pub fn registration_fail() -> Value {
     obj! { "type" => "auth", "condition" => "registration-fail", "description" => "Registration error" }
 }
 
-/// `{type:"cancel", condition:"timeout", description}` (`api-decisions.md` §3).
+/// `{type:"cancel", condition:"timeout", description}` (`docs/decisions.md` §3).
 pub fn timeout(description: &str) -> Value {
     obj! { "type" => "cancel", "condition" => "timeout", "description" => description }
 }

@@ -1,4 +1,4 @@
-//! RFC 6121 presence in xmpp-ftw's shape (`xmpp-ftw-api.md` §3).
+//! RFC 6121 presence in xmpp-ftw's shape (`docs/xmpp-ftw-api.md` §3).
 //!
 //! Outgoing: `xmpp.presence {show?, status?, priority?, to?, type?, client?}` (children in the
 //! order status, priority, show, XEP-0115 `<c/>`), `xmpp.presence.offline`, `xmpp.presence.get

@@ -1,5 +1,5 @@
 //! RFC 6120 §8.3 stanza errors in xmpp-ftw's shape
-//! `{type, condition?, description?, by?, application?}` (`xmpp-ftw-api.md` §1).
+//! `{type, condition?, description?, by?, application?}` (`docs/xmpp-ftw-api.md` §1).
 
 use crate::stanza::{ns, Element};
 use crate::value::Value;

@@ -2,7 +2,7 @@
 //! and building the `<html/>` of sent messages.
 //!
 //! The application puts received `content` into the DOM (`format:"xhtml"`), so it must be safe
-//! to do so (`api-decisions.md` §4). The sanitiser works on the parsed element tree against an
+//! to do so (`docs/decisions.md` §4). The sanitiser works on the parsed element tree against an
 //! allow-list (no HTML parser, no regex):
 //! - elements: `a blockquote br cite code em img li ol p span strong ul` in the XHTML namespace;
 //!   `script`, `style`, embedded documents, forms, media and anything in another namespace

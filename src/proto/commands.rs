@@ -1,7 +1,7 @@
 //! What the application asks: `send(event, payload, cb)` and `request(event, payload)`.
 //! Login and logout (RFC 6120 §7, RFC 7395 §3.6, XEP-0156 discovery), and the commands that
 //! need a session: validated into xmpp-parsers stanzas by `events`, then sent, or queued until
-//! online (`api-decisions.md` §2–§3).
+//! online (`docs/decisions.md` §2–§3).
 
 use super::{
     framing, Callback, Client, Instant, Queued, State, Transmit, CLOSE_GRACE_MS, MAX_QUEUED,
@@ -67,7 +67,7 @@ impl Client {
                 presence::build_directed(&payload, Some(Type::Unsubscribed)).map(|e| (e, None))
             }
             chat::MESSAGE => chat::validate(&payload, cb.id().is_some()).map(|m| {
-                // api-decisions §4: every outgoing message has a UUID v4 id, callback or not.
+                // docs/decisions.md §4: every outgoing message has a UUID v4 id, callback or not.
                 let id = self.next_id();
                 (m.stanza(&id).into(), Some(vec![obj! {"id" => id}]))
             }),
@@ -87,7 +87,7 @@ impl Client {
             Err(e) => self.client_error(cb, e),
             Ok((el, reply)) => {
                 let stanza = stanza::write(el);
-                // api-decisions §2: the last broadcast presence is restored on a new session.
+                // docs/decisions.md §2: the last broadcast presence is restored on a new session.
                 if (name == presence::PRESENCE && payload.get("to").is_none())
                     || name == presence::OFFLINE
                 {
@@ -107,7 +107,7 @@ impl Client {
                     };
                     self.client_error(q.callback, err);
                 } else if self.established {
-                    // api-decisions §3: while reconnecting, the callback hears at once.
+                    // docs/decisions.md §3: while reconnecting, the callback hears at once.
                     let mut q = q;
                     match (q.reply.take(), q.callback.id()) {
                         (Some(args), Some(id)) => self.reply(id, Ok(args)),

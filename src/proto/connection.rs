@@ -1,6 +1,6 @@
 //! The connection: socket events, incoming frames (RFC 7395), stream errors (RFC 6120 §4.9),
 //! reconnection with jittered exponential backoff, the browser's network and visibility
-//! signals, and the timers (`api-decisions.md` §2).
+//! signals, and the timers (`docs/decisions.md` §2).
 
 use super::error::{self, PeerMisbehaved};
 use super::iq::IqKind;
@@ -45,7 +45,7 @@ impl Client {
     }
 
     /// An established session lost its connection: retry with jittered exponential backoff
-    /// (`api-decisions.md` §2), keeping the XEP-0198 state for resumption.
+    /// (`docs/decisions.md` §2), keeping the XEP-0198 state for resumption.
     pub(crate) fn connection_lost(&mut self, stream_error: Option<&str>) {
         if !self.established || !self.cfg.reconnect {
             return self.give_up(events::disconnected(stream_error));
@@ -325,7 +325,7 @@ impl Client {
             return self.finish_logout(callback);
         }
         self.send_nonza(framing::close());
-        // api-decisions §2: these are retried; every other condition is terminal. The client
+        // docs/decisions.md §2: these are retried; every other condition is terminal. The client
         // only sends XML it generated, so a `not-well-formed` from the server means bytes damaged
         // in transit: seen against Prosody when a connection is cut in the middle of a frame and
         // the dying connection's parser error reaches the resumed session. A new connection is
@@ -344,5 +344,39 @@ impl Client {
         } else {
             self.give_up(events::disconnected(Some(&condition)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::proto::testing::online_client;
+    use crate::proto::{Event, Instant, Transmit};
+
+    #[test]
+    fn a_frame_that_is_not_xml_ends_the_stream_with_a_stream_error() {
+        let (mut c, _) = online_client(false, "pw");
+        c.handle_frame("<message xmlns='jabber:client'><body>unclosed", Instant(1));
+        let frames: Vec<String> = std::iter::from_fn(|| c.poll_transmit())
+            .filter_map(|t| match t {
+                Transmit::Frame(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        assert!(frames[0].contains("not-well-formed"), "{frames:?}");
+        assert!(frames[1].contains("<close"), "{frames:?}");
+        let errors: Vec<String> = std::iter::from_fn(|| c.poll_event())
+            .filter_map(|e| match e {
+                Event::Emit {
+                    name: "xmpp.error",
+                    data,
+                } => Some(format!("{data:?}")),
+                _ => None,
+            })
+            .collect();
+        assert!(errors[0].contains("not-well-formed"), "{errors:?}");
+        assert!(!c.is_online());
+        // nothing more is read on a stream that has ended
+        c.handle_frame("<presence xmlns='jabber:client' from='a@b'/>", Instant(2));
+        assert!(c.poll_event().is_none());
     }
 }

@@ -1,4 +1,4 @@
-//! De-duplication of incoming messages (`api-decisions.md` §4): a sender that lost its session
+//! De-duplication of incoming messages (`docs/decisions.md` §4): a sender that lost its session
 //! resends what the server never acknowledged, so the same message can arrive twice. The last
 //! ids (XEP-0359 origin-id, else the message id) are remembered per sender bare JID in a
 //! bounded window.

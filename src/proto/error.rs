@@ -1,5 +1,5 @@
 //! Faults grouped by who caused them, each with one conversion to the wire and one to the
-//! xmpp-ftw JS shape (`api-decisions.md` §3):
+//! xmpp-ftw JS shape (`docs/decisions.md` §3):
 //! - [`PeerMisbehaved`]: the server sent something RFC 6120 forbids; the client answers with a
 //!   stream error (§4.9.3) and ends the stream;
 //! - the server refused a request: xmpp-parsers' `StanzaError` (RFC 6120 §8.3), shown as

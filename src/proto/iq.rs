@@ -1,7 +1,7 @@
 //! RFC 6120 §8.2.3 IQ semantics: the table of pending requests (who may answer, until when),
 //! matching answers to them, and the answers the SDK gives by itself: XEP-0199 pings,
 //! XEP-0030 disco#info about the client, `service-unavailable` for everything else
-//! (RFC 6120 §8.4, `api-decisions.md` §6).
+//! (RFC 6120 §8.4, `docs/decisions.md` §6).
 
 use super::{Callback, Client, Instant};
 use crate::events::{self, mam, stanza_error, BareJid, Jid};
@@ -20,7 +20,7 @@ pub(crate) enum IqKind {
     ServerDisco,
     /// XEP-0280 enable; nothing to tell the application.
     Quiet,
-    /// XEP-0030 disco#info of the account: tells whether MAM is there (`api-decisions.md` §5).
+    /// XEP-0030 disco#info of the account: tells whether MAM is there (`docs/decisions.md` §5).
     AccountDisco,
     /// A XEP-0313 query: its `<fin/>` settles the callback.
     MamQuery { query_id: String, echo: Value },
@@ -87,7 +87,7 @@ impl IqTable {
     }
 
     /// The request answered by a result or error with `id` from `from`, if `from` may answer
-    /// it (`api-decisions.md` §6): the JID the request went to; for a request without `to`,
+    /// it (`docs/decisions.md` §6): the JID the request went to; for a request without `to`,
     /// no `from`, the account's bare JID or its domain. Anything else stays pending.
     pub(crate) fn take_answer(
         &mut self,
@@ -184,7 +184,7 @@ impl Client {
         };
         let me = self.bound.clone();
         let Some(pending) = self.iqs.take_answer(&id, from.as_ref(), me.as_ref()) else {
-            return; // no such request, or a spoofed sender (api-decisions §6)
+            return; // no such request, or a spoofed sender (docs/decisions.md §6)
         };
         if let IqKind::MamQuery { query_id, .. } = &pending.kind {
             let query_id = query_id.clone();
@@ -246,7 +246,7 @@ impl Client {
         // XEP-0280 §4: find out whether the server offers Message Carbons, then enable them.
         let domain = Jid::from(BareJid::from_parts(None, me.domain()));
         self.internal_get(domain, disco(), IqKind::ServerDisco);
-        // api-decisions §5: MAM support is advertised on the account's bare JID.
+        // docs/decisions.md §5: MAM support is advertised on the account's bare JID.
         self.internal_get(Jid::from(me.to_bare()), disco(), IqKind::AccountDisco);
     }
 

@@ -1,6 +1,6 @@
 //! XEP-0313 commands (`xmpp.mam.query`, `xmpp.mam.preferences`, `.get`): a callback is
 //! required; they wait for the session and for MAM support to be known (disco#info on the
-//! account, `api-decisions.md` §5), then go out. Payload conversions are in `events::mam`.
+//! account, `docs/decisions.md` §5), then go out. Payload conversions are in `events::mam`.
 
 use super::iq::IqKind;
 use super::{Callback, Client};
@@ -87,5 +87,36 @@ impl Client {
             self.send_stanza_el(iq);
             self.track_iq(id, None, cb, kind);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::proto::testing::online_client;
+    use crate::proto::{Callback, Client, Config, Event, Instant};
+
+    fn replies(c: &mut Client) -> Vec<String> {
+        std::iter::from_fn(|| c.poll_event())
+            .filter_map(|e| match e {
+                Event::Reply { result, .. } => Some(format!("{result:?}")),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn queries_wait_for_support_and_need_a_session() {
+        let mut idle = Client::new(Config::default());
+        idle.handle_command("xmpp.mam.query", obj! {}, Callback::Function(1), Instant(0));
+        assert!(replies(&mut idle)[0].contains("not-connected"));
+        let (mut c, _) = online_client(false, "pw");
+        c.handle_command("xmpp.mam.query", obj! {}, Callback::Function(2), Instant(1));
+        assert!(
+            replies(&mut c).is_empty(),
+            "waits for the account's disco#info"
+        );
+        c.mam_support = Some(false);
+        c.flush_mam();
+        assert!(replies(&mut c)[0].contains("feature-not-implemented"));
     }
 }

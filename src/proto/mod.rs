@@ -102,13 +102,13 @@ impl Callback {
 pub struct Config {
     /// Seed of the id/nonce generator (from a CSPRNG in the browser).
     pub seed: [u8; 32],
-    /// How long a request waits for its answer (`api-decisions.md` §3).
+    /// How long a request waits for its answer (`docs/decisions.md` §3).
     pub request_timeout_ms: u64,
     /// Largest accepted frame in bytes.
     pub max_stanza_bytes: usize,
     /// Replaces the XEP-0156 lookup URL (for tests on loopback).
     pub host_meta_url: Option<String>,
-    /// Restore a lost connection (`api-decisions.md` §2); `false`: give up at the first drop.
+    /// Restore a lost connection (`docs/decisions.md` §2); `false`: give up at the first drop.
     pub reconnect: bool,
     /// Upper bound of the reconnection backoff.
     pub max_reconnect_delay_ms: u64,
@@ -414,7 +414,7 @@ impl Client {
         self.send_stanza(stanza::write(el));
     }
 
-    /// The callback-else-event rule for errors caused by the caller (`api-decisions.md` §3).
+    /// The callback-else-event rule for errors caused by the caller (`docs/decisions.md` §3).
     fn client_error(&mut self, cb: Callback, err: Value) {
         match cb.id() {
             Some(id) => self.reply(id, Err(err)),

@@ -386,3 +386,32 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn el(s: &str) -> Element {
+        stanza::parse_frame(s, 4096).unwrap()
+    }
+
+    #[test]
+    fn answers_are_matched_by_id_and_type() {
+        assert!(answer(el("<iq xmlns='jabber:client' type='result' id='b'/>"), "a").is_none());
+        assert!(answer(el("<presence xmlns='jabber:client' id='a'/>"), "a").is_none());
+        assert!(matches!(
+            answer(el("<iq xmlns='jabber:client' type='result' id='a'/>"), "a"),
+            Some(Ok(None))
+        ));
+        assert!(matches!(
+            answer(
+                el(
+                    "<iq xmlns='jabber:client' type='error' id='a'><error type='cancel'>\
+                <conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+                ),
+                "a"
+            ),
+            Some(Err(_))
+        ));
+    }
+}

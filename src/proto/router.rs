@@ -63,7 +63,7 @@ impl Client {
         let mut inc = Incoming::read(m);
         match inc.wrapper.take() {
             Some(w) if w.is("result", ns::MAM) => {
-                // api-decisions §5: only the own archive, only queries this socket made.
+                // docs/decisions.md §5: only the own archive, only queries this socket made.
                 if !from_account {
                     return;
                 }
@@ -132,10 +132,73 @@ impl Client {
         if let Some(id) = m.dedup_id() {
             let sender = from.to_bare().to_string();
             if !self.dedup.first_time(&sender, id) {
-                return; // api-decisions §4: a repeat of a message already delivered
+                return; // docs/decisions.md §4: a repeat of a message already delivered
             }
         }
         add_carbon(&mut v);
         self.emit(chat::MESSAGE, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::proto::testing::online_client;
+    use crate::proto::{Event, Instant};
+
+    fn events(c: &mut crate::proto::Client) -> Vec<(&'static str, String)> {
+        std::iter::from_fn(|| c.poll_event())
+            .filter_map(|e| match e {
+                Event::Emit { name, data } => Some((name, format!("{data:?}"))),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_stanza_reaches_its_handler() {
+        let (mut c, _) = online_client(false, "pw");
+        let t = Instant(1);
+        c.handle_frame(
+            "<presence xmlns='jabber:client' from='bob@localhost/x'/>",
+            t,
+        );
+        c.handle_frame(
+            "<message xmlns='jabber:client' from='bob@localhost/x' type='chat' id='1'><body>hi</body></message>",
+            t,
+        );
+        // a carbon from someone else than the account is a forgery (XEP-0280 §11)
+        c.handle_frame(
+            "<message xmlns='jabber:client' from='bob@localhost/x'><sent xmlns='urn:xmpp:carbons:2'>\
+             <forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='alice@localhost/p' \
+             to='carol@localhost' type='chat'><body>forged</body></message></forwarded></sent></message>",
+            t,
+        );
+        // a stanza in another namespace, and one that does not parse as its type, are ignored
+        c.handle_frame(
+            "<message xmlns='jabber:server' from='bob@localhost/x'><body>x</body></message>",
+            t,
+        );
+        c.handle_frame(
+            "<message xmlns='jabber:client' from='not a jid@@'><body>x</body></message>",
+            t,
+        );
+        let got = events(&mut c);
+        let names: Vec<_> = got.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["xmpp.presence", "xmpp.chat.message"], "{got:?}");
+        assert!(got[1].1.contains("\"hi\""));
+    }
+
+    #[test]
+    fn a_request_without_a_child_is_answered() {
+        let (mut c, _) = online_client(false, "pw");
+        c.handle_frame(
+            "<iq xmlns='jabber:client' type='get' id='q1' from='bob@localhost/x'/>",
+            Instant(1),
+        );
+        let frames: Vec<_> = std::iter::from_fn(|| c.poll_transmit()).collect();
+        assert!(
+            format!("{frames:?}").contains("service-unavailable"),
+            "{frames:?}"
+        );
     }
 }

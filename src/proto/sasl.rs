@@ -3,7 +3,7 @@
 //! - SCRAM-SHA-256 (RFC 7677) and SCRAM-SHA-1 (RFC 5802), without channel binding (`n,,`),
 //!   built on RustCrypto's `hmac`/`pbkdf2`/`sha1`/`sha2`; the nonce comes from the core's
 //!   seeded generator. The server signature in `<success/>` is verified (RFC 5802 §5.1 `v=`).
-//! - PLAIN (RFC 4616), only over `wss://` or to a loopback host (`api-decisions.md` §2).
+//! - PLAIN (RFC 4616), only over `wss://` or to a loopback host (`docs/decisions.md` §2).
 //! - ANONYMOUS (RFC 4505), for `xmpp.login.anonymous`.
 //!
 //! Preference: SCRAM-SHA-256, then SCRAM-SHA-1, then PLAIN.

@@ -6,11 +6,11 @@ use super::{Client, Instant, State};
 /// A kind of deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timer {
-    /// The login (or a reconnection attempt) must be online by then (`api-decisions.md` §3).
+    /// The login (or a reconnection attempt) must be online by then (`docs/decisions.md` §3).
     Login,
     /// `<close/>` sent: the socket is closed anyway after a grace period (RFC 7395 §3.6).
     CloseGrace,
-    /// The next reconnection attempt (jittered exponential backoff, `api-decisions.md` §2).
+    /// The next reconnection attempt (jittered exponential backoff, `docs/decisions.md` §2).
     Reconnect,
     /// XEP-0199 §4.2 keepalive ping after a quiet period.
     Keepalive,

@@ -1,7 +1,7 @@
 /** An incoming JID in xmpp-ftw's shape (RFC 7622 parsing). */
 export interface JidObject { domain: string; user?: string; resource?: string }
 
-/** Errors in xmpp-ftw's shape (`api-decisions.md` §3). */
+/** Errors in xmpp-ftw's shape (`docs/decisions.md` §3). */
 export interface XmppError {
   type: string;
   condition?: string;
