@@ -72,7 +72,8 @@ pub fn parse_frame(text: &str, max_bytes: usize) -> Result<Element, FrameError> 
     let mut tree = TreeBuilder::new();
     // Attribute names of the element head being read: XML 1.0 §3.1 forbids repeating one,
     // which the raw (pre-namespace) event stream does not check by itself.
-    let mut head: Vec<(Option<String>, String)> = Vec::new();
+    // (Short names are stored inline: no allocation per attribute.)
+    let mut head: Vec<(Option<rxml::NcName>, rxml::NcName)> = Vec::new();
     let root = loop {
         let event = match reader.read() {
             Ok(Some(ev)) => ev,
@@ -82,10 +83,7 @@ pub fn parse_frame(text: &str, max_bytes: usize) -> Result<Element, FrameError> 
         match &event {
             rxml::RawEvent::ElementHeadOpen(..) => head.clear(),
             rxml::RawEvent::Attribute(_, (prefix, name), _) => {
-                let key = (
-                    prefix.as_ref().map(|p| p.as_str().to_owned()),
-                    name.as_str().to_owned(),
-                );
+                let key = (prefix.clone(), name.clone());
                 if head.contains(&key) {
                     return Err(FrameError::NotWellFormed);
                 }

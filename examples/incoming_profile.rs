@@ -1,0 +1,64 @@
+//! Where the time of one incoming chat message goes in the core (native, release):
+//! `cargo run --release --example incoming_profile`. Not a test: a measuring aid.
+use std::time::Instant as T;
+use xmpp_ftw_wasm::events::chat::Incoming;
+use xmpp_ftw_wasm::proto::testing::online_client;
+use xmpp_ftw_wasm::proto::Instant;
+use xmpp_ftw_wasm::stanza;
+use xmpp_parsers::message::Message;
+
+fn frame(i: usize) -> String {
+    let mut body = format!("message {i} ");
+    while body.len() < 200 {
+        body.push_str("lorem ipsum dolor sit amet ");
+    }
+    body.truncate(200);
+    format!("<message xmlns=\"jabber:client\" from=\"bob@localhost/phone\" to=\"alice@localhost/x\" type=\"chat\" id=\"m{i}\"><body>{body}</body><request xmlns=\"urn:xmpp:receipts\"/><delay xmlns=\"urn:xmpp:delay\" stamp=\"2026-11-25T10:00:00Z\"/><stanza-id xmlns=\"urn:xmpp:sid:0\" by=\"alice@localhost\" id=\"s{i}\"/></message>")
+}
+
+fn main() {
+    let n = 20_000;
+    let frames: Vec<String> = (0..n).map(frame).collect();
+    let t = T::now();
+    let els: Vec<_> = frames
+        .iter()
+        .map(|f| stanza::parse_frame(f, 1 << 20).unwrap())
+        .collect();
+    let parse = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let t = T::now();
+    for f in &frames {
+        std::hint::black_box(f.parse::<stanza::Element>().unwrap());
+    }
+    let minidom = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!("minidom Element::from_str {minidom:.2}");
+    let t = T::now();
+    let msgs: Vec<Message> = els
+        .into_iter()
+        .map(|e| Message::try_from(e).unwrap())
+        .collect();
+    let typed = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let t = T::now();
+    let incs: Vec<Incoming> = msgs.into_iter().map(Incoming::read).collect();
+    let read = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let from = jid::Jid::new("bob@localhost/phone").unwrap();
+    let own = jid::Jid::new("alice@localhost").unwrap();
+    let t = T::now();
+    for i in &incs {
+        std::hint::black_box(i.payload(&from, &own));
+    }
+    let payload = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let t = T::now();
+    for _ in 0..n {
+        std::hint::black_box(jid::Jid::new("bob@localhost/phone").unwrap());
+    }
+    let jid = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let (mut c, _) = online_client(false, "pw");
+    let t = T::now();
+    for f in &frames {
+        c.handle_frame(f, Instant(1));
+        while c.poll_event().is_some() {}
+        while c.poll_transmit().is_some() {}
+    }
+    let whole = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!("per message (µs): parse_frame {parse:.2}, Message::try_from {typed:.2}, Incoming::read {read:.2}, payload {payload:.2}, one Jid::new {jid:.2}; handle_frame whole {whole:.2}");
+}
