@@ -110,7 +110,7 @@ impl Client {
     pub(crate) fn stream_error(&mut self, fault: PeerMisbehaved) {
         self.send_nonza(fault.stream_error());
         self.send_nonza(framing::close());
-        self.give_up(events::disconnected(Some(fault.name())));
+        self.give_up(fault.payload());
     }
 
     // ----- network input --------------------------------------------------------------

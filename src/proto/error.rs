@@ -50,6 +50,12 @@ impl PeerMisbehaved {
         }
     }
 
+    /// What the application is told (`xmpp.error`): the session ended, with the condition
+    /// the client sent as `streamError` (`docs/decisions.md` §2).
+    pub fn payload(self) -> crate::value::Value {
+        crate::events::disconnected(Some(self.name()))
+    }
+
     /// The stream error the client sends for it.
     pub fn stream_error(self) -> StreamError {
         StreamError {
@@ -116,6 +122,12 @@ mod tests {
                 StreamError::try_from(stanza::parse_frame(&frame, 1 << 16).unwrap()).unwrap();
             assert_eq!(back.condition, DefinedCondition::from(p));
         }
+        assert_eq!(
+            PeerMisbehaved::RestrictedXml
+                .payload()
+                .get_str("streamError"),
+            Some("restricted-xml")
+        );
         assert_eq!(
             PeerMisbehaved::from(FrameError::TooDeep),
             PeerMisbehaved::PolicyViolation
