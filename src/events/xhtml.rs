@@ -19,9 +19,9 @@ use crate::stanza::{Element, Node};
 use xmpp_parsers::minidom::element::escape;
 
 /// XEP-0071 wrapper namespace.
-pub const NS_XHTML_IM: &str = "http://jabber.org/protocol/xhtml-im";
+pub const NS_XHTML_IM: &str = xmpp_parsers::ns::XHTML_IM;
 /// The XHTML namespace of the `<body/>` inside `<html/>`.
-pub const NS_XHTML: &str = "http://www.w3.org/1999/xhtml";
+pub const NS_XHTML: &str = xmpp_parsers::ns::XHTML;
 
 const ALLOWED: &[&str] = &[
     "a",

@@ -12,6 +12,9 @@ use xmpp_parsers::iq::Iq;
 use xmpp_parsers::sasl::{Auth, Challenge, Mechanism, Response, Success};
 use xmpp_parsers::stream_features::StreamFeatures;
 
+/// RFC 3921 §3 session establishment (not in xmpp-parsers' `ns`: RFC 6121 dropped it).
+const NS_SESSION: &str = "urn:ietf:params:xml:ns:xmpp-session";
+
 /// Where the stream negotiation is (RFC 6120 §4.3, §6, §7).
 #[allow(clippy::enum_variant_names)] // the style guide names states `Expect*`
 pub(crate) enum Step {
@@ -125,7 +128,7 @@ impl Client {
             return self.go_online();
         }
         let id = self.next_id();
-        let session = Element::builder("session", "urn:ietf:params:xml:ns:xmpp-session").build();
+        let session = Element::builder("session", NS_SESSION).build();
         self.send_nonza(stanza::iq_request(true, &id, None, session));
         self.state = State::Negotiating(Step::ExpectSession { id });
     }
@@ -288,10 +291,10 @@ impl Client {
             return self.stream_error(PeerMisbehaved::UnsupportedFeature);
         }
         // RFC 3921 §3: `<session/>` unless it is marked optional (RFC 6121 leaves it out).
-        self.session_required = features.others.iter().any(|f| {
-            f.is("session", "urn:ietf:params:xml:ns:xmpp-session")
-                && !f.has_child("optional", "urn:ietf:params:xml:ns:xmpp-session")
-        });
+        self.session_required = features
+            .others
+            .iter()
+            .any(|f| f.is("session", NS_SESSION) && !f.has_child("optional", NS_SESSION));
         // A new session: what the old one never had acknowledged is sent again once online.
         if let Some(old) = self.sm.take() {
             self.resend.extend(old.unacked);

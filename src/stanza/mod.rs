@@ -11,7 +11,7 @@
 //! size limit before reading and the nesting limit while reading, so that a hostile server can
 //! make it neither build nor drop a huge or deep tree.
 //!
-//! Outgoing: [`write`] serialises an element (or any xmpp-parsers type that converts into one).
+//! Outgoing: [`write()`] serialises an element (or any xmpp-parsers type that converts into one).
 
 use std::io;
 
