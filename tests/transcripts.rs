@@ -358,6 +358,8 @@ transcripts! {
     login_anonymous => "login/anonymous.transcript",
     login_discovery_failed => "login/discovery-failed.transcript",
     login_discovery => "login/discovery.transcript",
+    roster_commands => "roster/commands.transcript",
+    roster_push => "roster/push.transcript",
     login_issue_11_stale_discovery => "login/issue-11-stale-discovery.transcript",
     login_login_timeout => "login/login-timeout.transcript",
     login_missing_credentials => "login/missing-credentials.transcript",

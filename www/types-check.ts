@@ -1,7 +1,7 @@
 // A typed usage example, checked by `tsc --noEmit --strict` in the test suite: every command and
 // event name is typed, payloads and callback data are checked, misspellings are errors.
 import init, { XmppSocket } from 'xmpp-ftw-wasm';
-import type { ChatMessageReceived, JidObject, MamMessage, Rsm, XmppError } from 'xmpp-ftw-wasm';
+import type { ChatMessageReceived, JidObject, MamMessage, RosterItem, Rsm, XmppError } from 'xmpp-ftw-wasm';
 
 export async function example(): Promise<void> {
   await init();
@@ -43,6 +43,16 @@ export async function example(): Promise<void> {
   console.log(complete, page.first, page['first-index'], page.count);
 
   await socket.request('xmpp.mam.preferences', { default: 'roster', always: ['bob@example.org'] });
+
+  const [items] = await socket.request('xmpp.roster.get', {});
+  const item: RosterItem | undefined = items[0];
+  console.log(item?.jid.user, item?.subscription, item?.groups, item?.ask);
+  await socket.request('xmpp.roster.add', { jid: 'bob@example.org', name: 'Bob', groups: ['Friends'] });
+  await socket.request('xmpp.roster.edit', { jid: 'bob@example.org', groups: [] });
+  await socket.request('xmpp.roster.remove', { jid: 'bob@example.org' });
+  socket.on('xmpp.roster.push', (pushed) => console.log(pushed.jid.domain, pushed.subscription));
+  // @ts-expect-error: edit needs the groups
+  socket.send('xmpp.roster.edit', { jid: 'bob@example.org' });
   socket.send('xmpp.logout', {}, (error, ok) => console.log(error, ok));
 
   // @ts-expect-error: a misspelt event name does not type-check

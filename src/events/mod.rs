@@ -8,6 +8,7 @@ pub mod chat;
 pub mod login;
 pub mod mam;
 pub mod presence;
+pub mod roster;
 pub mod stanza_error;
 pub mod xhtml;
 

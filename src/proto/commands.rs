@@ -6,7 +6,7 @@
 use super::{
     framing, Callback, Client, Instant, Queued, State, Transmit, CLOSE_GRACE_MS, MAX_QUEUED,
 };
-use crate::events::{self, chat, mam, presence};
+use crate::events::{self, chat, mam, presence, roster};
 use crate::stanza::{self, Element};
 use crate::value::Value;
 use xmpp_parsers::presence::Type;
@@ -46,6 +46,9 @@ impl Client {
                 return self.client_error(cb, events::client_error("Payload must be an object", p))
             }
         };
+        if roster::is_command(name) {
+            return self.handle_roster_command(name, payload, cb);
+        }
         if matches!(name, mam::QUERY | mam::PREFERENCES | mam::PREFERENCES_GET) {
             return self.handle_mam_command(name, payload, cb);
         }
@@ -248,6 +251,9 @@ impl Client {
         }
         for q in std::mem::take(&mut self.queue) {
             self.connection_error(q.callback, events::not_connected());
+        }
+        for (_, cb) in std::mem::take(&mut self.roster_waiting) {
+            self.connection_error(cb, events::not_connected());
         }
         for (_, cb) in std::mem::take(&mut self.mam_waiting) {
             self.connection_error(cb, events::not_connected());

@@ -26,6 +26,8 @@ pub(crate) enum IqKind {
     MamQuery { query_id: String, echo: Value },
     /// XEP-0313 preferences read back.
     MamPrefsGet,
+    /// RFC 6121 §2.1.3 roster get: the items go to the callback.
+    RosterGet,
     /// XEP-0199 keepalive.
     Ping,
 }
@@ -174,7 +176,14 @@ impl Client {
             Iq::Get {
                 from, id, payload, ..
             } => return self.answer_iq(from, id, Some(payload)),
-            Iq::Set { from, id, .. } => return self.answer_iq(from, id, None),
+            Iq::Set {
+                from, id, payload, ..
+            } => {
+                if payload.is("query", ns::ROSTER) {
+                    return self.handle_roster_push(from, id, payload);
+                }
+                return self.answer_iq(from, id, None);
+            }
             Iq::Result {
                 from, id, payload, ..
             } => (from, id, Ok(payload)),
@@ -202,6 +211,7 @@ impl Client {
             (IqKind::Ack, Ok(_)) => Ok(vec![Value::Bool(true)]),
             (IqKind::MamQuery { echo, .. }, Ok(p)) => Ok(mam::fin_args(p, &echo)),
             (IqKind::MamPrefsGet, Ok(p)) => Ok(vec![mam::parse_preferences(p)]),
+            (IqKind::RosterGet, Ok(p)) => Ok(vec![Self::roster_items(p)]),
         };
         match (pending.callback.id(), reply) {
             (Some(rid), r) => self.reply(rid, r),

@@ -29,6 +29,7 @@ mod iq;
 mod mam;
 mod negotiation;
 pub mod rng;
+mod roster;
 mod router;
 pub mod sasl;
 pub mod sm;
@@ -253,6 +254,8 @@ pub struct Client {
     mam_support: Option<bool>,
     /// MAM commands waiting for the session or for the answer to the account disco#info.
     mam_waiting: Vec<(mam::MamCommand, Callback)>,
+    /// Roster commands waiting for the session (RFC 6121 §2).
+    roster_waiting: Vec<(events::roster::Request, Callback)>,
     /// `queryid`s of this socket's queries in flight: only their results are accepted.
     mam_queries: Vec<String>,
     /// XEP-0198 state of the session (kept across reconnections while resumable).
@@ -304,6 +307,7 @@ impl Client {
             dedup: dedup::Dedup::default(),
             mam_support: None,
             mam_waiting: Vec::new(),
+            roster_waiting: Vec::new(),
             mam_queries: Vec::new(),
             sm: None,
             sm_offered: false,
@@ -338,6 +342,7 @@ impl Client {
             + self.iqs.len()
             + self.queue.len()
             + self.mam_waiting.len()
+            + self.roster_waiting.len()
             + self.mam_queries.len()
             + self.resend.len()
             + self.sm.as_ref().map_or(0, |s| s.unacked.len())

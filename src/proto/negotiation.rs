@@ -362,6 +362,7 @@ impl Client {
             self.discover_services();
         }
         self.flush_mam();
+        self.flush_roster();
     }
 
     /// XEP-0198 §5: `<resumed/>` or `<failed/>` after `<resume/>`.

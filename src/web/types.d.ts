@@ -55,6 +55,12 @@ export interface MamMessage {
   replace?: string; id?: string; mam: { to: JidObject; id: string; queryId: string };
 }
 export interface MamPreferences { default: "always" | "never" | "roster"; always?: string[]; never?: string[] }
+/** An RFC 6121 §2 roster item in xmpp-ftw's shape. */
+export interface RosterItem {
+  jid: JidObject; subscription: "none" | "to" | "from" | "both" | "remove"; name?: string; ask?: "subscribe"; groups?: string[];
+}
+export interface RosterAdd { jid: string; name?: string; groups?: string[] }
+export interface RosterEdit { jid: string; groups: string[]; name?: string }
 export interface RawFrame { direction: "in" | "out"; frame: string }
 
 /** Commands: event name → [payload, callback data, callback rsm?]. */
@@ -74,6 +80,12 @@ export interface XmppCommands {
   "xmpp.mam.query": [MamQuery, MamFin, Rsm];
   "xmpp.mam.preferences": [MamPreferences, true];
   "xmpp.mam.preferences.get": [Record<string, never> | undefined, Required<MamPreferences>];
+  "xmpp.roster.get": [Record<string, never> | undefined, RosterItem[]];
+  "xmpp.roster.add": [RosterAdd, true];
+  "xmpp.roster.edit": [RosterEdit, true];
+  /** Deprecated xmpp-ftw name of `xmpp.roster.edit`. */
+  "xmpp.roster.group": [RosterEdit, true];
+  "xmpp.roster.remove": [{ jid: string }, true];
 }
 
 /** Events: event name → payload. */
@@ -90,6 +102,7 @@ export interface XmppEvents {
   "xmpp.chat.message": ChatMessageReceived;
   "xmpp.chat.receipt": ReceiptReceived;
   "xmpp.mam.message": MamMessage;
+  "xmpp.roster.push": RosterItem;
   "xmpp.raw": RawFrame;
 }
 

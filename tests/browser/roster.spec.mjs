@@ -1,0 +1,80 @@
+// RFC 6121 roster and presence subscriptions against Prosody, through the wasm shell: two accounts
+// add each other, approve, see each other online and then offline, rename and regroup, remove.
+import { test, expect } from '@playwright/test';
+
+const WS = process.env.XMPP_WS_URL || 'ws://127.0.0.1:5280/xmpp-websocket';
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto('/tests/browser/page.html');
+  await page.waitForFunction(() => window.ready === true);
+});
+
+test('two accounts add each other, approve, see presence, rename, regroup and remove', async ({ page }) => {
+  const r = await page.evaluate(async (ws) => {
+    const alice = await fresh(ws, 'alice'), bob = await fresh(ws, 'bob');
+    const user = (jid) => jid.split('@')[0];
+    const isBob = (p) => p.jid.user === user(bob.jid);
+    alice.send('xmpp.presence', {});
+    bob.send('xmpp.presence', {});
+    const [empty] = await alice.request('xmpp.roster.get', {});
+    // alice adds bob and asks to see his presence; bob approves
+    const added = await alice.request('xmpp.roster.add', { jid: bob.jid, name: 'Bob', groups: ['Friends'] });
+    const pushAdd = await alice.waitFor('xmpp.roster.push', isBob);
+    alice.send('xmpp.presence.subscribe', { to: bob.jid });
+    const asked = await bob.waitFor('xmpp.presence.subscribe', (p) => p.from.user === user(alice.jid));
+    bob.send('xmpp.presence.subscribed', { to: alice.jid });
+    // and the other way round
+    await bob.request('xmpp.roster.add', { jid: alice.jid });
+    bob.send('xmpp.presence.subscribe', { to: alice.jid });
+    await alice.waitFor('xmpp.presence.subscribe', (p) => p.from.user === user(bob.jid));
+    alice.send('xmpp.presence.subscribed', { to: bob.jid });
+    const bobOnline = await alice.waitFor('xmpp.presence', (p) => p.from.user === user(bob.jid) && p.show !== 'offline');
+    const aliceOnline = await bob.waitFor('xmpp.presence', (p) => p.from.user === user(alice.jid) && p.show !== 'offline');
+    await alice.waitFor('xmpp.roster.push', (p) => isBob(p) && p.subscription === 'both');
+    const [full] = await alice.request('xmpp.roster.get', {});
+    // rename and regroup
+    await alice.request('xmpp.roster.edit', { jid: bob.jid, name: 'Bobby', groups: ['Work', 'Chess'] });
+    const pushEdit = await alice.waitFor('xmpp.roster.push', (p) => isBob(p) && p.name === 'Bobby');
+    // bob leaves: alice sees him offline
+    await bob.request('xmpp.logout', {});
+    const bobOffline = await alice.waitFor('xmpp.presence', (p) => p.from.user === user(bob.jid) && p.show === 'offline');
+    // remove
+    const removed = await alice.request('xmpp.roster.remove', { jid: bob.jid });
+    const pushRemove = await alice.waitFor('xmpp.roster.push', (p) => isBob(p) && p.subscription === 'remove');
+    const [after] = await alice.request('xmpp.roster.get', {});
+    return { empty, added, pushAdd, asked, bobOnline, aliceOnline, full, pushEdit, bobOffline, removed, pushRemove, after, bob: bob.jid, alice: alice.jid };
+  }, WS);
+  const [bobUser, domain] = r.bob.split('@');
+  expect(r.empty).toEqual([]);
+  expect(r.added).toEqual([true]);
+  expect(r.pushAdd).toEqual({ jid: { domain, user: bobUser }, subscription: 'none', name: 'Bob', groups: ['Friends'] });
+  expect(r.asked.from).toEqual({ domain, user: r.alice.split('@')[0] });
+  expect(r.bobOnline.from.user).toBe(bobUser);
+  expect(r.aliceOnline.from.user).toBe(r.alice.split('@')[0]);
+  expect(r.full).toEqual([{ jid: { domain, user: bobUser }, subscription: 'both', name: 'Bob', groups: ['Friends'] }]);
+  expect(r.pushEdit).toEqual({ jid: { domain, user: bobUser }, subscription: 'both', name: 'Bobby', groups: ['Work', 'Chess'] });
+  expect(r.bobOffline.show).toBe('offline');
+  expect(r.removed).toEqual([true]);
+  expect(r.pushRemove).toEqual({ jid: { domain, user: bobUser }, subscription: 'remove' });
+  expect(r.after).toEqual([]);
+});
+
+test('roster commands: client errors in xmpp-ftw\'s order, not-connected before login', async ({ page }) => {
+  const r = await page.evaluate(async (ws) => {
+    const s = track();
+    const before = await s.request('xmpp.roster.get', {}).then(() => 'ok', (e) => e.condition);
+    await s.request('xmpp.login', { jid: 'carol@localhost', password: 'password', websocket: ws });
+    const cb = (ev, p) => new Promise((res) => s.send(ev, p, (e, d) => res(e ? e.description : d)));
+    const out = [await cb('xmpp.roster.add', {}), await cb('xmpp.roster.edit', { jid: 'x@localhost' }),
+      await cb('xmpp.roster.edit', { jid: 'x@localhost', groups: 'g' }), await cb('xmpp.roster.remove', { jid: 'a@@b' })];
+    s.send('xmpp.roster.get', {});
+    await new Promise((res) => setTimeout(res, 100));
+    const missing = s.events.filter(([n]) => n === 'xmpp.error.client').map(([, e]) => e.description);
+    await s.request('xmpp.logout', {});
+    return { before, out, missing };
+  }, WS);
+  expect(r.before).toBe('not-connected');
+  expect(r.out).toEqual(["Missing 'jid' key", "Missing 'groups' key", 'Groups should be an array', "Invalid 'jid' key"]);
+  expect(r.missing).toEqual(['Missing callback']);
+});
