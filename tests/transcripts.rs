@@ -360,6 +360,7 @@ transcripts! {
     login_discovery => "login/discovery.transcript",
     roster_commands => "roster/commands.transcript",
     roster_push => "roster/push.transcript",
+    roster_versioning => "roster/versioning.transcript",
     login_issue_11_stale_discovery => "login/issue-11-stale-discovery.transcript",
     login_login_timeout => "login/login-timeout.transcript",
     login_missing_credentials => "login/missing-credentials.transcript",

@@ -155,6 +155,8 @@ impl Client {
         if !matches!(self.state, State::Idle) {
             self.abandon(Some(events::not_connected()));
         }
+        // A new login starts from nothing: no stream to resume, no roster of another account.
+        self.forget_session();
         self.login = Some(params);
         self.login_seq = self.login_seq.wrapping_add(1);
         self.login_callback = match cb {

@@ -42,6 +42,7 @@ impl Client {
         self.ack_request_at = None;
         self.last_presence = None;
         self.last_features = None;
+        self.roster = None;
     }
 
     /// An established session lost its connection: retry with jittered exponential backoff

@@ -211,7 +211,7 @@ impl Client {
             (IqKind::Ack, Ok(_)) => Ok(vec![Value::Bool(true)]),
             (IqKind::MamQuery { echo, .. }, Ok(p)) => Ok(mam::fin_args(p, &echo)),
             (IqKind::MamPrefsGet, Ok(p)) => Ok(vec![mam::parse_preferences(p)]),
-            (IqKind::RosterGet, Ok(p)) => Ok(vec![Self::roster_items(p)]),
+            (IqKind::RosterGet, Ok(p)) => Ok(vec![self.roster_items(p)]),
         };
         match (pending.callback.id(), reply) {
             (Some(rid), r) => self.reply(rid, r),

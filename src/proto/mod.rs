@@ -256,6 +256,10 @@ pub struct Client {
     mam_waiting: Vec<(mam::MamCommand, Callback)>,
     /// Roster commands waiting for the session (RFC 6121 §2).
     roster_waiting: Vec<(events::roster::Request, Callback)>,
+    /// The server offers roster versioning (RFC 6121 §2.6) on this session.
+    roster_versioning: bool,
+    /// The roster and its version, kept across reconnections of this account (§2.6).
+    roster: Option<roster::Cache>,
     /// `queryid`s of this socket's queries in flight: only their results are accepted.
     mam_queries: Vec<String>,
     /// XEP-0198 state of the session (kept across reconnections while resumable).
@@ -308,6 +312,8 @@ impl Client {
             mam_support: None,
             mam_waiting: Vec::new(),
             roster_waiting: Vec::new(),
+            roster_versioning: false,
+            roster: None,
             mam_queries: Vec::new(),
             sm: None,
             sm_offered: false,
@@ -343,6 +349,7 @@ impl Client {
             + self.queue.len()
             + self.mam_waiting.len()
             + self.roster_waiting.len()
+            + self.roster.as_ref().map_or(0, roster::Cache::len)
             + self.mam_queries.len()
             + self.resend.len()
             + self.sm.as_ref().map_or(0, |s| s.unacked.len())

@@ -68,6 +68,7 @@ impl Client {
                     return self.start_auth(&features);
                 }
                 self.sm_offered = features.stream_management.is_some();
+                self.roster_versioning = super::roster::versioning_offered(&features.others);
                 let resume = self.sm.as_ref().and_then(sm::Sm::resume);
                 self.last_features = Some(features);
                 match resume {

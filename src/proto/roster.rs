@@ -1,6 +1,11 @@
 //! RFC 6121 §2 roster commands and pushes. Commands need a callback; they wait for the
 //! session like the other requests, go out as IQs and are answered by the IQ table. A push is
 //! accepted only without `from` or from the account's own bare JID, and answered (§2.1.6).
+//!
+//! §2.6 roster versioning, where the server offers it: the roster and its version are kept in
+//! memory for the session's account (across reconnections), a get asks with `ver`, and when
+//! the server answers that nothing changed (an empty result, then pushes) the items come from
+//! what is kept, updated by the pushes. The application sees the same items either way.
 
 use super::iq::IqKind;
 use super::{Callback, Client};
@@ -8,7 +13,40 @@ use crate::events::{self, roster, Jid};
 use crate::stanza::{self, Element};
 use crate::value::Value;
 use xmpp_parsers::iq::{IqHeader, IqPayload};
-use xmpp_parsers::roster::Roster;
+use xmpp_parsers::roster::{Item, Roster, Subscription};
+
+/// RFC 6121 §2.6.1 stream feature.
+const NS_ROSTERVER: &str = "urn:xmpp:features:rosterver";
+
+/// The roster as last received with a version (§2.6).
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    ver: String,
+    items: Vec<Item>,
+}
+
+impl Cache {
+    /// How many items are kept.
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Applies a pushed item (§2.1.6): replaces the item of the same JID, or removes it.
+    fn apply(&mut self, item: &Item, ver: Option<&str>) {
+        self.items.retain(|i| i.jid != item.jid);
+        if item.subscription != Subscription::Remove {
+            self.items.push(item.clone());
+        }
+        if let Some(v) = ver {
+            v.clone_into(&mut self.ver);
+        }
+    }
+}
+
+/// Whether post-authentication features offer roster versioning (§2.6.1).
+pub(crate) fn versioning_offered(others: &[Element]) -> bool {
+    others.iter().any(|f| f.is("ver", NS_ROSTERVER))
+}
 
 impl Client {
     /// A roster command from the application: validated, then sent once online.
@@ -30,8 +68,17 @@ impl Client {
         if !self.is_online() {
             return;
         }
-        for (request, cb) in std::mem::take(&mut self.roster_waiting) {
+        for (mut request, cb) in std::mem::take(&mut self.roster_waiting) {
             let id = self.next_id();
+            if request.get && self.roster_versioning {
+                // §2.6.2: the version held, or "" when none is.
+                let ver = self
+                    .roster
+                    .as_ref()
+                    .map(|c| c.ver.clone())
+                    .unwrap_or_default();
+                request.query.ver = Some(ver);
+            }
             let query: Element = request.query.into();
             self.send_stanza_el(stanza::iq_request(!request.get, &id, None, query));
             let kind = if request.get {
@@ -43,11 +90,28 @@ impl Client {
         }
     }
 
-    /// The items of a `get` answer (`(null, items)`).
-    pub(crate) fn roster_items(result: Option<Element>) -> Value {
-        result
-            .and_then(|q| Roster::try_from(q).ok())
-            .map_or_else(|| Value::Arr(Vec::new()), |r| roster::items_value(&r))
+    /// The items of a `get` answer (`(null, items)`): the roster it carries, kept when it has
+    /// a version; or, for an empty answer (§2.6.3: nothing changed), the roster kept.
+    pub(crate) fn roster_items(&mut self, result: Option<Element>) -> Value {
+        match result.and_then(|q| Roster::try_from(q).ok()) {
+            Some(r) => {
+                let items = roster::items_value(&r);
+                self.roster = match (self.roster_versioning, r.ver) {
+                    (true, Some(ver)) => Some(Cache {
+                        ver,
+                        items: r.items,
+                    }),
+                    _ => None,
+                };
+                items
+            }
+            None => Value::Arr(
+                self.roster
+                    .as_ref()
+                    .map(|c| c.items.iter().map(roster::item_value).collect())
+                    .unwrap_or_default(),
+            ),
+        }
     }
 
     /// A roster push (RFC 6121 §2.1.6): from the server on the account's behalf only; each
@@ -67,6 +131,9 @@ impl Client {
             return self.answer_iq(from, id, None);
         };
         for item in &push.items {
+            if let Some(cache) = self.roster.as_mut() {
+                cache.apply(item, push.ver.as_deref());
+            }
             self.emit(roster::PUSH, roster::item_value(item));
         }
         let header = IqHeader {
@@ -75,5 +142,40 @@ impl Client {
             id,
         };
         self.send_stanza_el(header.assemble(IqPayload::Result(None)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::BareJid;
+
+    fn item(jid: &str, sub: Subscription) -> Item {
+        Item {
+            jid: BareJid::new(jid).unwrap(),
+            name: None,
+            subscription: sub,
+            ask: xmpp_parsers::roster::Ask::None,
+            groups: Vec::new(),
+            approved: None,
+        }
+    }
+
+    #[test]
+    fn pushes_update_the_kept_roster() {
+        let mut c = Cache {
+            ver: "v1".into(),
+            items: vec![
+                item("a@x", Subscription::Both),
+                item("b@x", Subscription::To),
+            ],
+        };
+        c.apply(&item("b@x", Subscription::Both), Some("v2"));
+        c.apply(&item("a@x", Subscription::Remove), Some("v3"));
+        c.apply(&item("c@x", Subscription::None), None);
+        assert_eq!(c.ver, "v3");
+        let jids: Vec<String> = c.items.iter().map(|i| i.jid.to_string()).collect();
+        assert_eq!(jids, ["b@x", "c@x"]);
+        assert_eq!(c.items[0].subscription, Subscription::Both);
     }
 }
