@@ -1,5 +1,6 @@
-// The demo chat app on the SDK: conversations, receipts, typing, corrections, history (MAM)
-// with older pages on scroll-up, offline-delivered messages, reconnection. Text from the
+// The demo chat app on the SDK: contacts (roster) with presence and requests, conversations,
+// receipts, typing, corrections, history (MAM) with older pages on scroll-up, recent
+// conversations after a reload, offline-delivered messages, reconnection. Text from the
 // network goes into the page with textContent; XHTML only as the SDK's sanitised `content`.
 import init, { XmppSocket } from '../pkg/xmpp_ftw_wasm.js';
 
@@ -43,12 +44,28 @@ let me = null;
 let current = null;
 let lastOwn = null; // {id, text} of my last message in the current conversation
 let editing = null; // id being corrected
+/** bare JID -> roster item {name, subscription, ask} (RFC 6121 §2) */
+const contacts = new Map();
+/** bare JID -> Map(resource -> show) of the resources that are available */
+const presences = new Map();
+/** bare JIDs that asked to see our presence, waiting for Accept / Decline */
+const requests = new Set();
+
+// The most available resource wins: online (or chat) > away > dnd > xa; none: offline.
+const RANK = ['online', 'chat', 'away', 'dnd', 'xa'];
+const presenceOf = (peer) => {
+  const shows = [...(presences.get(peer) || new Map()).values()];
+  if (!shows.length) return 'offline';
+  return shows.sort((x, y) => RANK.indexOf(x) - RANK.indexOf(y))[0].replace('chat', 'online');
+};
+const nameOf = (peer) => (contacts.get(peer) && contacts.get(peer).name) || peer;
 
 const conv = (peer) => {
   if (!conversations.has(peer)) {
     conversations.set(peer, {
       messages: new Map(), order: [], unread: 0, historyFirst: null, historyDone: false, typing: '', loaded: false,
       corrections: new Map(), // original id -> the correcting archived message
+      lastTime: '', lastText: '', // for the list: sorted by the last message, with a preview
     });
   }
   return conversations.get(peer);
@@ -69,24 +86,128 @@ function upsert(peer, msg, older = false) {
     if (!older && !msg.mine && peer !== current) c.unread++;
   }
   if (msg.mine && !older) lastOwn = { id: msg.id, text: msg.text, peer };
+  if (!older && msg.time >= c.lastTime) { c.lastTime = msg.time; c.lastText = msg.text; }
   renderList();
   if (peer === current) renderMessages(older);
 }
 
 function renderList() {
+  // Contacts and conversations together, the most recent conversation first, then by name.
+  const peers = [...new Set([...conversations.keys(), ...[...contacts.keys()]])]
+    .filter((p) => !contacts.has(p) || contacts.get(p).subscription !== 'remove');
+  const last = (p) => (conversations.has(p) ? conversations.get(p).lastTime : '');
+  peers.sort((x, y) => (last(y) || '').localeCompare(last(x) || '') || nameOf(x).localeCompare(nameOf(y)));
   const ul = $('conversations');
-  ul.replaceChildren(...[...conversations.keys()].map((peer) => {
+  ul.replaceChildren(...peers.map((peer) => {
     const c = conversations.get(peer);
+    const unread = c ? c.unread : 0;
     const li = document.createElement('li');
     const b = document.createElement('button');
     b.type = 'button';
-    b.textContent = c.unread ? `${peer} (${c.unread})` : peer;
-    b.className = c.unread ? 'unread' : '';
+    const who = document.createElement('span');
+    who.className = 'who';
+    const dot = document.createElement('span');
+    const shown = presenceOf(peer);
+    dot.className = `dot ${shown}`;
+    const label = document.createElement('span');
+    const name = contacts.get(peer) && contacts.get(peer).name;
+    label.textContent = (name ? `${name} · ${peer}` : peer) + (unread ? ` (${unread})` : '');
+    const state = document.createElement('span');
+    state.className = 'visually-hidden';
+    state.textContent = `, ${shown}`;
+    who.append(dot, label, state);
+    b.append(who);
+    if (c && c.lastText) {
+      const preview = document.createElement('span');
+      preview.className = 'preview';
+      preview.textContent = c.lastText; // text, never markup
+      b.append(preview);
+    }
+    b.className = unread ? 'unread' : '';
+    b.dataset.peer = peer;
     b.setAttribute('aria-current', String(peer === current));
     b.addEventListener('click', () => open(peer));
     li.append(b);
     return li;
   }));
+  if (current) {
+    $('peer-presence').textContent = presenceOf(current);
+    $('remove-contact').hidden = !contacts.has(current);
+  }
+}
+
+function renderRequests() {
+  $('requests').hidden = requests.size === 0;
+  $('request-list').replaceChildren(...[...requests].map((peer) => {
+    const li = document.createElement('li');
+    const text = document.createElement('span');
+    text.textContent = `${peer} wants to add you as a contact.`;
+    const row = document.createElement('div');
+    row.className = 'row';
+    const accept = document.createElement('button');
+    accept.type = 'button';
+    accept.textContent = 'Accept';
+    accept.setAttribute('aria-label', `Accept ${peer}`);
+    accept.addEventListener('click', () => acceptRequest(peer));
+    const decline = document.createElement('button');
+    decline.type = 'button';
+    decline.textContent = 'Decline';
+    decline.setAttribute('aria-label', `Decline ${peer}`);
+    decline.addEventListener('click', () => {
+      socket.send('xmpp.presence.unsubscribed', { to: peer });
+      requests.delete(peer);
+      renderRequests();
+    });
+    row.append(accept, decline);
+    li.append(text, row);
+    return li;
+  }));
+}
+
+async function acceptRequest(peer) {
+  requests.delete(peer);
+  renderRequests();
+  socket.send('xmpp.presence.subscribed', { to: peer });
+  // A contact both ways: add them and ask to see their presence too, unless already done.
+  const item = contacts.get(peer);
+  try {
+    if (!item) await socket.request('xmpp.roster.add', { jid: peer });
+    if (!item || (item.subscription !== 'to' && item.subscription !== 'both' && !item.ask)) {
+      socket.send('xmpp.presence.subscribe', { to: peer });
+    }
+  } catch (e) {
+    banner(explain(e), true);
+  }
+}
+
+/** After login: the roster, and the recent conversations from the last page of the archive. */
+async function loadContacts() {
+  try {
+    const [items] = await socket.request('xmpp.roster.get', {});
+    for (const item of items) contacts.set(bare(item.jid), item);
+    renderList();
+  } catch (e) {
+    banner(`Contacts unavailable: ${explain(e)}`, true);
+  }
+  try {
+    const queryId = `recent-${Date.now()}`;
+    const page = [];
+    const onMam = (m) => { if (m.mam.queryId === queryId) page.push(m); };
+    socket.on('xmpp.mam.message', onMam);
+    await socket.request('xmpp.mam.query', { queryId, rsm: { max: 50, before: true } });
+    socket.off('xmpp.mam.message', onMam);
+    for (const m of page) { // oldest first: the last one of each peer wins
+      if (m.content === undefined) continue;
+      const mine = bare(m.from) === me;
+      const peer = mine ? bare(m.mam.to) : bare(m.from);
+      if (!peer || peer === me) continue;
+      const c = conv(peer);
+      if (m.delay.when >= c.lastTime) { c.lastTime = m.delay.when; c.lastText = m.content; }
+    }
+    renderList();
+  } catch {
+    // no history on this server: the list shows the contacts only
+  }
 }
 
 function renderMessages(keepScroll = false) {
@@ -161,7 +282,7 @@ function open(peer) {
   current = peer;
   const c = conv(peer);
   c.unread = 0;
-  $('peer-title').textContent = peer;
+  $('peer-title').textContent = nameOf(peer) === peer ? peer : `${nameOf(peer)} (${peer})`;
   $('composer').hidden = false;
   renderList();
   renderMessages();
@@ -182,7 +303,10 @@ socket.on('xmpp.connection', (data) => {
     $('login-view').hidden = true;
     $('chat-view').hidden = false;
     banner('');
-    if (data.resumed === undefined) socket.send('xmpp.presence', {}); // initial presence: deliver offline messages
+    if (data.resumed === undefined) { // a new login (not a reconnection)
+      socket.send('xmpp.presence', {}); // initial presence: deliver offline messages
+      loadContacts();
+    }
     $('peer').focus();
   } else if (data.status === 'reconnecting') {
     banner('Connection lost. Reconnecting… (messages you send now will go out when it is back)');
@@ -190,7 +314,15 @@ socket.on('xmpp.connection', (data) => {
     $('chat-view').hidden = true;
     $('login-view').hidden = false;
     conversations.clear();
+    contacts.clear();
+    presences.clear();
+    requests.clear();
+    renderRequests();
     current = null;
+    $('composer').hidden = true;
+    $('remove-contact').hidden = true;
+    $('peer-title').textContent = 'No conversation open';
+    $('peer-presence').textContent = '';
     status('Not connected.');
   }
 });
@@ -217,6 +349,34 @@ socket.on('xmpp.chat.message', (m) => {
   if (m.receipt && m.id && !m.carbon) socket.send('xmpp.chat.receipt', { to: full(m.from), id: m.id });
 });
 
+// ---- contacts: roster pushes, presence, subscription requests (RFC 6121)
+
+socket.on('xmpp.roster.push', (item) => {
+  const peer = bare(item.jid);
+  if (item.subscription === 'remove') contacts.delete(peer); else contacts.set(peer, item);
+  renderList();
+});
+socket.on('xmpp.presence', (p) => {
+  const peer = bare(p.from);
+  if (peer === me) return;
+  const resources = presences.get(peer) || new Map();
+  if (p.show === 'offline') resources.delete(p.from.resource || '');
+  else resources.set(p.from.resource || '', p.show || 'online');
+  presences.set(peer, resources);
+  renderList();
+});
+socket.on('xmpp.presence.subscribe', (p) => {
+  const peer = bare(p.from);
+  const item = contacts.get(peer);
+  // Someone we asked first (we added them and want their presence): approve at once.
+  if (item && (item.subscription === 'to' || item.ask === 'subscribe')) {
+    socket.send('xmpp.presence.subscribed', { to: peer });
+    return;
+  }
+  requests.add(peer);
+  renderRequests();
+});
+
 socket.on('xmpp.chat.receipt', (r) => {
   const c = conv(bare(r.from));
   const msg = c.messages.get(r.id);
@@ -236,6 +396,30 @@ $('login').addEventListener('submit', (ev) => {
   });
 });
 $('logout').addEventListener('click', () => socket.send('xmpp.logout', {}));
+$('add-contact').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const jid = $('contact-jid').value.trim().toLowerCase();
+  const name = $('contact-name').value.trim();
+  if (!jid.includes('@')) { banner('Enter a full address, like bob@localhost.', true); return; }
+  try {
+    await socket.request('xmpp.roster.add', name ? { jid, name } : { jid });
+    socket.send('xmpp.presence.subscribe', { to: jid }); // ask to see their presence
+    $('contact-jid').value = ''; $('contact-name').value = '';
+    $('add-contact-box').open = false;
+    banner('');
+  } catch (e) {
+    banner(explain(e), true);
+  }
+});
+$('remove-contact').addEventListener('click', async () => {
+  const peer = current;
+  if (!peer) return;
+  try {
+    await socket.request('xmpp.roster.remove', { jid: peer });
+  } catch (e) {
+    banner(explain(e), true);
+  }
+});
 $('start').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const peer = $('peer').value.trim().toLowerCase();

@@ -137,3 +137,64 @@ test('the demo explains a wrong password in plain words', async ({ page }) => {
   await expect(page.getByRole('status')).toHaveText('Wrong JID or password.');
   await expect(page.locator('#chat-view')).toBeHidden();
 });
+
+test('contacts: alice adds bob, bob accepts, both see each other online, they chat, alice reloads', async ({ browser }, info) => {
+  test.setTimeout(90_000);
+  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
+  const ctxA = await browser.newContext(), ctxB = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const a = await ctxA.newPage(), b = await ctxB.newPage();
+  for (const p of [a, b]) p.on('pageerror', (e) => { throw e; });
+  await signUp(a, alice);
+  await signUp(b, bob);
+  // No conversation open: no composer, no "Edit last".
+  await expect(a.getByRole('textbox', { name: 'Message' })).toBeHidden();
+  await expect(a.getByRole('button', { name: 'Edit last' })).toBeHidden();
+
+  // Alice adds Bob with a name.
+  await a.locator('summary', { hasText: 'Add contact' }).click();
+  await a.getByLabel('Contact address').fill(bob);
+  await a.getByLabel('Name (optional)').fill('Bob');
+  await a.getByRole('button', { name: 'Add contact' }).click();
+  await expect(a.locator('#conversations')).toContainText(`Bob · ${bob}`);
+
+  // Bob sees the request and accepts it.
+  await expect(b.locator('#requests')).toContainText(`${alice} wants to add you as a contact.`);
+  await b.getByRole('button', { name: `Accept ${alice}` }).click();
+  await expect(b.locator('#requests')).toBeHidden();
+
+  // Both see each other online.
+  await expect(a.locator(`#conversations button[data-peer="${bob}"] .dot`)).toHaveClass(/online/);
+  await expect(b.locator(`#conversations button[data-peer="${alice}"] .dot`)).toHaveClass(/online/);
+
+  // They chat.
+  await a.locator(`#conversations button[data-peer="${bob}"]`).click();
+  await expect(a.locator('#peer-presence')).toHaveText('online');
+  await a.getByRole('textbox', { name: 'Message' }).fill('Hi Bob, you are in my contacts now');
+  await a.getByRole('button', { name: 'Send' }).click();
+  await expect(b.getByRole('button', { name: `${alice} (1)` })).toBeVisible();
+  await b.getByRole('button', { name: `${alice} (1)` }).click();
+  await b.getByRole('textbox', { name: 'Message' }).fill('Great, see you around');
+  await b.getByRole('button', { name: 'Send' }).click();
+  await expect(a.locator('#messages')).toContainText('Great, see you around');
+  await a.screenshot({ path: info.outputPath('contacts-desktop.png'), fullPage: true });
+  await b.screenshot({ path: info.outputPath('contacts-phone.png'), fullPage: true });
+
+  // Alice reloads and logs in: the conversation with Bob is back in her list with its last message.
+  await logIn(a, alice);
+  const item = a.locator(`#conversations button[data-peer="${bob}"]`);
+  await expect(item).toContainText(`Bob · ${bob}`);
+  await expect(item.locator('.preview')).toHaveText('Great, see you around');
+  await expect(item.locator('.dot')).toHaveClass(/online/);
+  await a.screenshot({ path: info.outputPath('contacts-after-reload.png'), fullPage: true });
+
+  // Bob logs out: Alice sees him offline; then she removes him.
+  await b.getByRole('button', { name: 'Log out' }).click();
+  await expect(item.locator('.dot')).not.toHaveClass(/online/);
+  await item.click();
+  await expect(a.locator('#peer-presence')).toHaveText('offline');
+  await a.getByRole('button', { name: 'Remove contact' }).click();
+  await expect(a.locator('#remove-contact')).toBeHidden();
+  await expect(item).not.toContainText('Bob ·');
+  await ctxA.close(); await ctxB.close();
+});
