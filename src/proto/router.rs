@@ -40,8 +40,11 @@ impl Client {
                 return;
             }
         };
+        // xmpp-parsers reads a missing `type` as `normal`; xmpp-ftw handles a message without
+        // `type` as chat but not one that says `type="normal"` (docs/xmpp-ftw-api.md §4).
+        let said_normal = el.attr("type") == Some("normal");
         let el = match Message::try_from(el) {
-            Ok(m) => return self.handle_message(m),
+            Ok(m) => return self.handle_message(m, said_normal),
             Err(FromElementError::Mismatch(el)) => el,
             Err(_) => return,
         };
@@ -53,7 +56,7 @@ impl Client {
     }
 
     /// RFC 6121 §5 messages: MAM results, carbons (XEP-0280), receipts, chat messages.
-    fn handle_message(&mut self, m: Message) {
+    fn handle_message(&mut self, m: Message, said_normal: bool) {
         let Some(own) = self.bound.as_ref().map(|b| Jid::from(b.to_bare())) else {
             return;
         };
@@ -61,6 +64,9 @@ impl Client {
         let from = m.from.clone();
         let from_account = from.as_ref().is_none_or(|f| *f == own);
         let mut inc = Incoming::read(m);
+        if said_normal {
+            inc.chat = false;
+        }
         match inc.wrapper.take() {
             Some(w) if w.is("result", ns::MAM) => {
                 // docs/decisions.md §5: only the own archive, only queries this socket made.
