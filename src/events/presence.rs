@@ -137,7 +137,9 @@ pub fn build_offline() -> Element {
 
 /// The event for an incoming presence stanza (xmpp-parsers' `Presence`), or `None` to ignore
 /// it (probes, a missing `from`).
-pub fn parse(p: Presence) -> Option<(&'static str, Value)> {
+/// `priority_given`: the stanza carried `<priority/>` (xmpp-parsers reads a missing one as 0;
+/// xmpp-ftw passes the priority on only when there is one).
+pub fn parse(p: Presence, priority_given: bool) -> Option<(&'static str, Value)> {
     let from = jid_obj(p.from.as_ref()?);
     let status = p.statuses.values().next().cloned();
     match p.type_ {
@@ -149,7 +151,7 @@ pub fn parse(p: Presence) -> Option<(&'static str, Value)> {
                 v.set("show", show_name(s));
             }
             v = v.with_opt("status", status);
-            if p.priority.0 != 0 {
+            if priority_given {
                 v.set("priority", p.priority.0.to_string());
             }
             if let Some(c) = p.payloads.iter().find(|c| c.is("c", ns::CAPS)) {
@@ -294,7 +296,7 @@ mod tests {
             <status>busy</status><priority>3</priority></presence>",
         );
         assert_eq!(
-            parse(p),
+            parse(p, true),
             Some((
                 PRESENCE,
                 obj! {"from" => obj!{"domain" => "e.org", "user" => "ann", "resource" => "phone"},
@@ -306,7 +308,7 @@ mod tests {
             <nick xmlns='http://jabber.org/protocol/nick'>Ann</nick></presence>",
         );
         assert_eq!(
-            parse(p),
+            parse(p, true),
             Some((
                 SUBSCRIBE,
                 obj! {"from" => obj!{"domain" => "e.org", "user" => "ann"}, "nick" => "Ann"}
@@ -314,15 +316,15 @@ mod tests {
         );
         let p: Presence = pres("<presence xmlns='jabber:client' type='unavailable' from='e.org'/>");
         assert_eq!(
-            parse(p),
+            parse(p, true),
             Some((
                 PRESENCE,
                 obj! {"from" => obj!{"domain" => "e.org"}, "show" => "offline"}
             ))
         );
         let p = pres("<presence xmlns='jabber:client'/>");
-        assert_eq!(parse(p), None, "no from");
+        assert_eq!(parse(p, true), None, "no from");
         let p: Presence = pres("<presence xmlns='jabber:client' from='a@b' type='probe'/>");
-        assert_eq!(parse(p), None);
+        assert_eq!(parse(p, true), None);
     }
 }

@@ -48,8 +48,9 @@ impl Client {
             Err(FromElementError::Mismatch(el)) => el,
             Err(_) => return,
         };
+        let priority_given = el.has_child("priority", ns::DEFAULT_NS);
         if let Ok(p) = Presence::try_from(el) {
-            if let Some((name, data)) = presence::parse(p) {
+            if let Some((name, data)) = presence::parse(p, priority_given) {
                 self.emit(name, data);
             }
         }
