@@ -308,7 +308,7 @@ mod tests {
             <nick xmlns='http://jabber.org/protocol/nick'>Ann</nick></presence>",
         );
         assert_eq!(
-            parse(p, true),
+            parse(p, false),
             Some((
                 SUBSCRIBE,
                 obj! {"from" => obj!{"domain" => "e.org", "user" => "ann"}, "nick" => "Ann"}
@@ -316,15 +316,15 @@ mod tests {
         );
         let p: Presence = pres("<presence xmlns='jabber:client' type='unavailable' from='e.org'/>");
         assert_eq!(
-            parse(p, true),
+            parse(p, false),
             Some((
                 PRESENCE,
                 obj! {"from" => obj!{"domain" => "e.org"}, "show" => "offline"}
             ))
         );
         let p = pres("<presence xmlns='jabber:client'/>");
-        assert_eq!(parse(p, true), None, "no from");
+        assert_eq!(parse(p, false), None, "no from");
         let p: Presence = pres("<presence xmlns='jabber:client' from='a@b' type='probe'/>");
-        assert_eq!(parse(p, true), None);
+        assert_eq!(parse(p, false), None);
     }
 }
