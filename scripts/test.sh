@@ -4,8 +4,8 @@
 #   2. core unit, transcript and property tests (cargo test, native), a 30 s fuzzing run
 #   3. release build of the npm package into pkg/ (size printed)
 #   4. tsc --strict on a typed usage example; npm pack installed into a fresh Vite app
-#   5. a throwaway Prosody on loopback, then the browser tests and the demo e2e test in
-#      headless Chromium (Playwright)
+#   5. a throwaway Prosody on loopback, the npm package under Node.js (node --test), then the
+#      browser tests and the demo e2e test in headless Chromium (Playwright)
 # Stops at the first failing suite and ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -58,8 +58,18 @@ if npx tsc -p tsconfig.json; then echo "tsc: ok"; passed=$((passed + 1)); else f
 echo "== npm pack into a fresh Vite app"
 ./scripts/vite-app.sh || fail "the Vite fixture did not build"
 
-echo "== browser and e2e tests (Prosody on 127.0.0.1:$http_port)"
 ./scripts/prosody.sh start "$work/prosody" "$http_port" "$c2s_port" >/dev/null || fail "Prosody did not start"
+
+echo "== the npm package under Node.js (node --test, packed tarball, Prosody on 127.0.0.1:$http_port)"
+./scripts/node-test.sh 2>&1 | tee "$work/node.log"
+node_rc=${PIPESTATUS[0]}
+p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
+f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+if [[ $node_rc != 0 ]]; then fail "Node.js tests failed" 0; fi
+if [[ ${p:-0} == 0 ]]; then fail "node --test ran no test"; fi
+
+echo "== browser and e2e tests (Prosody on 127.0.0.1:$http_port)"
 npx playwright test 2>&1 | tee "$work/playwright.log"
 pw_rc=${PIPESTATUS[0]}
 p=$(grep -oE '^ +[0-9]+ passed' "$work/playwright.log" | grep -oE '[0-9]+' | tail -1)

@@ -11,7 +11,7 @@ use gloo::timers::callback::Timeout;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::WebSocket;
 
 use crate::proto::{
     Callback, Client, Config, Discovery, Event, Instant, RequestId, SocketEvent, Transmit,
@@ -59,6 +59,8 @@ struct Shell {
     timer: Option<(Instant, Timeout)>,
     /// The window's `online`/`offline` listeners (removed when the socket is dropped).
     network: Option<NetworkListeners>,
+    /// The `WebSocket` constructor option (else the global `WebSocket`).
+    websocket: Option<Function>,
     me: Weak<RefCell<Shell>>,
 }
 
@@ -113,10 +115,26 @@ pub struct XmppSocket {
     inner: Rc<RefCell<Shell>>,
 }
 
+/// A global of the JS environment (`globalThis.name`): the same code runs in a page, a worker
+/// and Node.js, where there is no `window`.
+fn global(name: &str) -> Option<JsValue> {
+    Reflect::get(&js_sys::global(), &name.into())
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (browsers, workers, Node.js 18+).
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str) -> Result<Promise, JsValue>;
+}
+
 thread_local! {
-    /// `performance`, looked up once: `window()` and its getter cost a visible share of the
-    /// per-message time when called for every frame (measured with a CPU profile).
-    static PERFORMANCE: Option<web_sys::Performance> = web_sys::window().and_then(|w| w.performance());
+    /// `performance`, looked up once: a lookup and its getter cost a visible share of the
+    /// per-message time when done for every frame (measured with a CPU profile).
+    static PERFORMANCE: Option<web_sys::Performance> =
+        global("performance").map(JsCast::unchecked_into);
 }
 
 fn now() -> Instant {
@@ -128,14 +146,32 @@ fn now() -> Instant {
 
 fn seed() -> [u8; 32] {
     let mut seed = [0u8; 32];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
+    let filled = global("crypto")
+        .map(JsCast::unchecked_into::<web_sys::Crypto>)
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut seed).is_ok());
     if !filled {
         // Without WebCrypto there is no CSPRNG to seed from; refuse rather than guess.
         wasm_bindgen::throw_str("xmpp-ftw-wasm needs crypto.getRandomValues");
     }
     seed
+}
+
+/// The `WebSocket` option: a constructor to use instead of the global one (Node.js 20 has
+/// none; the `ws` package's works).
+fn websocket_option(opts: &JsValue) -> Result<Option<Function>, JsError> {
+    if !opts.is_object() {
+        return Ok(None);
+    }
+    match Reflect::get(opts, &"WebSocket".into()) {
+        Ok(v) if v.is_undefined() => Ok(None),
+        Ok(v) => v
+            .dyn_into::<Function>()
+            .map(Some)
+            .map_err(|_| JsError::new("XmppSocket option 'WebSocket' must be a constructor")),
+        Err(_) => Err(JsError::new(
+            "XmppSocket option 'WebSocket' must be a constructor",
+        )),
+    }
 }
 
 fn parse_options(opts: &JsValue) -> Result<Config, JsError> {
@@ -179,6 +215,7 @@ fn parse_options(opts: &JsValue) -> Result<Config, JsError> {
                     ))
                 }
             },
+            "WebSocket" => {} // read by `websocket_option`
             other => {
                 return Err(JsError::new(&format!(
                     "Unknown XmppSocket option '{other}'"
@@ -199,7 +236,9 @@ impl XmppSocket {
             js_sys::Object,
         >,
     ) -> Result<XmppSocket, JsError> {
-        let cfg = parse_options(&options.map_or(JsValue::UNDEFINED, JsValue::from))?;
+        let opts = options.map_or(JsValue::UNDEFINED, JsValue::from);
+        let cfg = parse_options(&opts)?;
+        let websocket = websocket_option(&opts)?;
         let inner = Rc::new_cyclic(|me| {
             RefCell::new(Shell {
                 core: Client::new(cfg),
@@ -209,14 +248,17 @@ impl XmppSocket {
                 socket: None,
                 timer: None,
                 network: None,
+                websocket,
                 me: me.clone(),
             })
         });
         {
             let mut sh = inner.borrow_mut();
             sh.network = listen_network(&sh.me);
-            let up = web_sys::window()
-                .map(|w| w.navigator().on_line())
+            // Where there is no `navigator.onLine` (Node.js), the network counts as up.
+            let up = global("navigator")
+                .and_then(|n| Reflect::get(&n, &"onLine".into()).ok())
+                .and_then(|v| v.as_bool())
                 .unwrap_or(true);
             sh.core.handle_network(up, now());
         }
@@ -424,7 +466,12 @@ impl Shell {
                 }
             }
         };
-        let ws = match WebSocket::new_with_str(url, "xmpp") {
+        let opened = match &self.websocket {
+            Some(ctor) => Reflect::construct(ctor, &Array::of2(&url.into(), &"xmpp".into()))
+                .map(JsCast::unchecked_into::<WebSocket>),
+            None => WebSocket::new_with_str(url, "xmpp"),
+        };
+        let ws = match opened {
             Ok(ws) => ws,
             Err(_) => {
                 // A malformed URL: report it as a closed socket (asynchronously, like a failed open).
@@ -435,9 +482,11 @@ impl Shell {
         let weak = self.me.clone();
         let on_message = EventListener::new(&ws, "message", move |e| {
             // RFC 7395 §3.2: XMPP frames are text messages; binary ones are ignored.
-            let Some(text) = e
-                .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string())
+            // Read as `event.data` rather than through `MessageEvent`: the `ws` package's events
+            // are not instances of the global class.
+            let Some(text) = Reflect::get(e, &"data".into())
+                .ok()
+                .and_then(|d| d.as_string())
             else {
                 return;
             };
@@ -493,10 +542,10 @@ impl Shell {
 /// Fetches a XEP-0156 host-meta document: JSON links are read with the browser's JSON parser,
 /// anything else is handed to the core as XRD.
 async fn discover(url: &str) -> Discovery {
-    let Some(window) = web_sys::window() else {
-        return Discovery::Failed("No window to fetch host-meta from".into());
+    let Ok(fetching) = global_fetch(url) else {
+        return Discovery::Failed(format!("Could not fetch {url}"));
     };
-    let resp = match wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await {
+    let resp = match wasm_bindgen_futures::JsFuture::from(fetching).await {
         Ok(r) => r,
         Err(_) => return Discovery::Failed(format!("Could not fetch {url}")),
     };

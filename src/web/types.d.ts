@@ -107,6 +107,8 @@ export interface XmppEvents {
 }
 
 export interface XmppSocketOptions {
+  /** A WebSocket constructor instead of the global one (Node.js 20: the `ws` package's). */
+  WebSocket?: new (url: string, protocols?: string | string[]) => unknown;
   requestTimeoutMs?: number; reconnect?: boolean; maxReconnectDelayMs?: number; pingIntervalMs?: number;
   maxStanzaBytes?: number; hostMetaUrl?: string;
 }
