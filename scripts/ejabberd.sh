@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway ejabberd (Debian's 23.01) on loopback, as its own Erlang node, for the interop
 # work (not yet in the suite; see README, Running the pieces):
-#   scripts/ejabberd.sh start DIR [http_port] [c2s_port]   (accounts alice, bob, carol: "password")
+#   scripts/ejabberd.sh start DIR [http_port] [c2s_port]   (accounts alice, bob, carol: "password";
+#                                                          bob@sha256.localhost; anon.localhost)
 #   scripts/ejabberd.sh stop DIR
 # WebSocket at ws://127.0.0.1:HTTP/xmpp-websocket; SCRAM (passwords stored as SCRAM), stream
 # management with resumption, MAM, carbons, offline storage, roster, in-band registration.
@@ -20,7 +21,15 @@ INET_DIST_INTERFACE=127.0.0.1
 ERL_EPMD_ADDRESS=127.0.0.1
 CFG
   cat > "$dir/ejabberd.yml" <<YML
-hosts: [localhost]
+# the same hosts as the Prosody of scripts/prosody.sh: SCRAM-SHA-256 and SASL ANONYMOUS each
+# on a host of their own
+hosts: [localhost, sha256.localhost, anon.localhost]
+host_config:
+  sha256.localhost:
+    auth_scram_hash: sha256
+  anon.localhost:
+    auth_method: anonymous
+    anonymous_protocol: sasl_anon
 loglevel: warning
 certfiles: []
 listen:
@@ -58,6 +67,8 @@ modules:
   mod_offline: {}
   mod_stream_mgmt:
     resume_timeout: 60
+    # stanzas a dropped session never acknowledged go to offline storage, not away
+    resend_on_timeout: if_offline
   mod_caps: {}
   mod_register:
     access: register
@@ -71,6 +82,7 @@ YML
   for _ in $(seq 1 60); do ctl started >/dev/null 2>&1 && break; sleep 0.5; done
   ctl started >/dev/null
   for u in alice bob carol; do ctl register "$u" localhost password >/dev/null; done
+  ctl register bob sha256.localhost password >/dev/null
   cat "$dir/pid"
   ;;
 stop)

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v prosody >/dev/null || need_apt+=(prosody)
+command -v ejabberdctl >/dev/null || need_apt+=(ejabberd)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v curl >/dev/null || need_apt+=(curl)
 if ((${#need_apt[@]})); then

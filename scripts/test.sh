@@ -6,6 +6,7 @@
 #   4. tsc --strict on a typed usage example; npm pack installed into a fresh Vite app
 #   5. a throwaway Prosody on loopback, the npm package under Node.js (node --test), then the
 #      browser tests and the demo e2e test in headless Chromium (Playwright)
+#   6. the Node.js, browser and e2e tests again against a throwaway ejabberd
 # Stops at the first failing suite and ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ export PROSODY_DIR="$work/prosody" PROSODY_HTTP_PORT=$http_port PROSODY_C2S_PORT
 
 finish() {
   "$root/scripts/prosody.sh" stop "$work/prosody" >/dev/null 2>&1 || true
+  [[ -n ${ejd_dir:-} ]] && "$root/scripts/ejabberd.sh" stop "$ejd_dir" >/dev/null 2>&1 || true
   echo "$passed passed, $failed failed"
   [[ $failed == 0 ]] && exit 0 || exit 1
 }
@@ -77,4 +79,28 @@ f=$(grep -oE '^ +[0-9]+ failed' "$work/playwright.log" | grep -oE '[0-9]+' | tai
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 if [[ $pw_rc != 0 ]]; then fail "browser tests failed" 0; fi
 if [[ ${p:-0} == 0 ]]; then fail "playwright ran no test"; fi
+
+# The same browser, e2e and Node.js tests against ejabberd (the test that kills and restarts
+# the server is Prosody's: it skips itself without PROSODY_DIR).
+ejd_http=${TEST_EJABBERD_HTTP_PORT:-5480}; ejd_c2s=${TEST_EJABBERD_C2S_PORT:-5422}
+echo "== the same against ejabberd (127.0.0.1:$ejd_http)"
+"$root/scripts/prosody.sh" stop "$work/prosody" >/dev/null 2>&1 || true
+# its own directory under /tmp: ejabberd runs as its own user, which cannot enter $work (0700)
+ejd_dir=$(mktemp -d /tmp/xmpp-ftw-wasm-ejabberd.XXXXXX)
+./scripts/ejabberd.sh start "$ejd_dir" "$ejd_http" "$ejd_c2s" >/dev/null || fail "ejabberd did not start"
+export XMPP_WS_URL="ws://127.0.0.1:$ejd_http/xmpp-websocket"
+unset PROSODY_DIR
+./scripts/node-test.sh 2>&1 | tee "$work/node-ejabberd.log"
+node_rc=${PIPESTATUS[0]}
+p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$work/node-ejabberd.log" | tail -1)
+f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$work/node-ejabberd.log" | tail -1)
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+if [[ $node_rc != 0 ]]; then fail "Node.js tests against ejabberd failed" 0; fi
+npx playwright test 2>&1 | tee "$work/playwright-ejabberd.log"
+pw_rc=${PIPESTATUS[0]}
+p=$(grep -oE '^ +[0-9]+ passed' "$work/playwright-ejabberd.log" | grep -oE '[0-9]+' | tail -1)
+f=$(grep -oE '^ +[0-9]+ failed' "$work/playwright-ejabberd.log" | grep -oE '[0-9]+' | tail -1)
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+if [[ $pw_rc != 0 ]]; then fail "browser tests against ejabberd failed" 0; fi
+if [[ ${p:-0} == 0 ]]; then fail "playwright ran no test against ejabberd"; fi
 finish

@@ -312,9 +312,13 @@ impl Incoming {
             .iter()
             .filter_map(|(by, id)| Some(obj! { "by" => jid_value(by)?, "id" => id.as_str() }))
             .collect();
-        // XEP-0359 §6: only the account's own archive is trusted.
+        // XEP-0359 §6: only the account's own archive is trusted. A server that writes both
+        // markers for one archive entry (ejabberd: `<archived/>` and `<stanza-id/>`) gives it once.
         for s in self.stanza_ids.iter().filter(|s| s.by == *own) {
-            archived.push(obj! { "by" => jid_obj(&s.by), "id" => s.id.as_str() });
+            let entry = obj! { "by" => jid_obj(&s.by), "id" => s.id.as_str() };
+            if !archived.contains(&entry) {
+                archived.push(entry);
+            }
         }
         if !archived.is_empty() {
             v.set("archived", Value::Arr(archived));
@@ -368,6 +372,27 @@ mod tests {
             ])
         );
         assert_eq!(m.dedup_id(), Some("o1"));
+    }
+
+    #[test]
+    fn one_archive_entry_marked_twice_is_given_once() {
+        let m = incoming(
+            "<message xmlns='jabber:client' from='bob@b.org/x' id='m1' type='chat'><body>hi</body>\
+             <archived xmlns='urn:xmpp:mam:tmp' by='alice@a.org' id='1'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' by='alice@a.org' id='1'/></message>",
+        );
+        let v = m
+            .payload(
+                &Jid::new("bob@b.org/x").unwrap(),
+                &Jid::new("alice@a.org").unwrap(),
+            )
+            .unwrap();
+        assert_eq!(
+            v.get("archived"),
+            Some(&Value::Arr(vec![
+                obj! {"by" => obj!{"domain" => "a.org", "user" => "alice"}, "id" => "1"}
+            ]))
+        );
     }
 
     #[test]

@@ -78,6 +78,9 @@ test('a second resource of alice gets a carbon "sent" copy', async ({ page }) =>
     const enabled = carbonsEnabled(phone);
     const [online] = await phone.request('xmpp.login', { jid: alice.jid, password: 'pw', resource: 'phone', websocket: ws });
     await enabled;
+    // An available resource (ejabberd copies only to those; Prosody to any that enabled carbons).
+    await phone.request('xmpp.presence', {});
+    await phone.request('xmpp.roster.get', {}); // a round trip: the presence has been taken
     bob.send('xmpp.presence', {});
     const [sent] = await alice.request('xmpp.chat.message', { to: bob.jid, content: 'from the laptop' });
     const copy = await phone.waitFor('xmpp.chat.message', (m) => m.id === sent.id);

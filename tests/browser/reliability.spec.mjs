@@ -86,7 +86,7 @@ test('2,000 messages while a proxy cuts the connections every few hundred ms: no
 });
 
 test('Prosody killed and restarted mid-conversation: what was sent meanwhile arrives', async ({ page }) => {
-  test.skip(!process.env.PROSODY_DIR, 'needs PROSODY_DIR (scripts/test.sh sets it)');
+  test.skip(!process.env.PROSODY_DIR, 'Prosody only: kills and restarts the Prosody of scripts/test.sh (PROSODY_DIR)');
   test.setTimeout(120_000);
   const aliceBob = await page.evaluate(async (ws) => {
     const aliceJid = await register(ws, 'alice'), bobJid = await register(ws, 'bob');
