@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A throwaway ejabberd (Debian's 23.01) on loopback, as its own Erlang node, for the interop
-# work (not yet in the suite; see README, Running the pieces):
+# A throwaway ejabberd (Debian's 23.01) on loopback, as its own Erlang node; scripts/test.sh
+# runs the Node.js, browser and e2e tests against it after Prosody:
 #   scripts/ejabberd.sh start DIR [http_port] [c2s_port]   (accounts alice, bob, carol: "password";
 #                                                          bob@sha256.localhost; anon.localhost)
 #   scripts/ejabberd.sh stop DIR
