@@ -7,7 +7,7 @@ use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 
 /// The kebab-case name of an RFC 6120 §8.3.3 condition (its element name).
 pub fn condition_name(c: &DefinedCondition) -> String {
-    Element::from(c.clone()).name().to_owned()
+    crate::stanza::element_name(c.clone())
 }
 
 fn type_name(t: &ErrorType) -> &'static str {

@@ -94,8 +94,7 @@ impl From<FrameError> for PeerMisbehaved {
 
 /// The name of a received stream error's condition (RFC 6120 §4.9.3), its element name.
 pub fn condition_name(c: &DefinedCondition) -> String {
-    let el: xmpp_parsers::minidom::Element = c.clone().into();
-    el.name().to_owned()
+    crate::stanza::element_name(c.clone())
 }
 
 #[cfg(test)]

@@ -286,6 +286,12 @@ pub struct Client {
     last_features: Option<xmpp_parsers::stream_features::StreamFeatures>,
 }
 
+/// Whether a stanza comes from the account itself: no `from` (the server on its behalf,
+/// RFC 6120 §8.1.2.1) or the account's bare JID (carbons, MAM results, roster pushes).
+fn from_account(from: Option<&Jid>, own: &Jid) -> bool {
+    from.is_none_or(|f| f == own)
+}
+
 impl Client {
     /// A client with no session.
     pub fn new(cfg: Config) -> Client {
@@ -354,6 +360,11 @@ impl Client {
             + self.resend.len()
             + self.sm.as_ref().map_or(0, |s| s.unacked.len())
             + self.dedup.len()
+    }
+
+    /// The account's bare JID while bound.
+    fn own_bare(&self) -> Option<Jid> {
+        self.bound.as_ref().map(|b| Jid::from(b.to_bare()))
     }
 
     /// Whether the session is online.

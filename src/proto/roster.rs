@@ -8,7 +8,7 @@
 //! what is kept, updated by the pushes. The application sees the same items either way.
 
 use super::iq::IqKind;
-use super::{Callback, Client};
+use super::{from_account, Callback, Client};
 use crate::events::{self, roster, Jid};
 use crate::stanza::{self, Element};
 use crate::value::Value;
@@ -118,12 +118,9 @@ impl Client {
     /// item is an `xmpp.roster.push` event, and the push is acknowledged. A push from anyone
     /// else is ignored: not shown to the application, not answered.
     pub(crate) fn handle_roster_push(&mut self, from: Option<Jid>, id: String, query: Element) {
-        let own = self.bound.as_ref().map(|b| Jid::from(b.to_bare()));
-        let trusted = match (&from, &own) {
-            (None, _) => true,
-            (Some(f), Some(own)) => f == own,
-            (Some(_), None) => false,
-        };
+        let trusted = self
+            .own_bare()
+            .is_some_and(|own| from_account(from.as_ref(), &own));
         if !trusted {
             return;
         }

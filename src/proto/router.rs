@@ -2,7 +2,7 @@
 //! xmpp-parsers type is tried in turn; a `Mismatch` hands the element back to try the next.
 //! Messages go on to their area: XEP-0313 results, XEP-0280 carbons, receipts, chat.
 
-use super::Client;
+use super::{from_account, Client};
 use crate::events::chat::{self, Incoming};
 use crate::events::{self, mam, presence, Jid};
 use crate::stanza::{ns, Element};
@@ -23,18 +23,20 @@ impl Client {
         if !el.has_ns(ns::DEFAULT_NS) {
             return;
         }
-        let get_or_set = el.name() == "iq" && matches!(el.attr("type"), Some("get" | "set"));
-        let (id, from) = (
-            el.attr("id").map(str::to_owned),
-            el.attr("from").map(str::to_owned),
-        );
+        // What answering a malformed request needs, kept only for an IQ get or set (not for
+        // every message on the hot path).
+        let request = if el.name() == "iq" && matches!(el.attr("type"), Some("get" | "set")) {
+            let from = || el.attr("from").and_then(|f| Jid::new(f).ok());
+            el.attr("id").map(|id| (id.to_owned(), from()))
+        } else {
+            None
+        };
         let el = match Iq::try_from(el) {
             Ok(iq) => return self.handle_iq(iq),
             Err(FromElementError::Mismatch(el)) => el,
             Err(_) => {
                 // RFC 6120 §8.2.3: a request without exactly one child is still answered.
-                if let (true, Some(id)) = (get_or_set, id) {
-                    let from = from.and_then(|f| Jid::new(&f).ok());
+                if let Some((id, from)) = request {
                     self.answer_iq(from, id, None);
                 }
                 return;
@@ -58,12 +60,11 @@ impl Client {
 
     /// RFC 6121 §5 messages: MAM results, carbons (XEP-0280), receipts, chat messages.
     fn handle_message(&mut self, m: Message, said_normal: bool) {
-        let Some(own) = self.bound.as_ref().map(|b| Jid::from(b.to_bare())) else {
+        let Some(own) = self.own_bare() else {
             return;
         };
-        // RFC 6120 §8.1.2.1: no `from` means the account itself (its server on its behalf).
         let from = m.from.clone();
-        let from_account = from.as_ref().is_none_or(|f| *f == own);
+        let from_account = from_account(from.as_ref(), &own);
         let mut inc = Incoming::read(m);
         if said_normal {
             inc.chat = false;

@@ -141,6 +141,12 @@ pub fn name(n: &'static str) -> rxml::NcName {
     rxml::NcName::try_from(n).expect("the SDK's attribute names are XML names")
 }
 
+/// The element name of an xmpp-parsers value, such as an error condition (RFC 6120 §4.9.3,
+/// §8.3.3: the condition is the element's name).
+pub fn element_name(value: impl Into<Element>) -> String {
+    value.into().name().to_owned()
+}
+
 /// All character data under `el`, children included, in document order (XHTML-IM's plain
 /// text for `<body/>`). [`parse_frame`] bounds the depth, so the recursion is bounded too.
 pub fn all_text(el: &Element) -> String {
