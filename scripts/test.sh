@@ -62,23 +62,34 @@ echo "== npm pack into a fresh Vite app"
 
 ./scripts/prosody.sh start "$work/prosody" "$http_port" "$c2s_port" >/dev/null || fail "Prosody did not start"
 
-echo "== the npm package under Node.js (node --test, packed tarball, Prosody on 127.0.0.1:$http_port)"
-./scripts/node-test.sh 2>&1 | tee "$work/node.log"
-node_rc=${PIPESTATUS[0]}
-p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
-f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
-passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-if [[ $node_rc != 0 ]]; then fail "Node.js tests failed" 0; fi
-if [[ ${p:-0} == 0 ]]; then fail "node --test ran no test"; fi
+# The Node.js suite (node --test; summary "# pass N" / "# fail M") and the browser and e2e
+# suite (Playwright; "N passed" / "N failed") against the server at $XMPP_WS_URL. $1 names the
+# server in the logs and messages.
+node_suite() {
+  local log="$work/node-$1.log" rc p f
+  ./scripts/node-test.sh 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | tail -1)
+  f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [[ $rc != 0 ]]; then fail "Node.js tests against $1 failed" 0; fi
+  if [[ ${p:-0} == 0 ]]; then fail "node --test ran no test against $1"; fi
+}
+browser_suite() {
+  local log="$work/playwright-$1.log" rc p f
+  npx playwright test 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  p=$(grep -oE '^ +[0-9]+ passed' "$log" | grep -oE '[0-9]+' | tail -1)
+  f=$(grep -oE '^ +[0-9]+ failed' "$log" | grep -oE '[0-9]+' | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [[ $rc != 0 ]]; then fail "browser tests against $1 failed" 0; fi
+  if [[ ${p:-0} == 0 ]]; then fail "playwright ran no test against $1"; fi
+}
 
+echo "== the npm package under Node.js (node --test, packed tarball, Prosody on 127.0.0.1:$http_port)"
+node_suite prosody
 echo "== browser and e2e tests (Prosody on 127.0.0.1:$http_port)"
-npx playwright test 2>&1 | tee "$work/playwright.log"
-pw_rc=${PIPESTATUS[0]}
-p=$(grep -oE '^ +[0-9]+ passed' "$work/playwright.log" | grep -oE '[0-9]+' | tail -1)
-f=$(grep -oE '^ +[0-9]+ failed' "$work/playwright.log" | grep -oE '[0-9]+' | tail -1)
-passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-if [[ $pw_rc != 0 ]]; then fail "browser tests failed" 0; fi
-if [[ ${p:-0} == 0 ]]; then fail "playwright ran no test"; fi
+browser_suite prosody
 
 # The same browser, e2e and Node.js tests against ejabberd (the test that kills and restarts
 # the server is Prosody's: it skips itself without PROSODY_DIR).
@@ -90,17 +101,6 @@ ejd_dir=$(mktemp -d /tmp/xmpp-ftw-wasm-ejabberd.XXXXXX)
 ./scripts/ejabberd.sh start "$ejd_dir" "$ejd_http" "$ejd_c2s" >/dev/null || fail "ejabberd did not start"
 export XMPP_WS_URL="ws://127.0.0.1:$ejd_http/xmpp-websocket"
 unset PROSODY_DIR
-./scripts/node-test.sh 2>&1 | tee "$work/node-ejabberd.log"
-node_rc=${PIPESTATUS[0]}
-p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$work/node-ejabberd.log" | tail -1)
-f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$work/node-ejabberd.log" | tail -1)
-passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-if [[ $node_rc != 0 ]]; then fail "Node.js tests against ejabberd failed" 0; fi
-npx playwright test 2>&1 | tee "$work/playwright-ejabberd.log"
-pw_rc=${PIPESTATUS[0]}
-p=$(grep -oE '^ +[0-9]+ passed' "$work/playwright-ejabberd.log" | grep -oE '[0-9]+' | tail -1)
-f=$(grep -oE '^ +[0-9]+ failed' "$work/playwright-ejabberd.log" | grep -oE '[0-9]+' | tail -1)
-passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-if [[ $pw_rc != 0 ]]; then fail "browser tests against ejabberd failed" 0; fi
-if [[ ${p:-0} == 0 ]]; then fail "playwright ran no test against ejabberd"; fi
+node_suite ejabberd
+browser_suite ejabberd
 finish
