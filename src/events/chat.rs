@@ -168,18 +168,21 @@ pub fn receipt_stanza(payload: &Value, id: &str) -> Result<Message, Value> {
     }))
 }
 
-/// An XEP-0082 DateTime as the application gets it: RFC 3339 with the fraction the server
-/// gave, UTC times ending in `Z` as servers write them (chrono's RFC 3339 writer, which is far
-/// smaller in wasm than its `strftime` formatter).
-fn datetime(d: &xmpp_parsers::date::DateTime) -> String {
-    d.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-}
-
-/// XEP-0203 `<delay/>` → `{when, from?, reason?}`.
-pub fn delay_value(d: &Delay) -> Value {
-    obj! { "when" => datetime(&d.stamp) }
-        .with_opt("from", d.from.as_ref().map(|f| f.to_string()))
-        .with_opt("reason", d.data.as_deref().filter(|r| !r.is_empty()))
+/// XEP-0203 `<delay/>` → `{when, from?, reason?}`, `None` when it does not parse.
+///
+/// `when` is the `stamp` exactly as the server wrote it, once xmpp-parsers has checked that it
+/// is an XEP-0082 DateTime (xmpp-ftw passes the attribute through). Re-formatting it would make
+/// the width of the fraction vary with its value (`…05.1Z`, `…05.123456Z`), and the strings
+/// of one server would no longer sort in time order; as written they do, and they go back to
+/// the server unchanged as MAM `start`/`end` (`docs/decisions.md` §5).
+pub fn delay_value(el: Element) -> Option<Value> {
+    let stamp = el.attr("stamp")?.to_owned();
+    let d = Delay::try_from(el).ok()?;
+    Some(
+        obj! { "when" => stamp }
+            .with_opt("from", d.from.as_ref().map(|f| f.to_string()))
+            .with_opt("reason", d.data.as_deref().filter(|r| !r.is_empty())),
+    )
 }
 
 /// Checks an XEP-0082 DateTime given by the application (MAM `start`/`end`).
@@ -207,8 +210,8 @@ pub struct Incoming {
     pub received: Option<String>,
     /// XEP-0308 replaced id.
     pub replace: Option<String>,
-    /// XEP-0203.
-    pub delay: Option<Delay>,
+    /// XEP-0203, as the application gets it.
+    pub delay: Option<Value>,
     /// XEP-0359 stanza-ids.
     pub stanza_ids: Vec<StanzaId>,
     /// XEP-0359 origin-id.
@@ -241,7 +244,7 @@ impl Incoming {
             } else if p.is("replace", ns::MESSAGE_CORRECT) {
                 v.replace = Replace::try_from(p).ok().map(|r| r.id.0);
             } else if p.is("delay", ns::DELAY) {
-                v.delay = Delay::try_from(p).ok();
+                v.delay = delay_value(p);
             } else if p.is("stanza-id", ns::SID) {
                 v.stanza_ids.extend(StanzaId::try_from(p).ok());
             } else if p.is("origin-id", ns::SID) {
@@ -301,7 +304,7 @@ impl Incoming {
             v.set("format", format);
         }
         if let Some(d) = &self.delay {
-            v.set("delay", delay_value(d));
+            v.set("delay", d.clone());
         }
         self.add_extensions(&mut v);
         if v.get("content").is_none() && v.get("state").is_none() {
@@ -341,6 +344,35 @@ mod tests {
 
     fn incoming(s: &str) -> Incoming {
         Incoming::read(Message::try_from(stanza::parse_frame(s, 1 << 20).unwrap()).unwrap())
+    }
+
+    /// ejabberd writes six fraction digits; one in a thousand stamps ends in `000`. As written,
+    /// the stamps of one server sort in time order (a re-formatted `…05.123Z` sorted after
+    /// `…05.123456Z`, and MAM history came out of order).
+    #[test]
+    fn delay_when_is_the_stamp_as_written() {
+        let when = |stamp: &str| {
+            let el = stanza::parse_frame(
+                &format!("<delay xmlns='urn:xmpp:delay' stamp='{stamp}'/>"),
+                1024,
+            )
+            .unwrap();
+            delay_value(el).map(|d| d.get_str("when").map(str::to_owned))
+        };
+        let stamps = [
+            "2026-12-01T00:00:05.122999Z",
+            "2026-12-01T00:00:05.123000Z",
+            "2026-12-01T00:00:05.123001Z",
+        ];
+        for s in stamps {
+            assert_eq!(when(s), Some(Some(s.to_owned())));
+        }
+        assert_eq!(
+            when("2026-12-01T01:00:05+01:00"),
+            Some(Some("2026-12-01T01:00:05+01:00".into()))
+        );
+        // Not an XEP-0082 DateTime: no delay at all.
+        assert_eq!(when("yesterday"), None);
     }
 
     #[test]

@@ -193,21 +193,45 @@ pub fn fin_args(result: Option<Element>, echo: &Value) -> Vec<Value> {
     vec![data, rsm]
 }
 
-/// A XEP-0313 `<result/>` (§4.2): its `queryid`, its archive id and the forwarded message.
-pub fn unwrap_result(result: Element) -> Option<(String, String, Forwarded)> {
+/// A XEP-0313 `<result/>` (§4.2), read.
+pub struct ArchivedResult {
+    /// The `queryid` it answers.
+    pub query_id: String,
+    /// Its id in the archive.
+    pub result_id: String,
+    /// The forwarded message.
+    pub forwarded: Forwarded,
+    /// The archive time (XEP-0297 `<delay/>`) as the application gets it.
+    pub delay: Option<Value>,
+}
+
+/// Reads a XEP-0313 `<result/>` (§4.2); `None` when it is not one or lacks its `queryid`.
+pub fn unwrap_result(result: Element) -> Option<ArchivedResult> {
+    let delay = result
+        .get_child("forwarded", ns::FORWARD)
+        .and_then(|f| f.get_child("delay", ns::DELAY))
+        .cloned()
+        .and_then(chat::delay_value);
     let r = xmpp_parsers::mam::Result_::try_from(result).ok()?;
-    Some((r.queryid?.0, r.id, r.forwarded))
+    Some(ArchivedResult {
+        query_id: r.queryid?.0,
+        result_id: r.id,
+        forwarded: r.forwarded,
+        delay,
+    })
 }
 
 /// `xmpp.mam.message` for an archived message: exactly `from`, `content?`, `format?`, `delay`,
 /// `state?`, `receipt?`, `replace?`, `id?`, `mam {to, id, queryId}` (`docs/decisions.md` §5).
-pub fn message_payload(fwd: Forwarded, result_id: &str, query_id: &str) -> Option<Value> {
-    let delay = fwd
-        .delay
-        .as_ref()
-        .map(chat::delay_value)
-        .unwrap_or_default();
-    let m = fwd.message;
+pub fn message_payload(r: ArchivedResult) -> Option<Value> {
+    let ArchivedResult {
+        query_id,
+        result_id,
+        forwarded,
+        delay,
+    } = r;
+    let delay = delay.unwrap_or_default();
+    let m = forwarded.message;
     let from = jid_obj(m.from.as_ref()?);
     let to = m.to.as_ref().map(jid_obj).unwrap_or_default();
     let inner = Incoming::read(m);

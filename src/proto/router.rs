@@ -75,11 +75,11 @@ impl Client {
                 if !from_account {
                     return;
                 }
-                let Some((query_id, result_id, fwd)) = mam::unwrap_result(w) else {
+                let Some(result) = mam::unwrap_result(w) else {
                     return;
                 };
-                if self.mam_queries.contains(&query_id) {
-                    if let Some(v) = mam::message_payload(fwd, &result_id, &query_id) {
+                if self.mam_queries.contains(&result.query_id) {
+                    if let Some(v) = mam::message_payload(result) {
                         self.emit(mam::MESSAGE, v);
                     }
                 }
