@@ -18,6 +18,32 @@ use xmpp_parsers::stanza_id::{OriginId, StanzaId};
 pub const MESSAGE: &str = "xmpp.chat.message";
 /// XEP-0184 delivery receipts.
 pub const RECEIPT: &str = "xmpp.chat.receipt";
+/// The server acknowledged one of the application's messages (XEP-0198 §4): `{id}`.
+pub const SENT: &str = "xmpp.chat.sent";
+/// The application's messages not acknowledged by the server yet (`docs/decisions.md` §10).
+pub const PENDING: &str = "xmpp.chat.pending";
+
+/// One message of `xmpp.chat.pending`: `{id, to, content?, state?, replace?, receipt?}` read
+/// back from the kept stanza, as the application sent it.
+pub fn pending_payload(frame: &str) -> Option<Value> {
+    let m = Message::try_from(stanza::parse_frame(frame, usize::MAX).ok()?).ok()?;
+    let to = m.to.as_ref()?.to_string();
+    let inc = Incoming::read(m);
+    let mut v = obj! { "id" => inc.id.clone()?, "to" => to };
+    if let Some(body) = &inc.body {
+        v.set("content", body.as_str());
+    }
+    if let Some(s) = &inc.state {
+        v.set("state", state_name(s));
+    }
+    if let Some(r) = &inc.replace {
+        v.set("replace", r.as_str());
+    }
+    if inc.receipt_request {
+        v.set("receipt", true);
+    }
+    Some(v)
+}
 
 /// XEP-0085 §5: the only chat states.
 pub const STATES: &[&str] = &["active", "composing", "paused", "inactive", "gone"];
@@ -330,6 +356,28 @@ impl Incoming {
             v.set("id", id.as_str());
         }
         Some(v)
+    }
+
+    /// The id of the account's own archive entry (XEP-0359 stanza-id `by` the account).
+    pub fn own_archive_id(&self, own: &Jid) -> Option<&str> {
+        self.stanza_ids
+            .iter()
+            .find(|s| s.by == *own)
+            .map(|s| s.id.as_str())
+    }
+
+    /// Reads it as the archive entry `id` of the account `own` (XEP-0313 §4.2), delivered
+    /// at `delay` when it carries no time of its own.
+    pub fn from_archive(&mut self, own: &Jid, id: String, delay: Option<Value>) {
+        if self.own_archive_id(own).is_none() {
+            self.stanza_ids.push(StanzaId {
+                id,
+                by: own.clone(),
+            });
+        }
+        if self.delay.is_none() {
+            self.delay = delay;
+        }
     }
 
     /// The id used to recognise a repeated message: XEP-0359 origin-id, else the message id.

@@ -17,6 +17,8 @@ use xmpp_parsers::rsm::SetQuery;
 pub const QUERY: &str = "xmpp.mam.query";
 /// Each archived message of a page.
 pub const MESSAGE: &str = "xmpp.mam.message";
+/// The catch-up after a session that was not resumed is over: `{count, complete}`.
+pub const CAUGHT_UP: &str = "xmpp.mam.caughtup";
 /// `xmpp.mam.preferences` (XEP-0313 §6).
 pub const PREFERENCES: &str = "xmpp.mam.preferences";
 /// SDK extension: reads the preferences back (`{default, always, never}`).

@@ -3,6 +3,8 @@
 //! need a session: validated into xmpp-parsers stanzas by `events`, then sent, or queued until
 //! online (`docs/decisions.md` §2–§3).
 
+use super::kept::StoreOp;
+use super::sm::Out;
 use super::{
     framing, Callback, Client, Instant, Queued, State, Transmit, CLOSE_GRACE_MS, MAX_QUEUED,
 };
@@ -52,6 +54,21 @@ impl Client {
         if matches!(name, mam::QUERY | mam::PREFERENCES | mam::PREFERENCES_GET) {
             return self.handle_mam_command(name, payload, cb);
         }
+        if name == chat::PENDING {
+            return match cb.id() {
+                None => self.emit(
+                    events::ERROR_CLIENT,
+                    events::client_error("Missing callback", payload),
+                ),
+                Some(_) if !self.has_session() => {
+                    self.connection_error(cb, events::not_connected())
+                }
+                Some(id) => {
+                    let list = self.pending_messages();
+                    self.reply(id, Ok(vec![list]))
+                }
+            };
+        }
         // The stanza, and what a callback gets once it is handed over.
         let built: Result<(Element, Option<Vec<Value>>), Value> = match name {
             presence::PRESENCE => presence::build(&payload).map(|e| (e, None)),
@@ -90,6 +107,14 @@ impl Client {
             Err(e) => self.client_error(cb, e),
             Ok((el, reply)) => {
                 let stanza = stanza::write(el);
+                // An application's chat message: `xmpp.chat.sent` once acknowledged.
+                let message = match &reply {
+                    Some(args) if name == chat::MESSAGE => args
+                        .first()
+                        .and_then(|a| a.get_str("id"))
+                        .map(str::to_owned),
+                    _ => None,
+                };
                 // docs/decisions.md §2: the last broadcast presence is restored on a new session.
                 if (name == presence::PRESENCE && payload.get("to").is_none())
                     || name == presence::OFFLINE
@@ -97,7 +122,10 @@ impl Client {
                     self.last_presence = Some(stanza.clone());
                 }
                 let q = Queued {
-                    stanza,
+                    out: Out {
+                        frame: stanza,
+                        message,
+                    },
                     callback: cb,
                     reply,
                 };
@@ -127,11 +155,16 @@ impl Client {
 
     /// Sends a command's stanza and settles its callback.
     pub(crate) fn send_queued(&mut self, q: Queued) {
-        self.send_stanza(q.stanza);
+        // The callback hears of the id before `xmpp.chat.sent` can report it.
         match (q.reply, q.callback.id()) {
             (Some(args), Some(id)) => self.reply(id, Ok(args)),
             _ => self.handed_over(q.callback),
         }
+        if let (Some(id), Some(own)) = (&q.out.message, self.own_bare()) {
+            // A copy of it in the own archive is not news (XEP-0313 catch-up).
+            self.dedup.first_time(&own.to_string(), id);
+        }
+        self.send_out(q.out);
     }
 
     pub(crate) fn handle_login(
@@ -155,8 +188,19 @@ impl Client {
         if !matches!(self.state, State::Idle) {
             self.abandon(Some(events::not_connected()));
         }
+        // What the previous login keeps is written before it is forgotten.
+        if let Some(op) = self.poll_store_state() {
+            self.store_ops.push_back(op);
+        }
         // A new login starts from nothing: no stream to resume, no roster of another account.
         self.forget_session();
+        // docs/decisions.md §10: the state kept for this account (after a reload) is asked
+        // for; the shell answers with `handle_kept` before the socket opens.
+        if self.cfg.persist && !anonymous {
+            self.store_ops.push_back(StoreOp::Load {
+                account: params.jid.to_string(),
+            });
+        }
         self.login = Some(params);
         self.login_seq = self.login_seq.wrapping_add(1);
         self.login_callback = match cb {
@@ -235,6 +279,10 @@ impl Client {
     }
 
     pub(crate) fn finish_logout(&mut self, cb: Callback) {
+        // A logout ends the session for good: nothing is kept for a reload.
+        if let Some(account) = self.kept_key.take() {
+            self.store_ops.push_back(StoreOp::Remove { account });
+        }
         self.bound = None;
         self.login = None;
         self.forget_session();

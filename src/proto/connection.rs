@@ -43,6 +43,13 @@ impl Client {
         self.last_presence = None;
         self.last_features = None;
         self.roster = None;
+        self.kept_key = None;
+        self.last_saved = None;
+        self.store_error_said = false;
+        self.kept_recent.clear();
+        self.mark = None;
+        self.catchup = None;
+        self.catchup_due = false;
     }
 
     /// An established session lost its connection: retry with jittered exponential backoff
@@ -218,6 +225,9 @@ impl Client {
                 // No answer about MAM: treat it as absent rather than leave queries waiting.
                 self.mam_support = Some(false);
                 self.flush_mam();
+            }
+            if let IqKind::CatchUp { query_id } = &iq.kind {
+                self.handle_catchup_answer(query_id, None);
             }
             if iq.internal() {
                 continue;

@@ -1,34 +1,53 @@
 //! De-duplication of incoming messages (`docs/decisions.md` §4): a sender that lost its session
 //! resends what the server never acknowledged, so the same message can arrive twice. The last
 //! ids (XEP-0359 origin-id, else the message id) are remembered per sender bare JID in a
-//! bounded window.
+//! bounded window; own-archive ids (XEP-0359 stanza-ids by the account, recorded with an
+//! empty sender) in a longer window of their own.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 /// Ids remembered per sender.
 const IDS_PER_SENDER: usize = 64;
 /// Senders remembered (least recently heard from forgotten first).
 const SENDERS: usize = 128;
+/// Own-archive ids remembered (a catch-up delivers up to 5,000 messages).
+const ARCHIVE_IDS: usize = 5_000;
 
 /// The bounded memory of recent message ids.
 #[derive(Default)]
 pub struct Dedup {
     senders: VecDeque<(String, VecDeque<String>)>,
+    /// Own-archive ids, oldest first, and the same as a set (looked up for every message).
+    archive: VecDeque<String>,
+    archive_set: BTreeSet<String>,
 }
 
 impl Dedup {
     /// How many ids are remembered.
     pub fn len(&self) -> usize {
-        self.senders.iter().map(|(_, ids)| ids.len()).sum()
+        self.senders.iter().map(|(_, ids)| ids.len()).sum::<usize>() + self.archive.len()
     }
 
     /// Whether nothing is remembered.
     pub fn is_empty(&self) -> bool {
-        self.senders.is_empty()
+        self.senders.is_empty() && self.archive.is_empty()
     }
 
-    /// Records `id` from `sender`; `false` when it was already seen.
+    /// Records `id` from `sender` (empty: an own-archive id); `false` when it was already seen.
     pub fn first_time(&mut self, sender: &str, id: &str) -> bool {
+        if sender.is_empty() {
+            if self.archive_set.contains(id) {
+                return false;
+            }
+            if self.archive.len() == ARCHIVE_IDS {
+                if let Some(old) = self.archive.pop_front() {
+                    self.archive_set.remove(&old);
+                }
+            }
+            self.archive.push_back(id.to_owned());
+            self.archive_set.insert(id.to_owned());
+            return true;
+        }
         let pos = self.senders.iter().position(|(s, _)| s == sender);
         let mut entry = match pos.and_then(|p| self.senders.remove(p)) {
             Some(e) => e,
@@ -67,5 +86,13 @@ mod tests {
             d.first_time(&format!("s{i}@x"), "z");
         }
         assert!(d.senders.len() <= SENDERS);
+        // own-archive ids: a window of their own
+        assert!(d.first_time("", "a1"));
+        assert!(!d.first_time("", "a1"));
+        for i in 0..ARCHIVE_IDS {
+            d.first_time("", &format!("x{i}"));
+        }
+        assert!(d.first_time("", "a1"), "forgotten after the window");
+        assert_eq!(d.archive.len(), d.archive_set.len());
     }
 }

@@ -30,6 +30,8 @@ pub(crate) enum IqKind {
     RosterGet,
     /// XEP-0199 keepalive.
     Ping,
+    /// A page of the XEP-0313 catch-up (`docs/decisions.md` §10).
+    CatchUp { query_id: String },
 }
 
 /// A request sent and not answered yet.
@@ -46,7 +48,11 @@ impl PendingIq {
     pub(crate) fn internal(&self) -> bool {
         matches!(
             self.kind,
-            IqKind::ServerDisco | IqKind::Quiet | IqKind::AccountDisco | IqKind::Ping
+            IqKind::ServerDisco
+                | IqKind::Quiet
+                | IqKind::AccountDisco
+                | IqKind::Ping
+                | IqKind::CatchUp { .. }
         )
     }
 }
@@ -195,7 +201,7 @@ impl Client {
         let Some(pending) = self.iqs.take_answer(&id, from.as_ref(), me.as_ref()) else {
             return; // no such request, or a spoofed sender (docs/decisions.md §6)
         };
-        if let IqKind::MamQuery { query_id, .. } = &pending.kind {
+        if let IqKind::MamQuery { query_id, .. } | IqKind::CatchUp { query_id } = &pending.kind {
             let query_id = query_id.clone();
             self.mam_queries.retain(|q| *q != query_id);
         }
@@ -207,6 +213,9 @@ impl Client {
                 return;
             }
             (IqKind::ServerDisco | IqKind::Quiet, _) => return,
+            (IqKind::CatchUp { query_id }, r) => {
+                return self.handle_catchup_answer(&query_id, Some(r));
+            }
             (_, Err(e)) => Err(stanza_error::value(&e)),
             (IqKind::Ack, Ok(_)) => Ok(vec![Value::Bool(true)]),
             (IqKind::MamQuery { echo, .. }, Ok(p)) => Ok(mam::fin_args(p, &echo)),
@@ -274,6 +283,7 @@ impl Client {
     fn handle_account_disco(&mut self, result: Option<Element>) {
         self.mam_support = Some(Self::offers(result, ns::MAM));
         self.flush_mam();
+        self.start_catchup();
     }
 
     /// XEP-0280 §4: enable carbons when the server's disco#info lists them.

@@ -20,12 +20,14 @@
 //! commands), `sm` (XEP-0198), `timer` (every deadline, `poll_timeout` is their minimum) and
 //! `error` (faults by who caused them). Stanzas are xmpp-parsers types (`crate::stanza`).
 
+mod catchup;
 mod commands;
 mod connection;
 pub mod dedup;
 pub mod error;
 pub mod framing;
 mod iq;
+pub mod kept;
 mod mam;
 mod negotiation;
 pub mod rng;
@@ -45,6 +47,9 @@ use crate::value::Value;
 use iq::IqTable;
 use negotiation::Step;
 use rng::Rng;
+use sm::Out;
+
+pub use kept::StoreOp;
 
 /// Most `see-other-uri` redirects followed for one login (RFC 7395 §3.6.1).
 const MAX_REDIRECTS: u8 = 5;
@@ -115,6 +120,13 @@ pub struct Config {
     pub max_reconnect_delay_ms: u64,
     /// XEP-0199 keepalive: ping the server after this long without hearing from it.
     pub ping_interval_ms: u64,
+    /// Keep the session and unacknowledged stanzas for a page reload ([`StoreOp`]).
+    pub persist: bool,
+    /// After a session that was not resumed, fetch from the own archive what was missed
+    /// (XEP-0313, `docs/decisions.md` §10).
+    pub catch_up: bool,
+    /// The wall clock at `Instant(0)`, in milliseconds since 1970 (`performance.timeOrigin`).
+    pub epoch_ms: u64,
     /// A fixed SCRAM client nonce, only for replaying the RFC 5802 / RFC 7677 test vectors.
     #[doc(hidden)]
     pub scram_nonce: Option<String>,
@@ -130,6 +142,9 @@ impl Default for Config {
             reconnect: true,
             max_reconnect_delay_ms: 30_000,
             ping_interval_ms: 60_000,
+            persist: false,
+            catch_up: true,
+            epoch_ms: 0,
             scram_nonce: None,
         }
     }
@@ -220,7 +235,7 @@ enum State {
 
 /// A command accepted while the session was being set up.
 pub(crate) struct Queued {
-    stanza: String,
+    out: Out,
     callback: Callback,
     /// What the callback gets once the stanza is sent (`None`: only a promise hears of it).
     reply: Option<Vec<Value>>,
@@ -267,7 +282,7 @@ pub struct Client {
     /// The post-authentication features offered XEP-0198.
     sm_offered: bool,
     /// Stanzas of a session that could not be resumed, to send again on the new one.
-    resend: Vec<String>,
+    resend: Vec<Out>,
     /// The session has been online: a drop is reconnected, not a failed login.
     established: bool,
     /// Reconnection attempts since the last time online (the backoff exponent).
@@ -284,6 +299,22 @@ pub struct Client {
     last_presence: Option<String>,
     /// The post-authentication features, kept while a resumption is tried.
     last_features: Option<xmpp_parsers::stream_features::StreamFeatures>,
+    /// The account whose state is kept for a reload (`None`: nothing is written).
+    kept_key: Option<String>,
+    /// Loads and removals for the shell.
+    store_ops: VecDeque<StoreOp>,
+    /// The state last handed out for saving.
+    last_saved: Option<String>,
+    /// `xmpp.error` about the store was emitted for this login.
+    store_error_said: bool,
+    /// Delivered since the last `<a/>` the SDK sent (kept, so a reload shows nothing twice).
+    kept_recent: Vec<kept::SeenKey>,
+    /// The newest own-archive point delivered (XEP-0313 catch-up).
+    mark: Option<kept::Mark>,
+    /// The catch-up query in flight.
+    catchup: Option<catchup::CatchUp>,
+    /// A catch-up is to start once MAM support is known.
+    catchup_due: bool,
 }
 
 /// Whether a stanza comes from the account itself: no `from` (the server on its behalf,
@@ -332,6 +363,14 @@ impl Client {
             ack_request_at: None,
             last_presence: None,
             last_features: None,
+            kept_key: None,
+            store_ops: VecDeque::new(),
+            last_saved: None,
+            store_error_said: false,
+            kept_recent: Vec::new(),
+            mark: None,
+            catchup: None,
+            catchup_due: false,
         }
     }
 
@@ -360,6 +399,7 @@ impl Client {
             + self.resend.len()
             + self.sm.as_ref().map_or(0, |s| s.unacked.len())
             + self.dedup.len()
+            + self.kept_recent.len()
     }
 
     /// The account's bare JID while bound.
@@ -411,26 +451,44 @@ impl Client {
         self.send_frame(stanza::write(el), None);
     }
 
-    /// Sends a stanza (iq, message, presence): counted and kept until acknowledged when
-    /// XEP-0198 is on (§4).
+    /// Sends a stanza (iq, message, presence) on the SDK's own behalf.
     fn send_stanza(&mut self, frame: String) {
-        if let Some(sm) = self.sm.as_mut() {
-            sm.sent(frame.clone());
-            if sm.unacked.len() > sm::MAX_UNACKED {
-                // A server that acknowledges nothing: treat the connection as dead.
-                self.send_frame(frame, None);
-                return self.connection_lost(None);
+        self.send_out(Out::plain(frame));
+    }
+
+    /// Sends a stanza: counted and kept until acknowledged when XEP-0198 is on (§4). Without
+    /// it, handing a message to the socket is all the SDK can know: `xmpp.chat.sent` at once.
+    fn send_out(&mut self, out: Out) {
+        let frame = out.frame.clone();
+        let Some(sm) = self.sm.as_mut() else {
+            if let Some(id) = out.message {
+                self.emit(events::chat::SENT, obj! {"id" => id});
             }
-            if sm.enabled && !sm.requested && sm.unacked.len() >= ACK_BATCH {
-                sm.requested = true;
-                self.send_frame(frame, None);
-                return self.send_frame(sm::Sm::request_frame(), None);
-            }
-            if self.ack_request_at.is_none() {
-                self.ack_request_at = Some(self.now.plus(ACK_DELAY_MS));
-            }
+            return self.send_frame(frame, None);
+        };
+        sm.sent(out);
+        if sm.unacked.len() > sm::MAX_UNACKED {
+            // A server that acknowledges nothing: treat the connection as dead.
+            self.send_frame(frame, None);
+            return self.connection_lost(None);
+        }
+        if sm.enabled && !sm.requested && sm.unacked.len() >= ACK_BATCH {
+            sm.requested = true;
+            self.send_frame(frame, None);
+            return self.send_frame(sm::Sm::request_frame(), None);
+        }
+        if self.ack_request_at.is_none() {
+            self.ack_request_at = Some(self.now.plus(ACK_DELAY_MS));
         }
         self.send_frame(frame, None);
+    }
+
+    /// The wall-clock time now as an XEP-0082 DateTime.
+    fn wall_time(&self) -> String {
+        let ms = self.cfg.epoch_ms.saturating_add(self.now.0);
+        chrono::DateTime::from_timestamp_millis(i64::try_from(ms).unwrap_or(i64::MAX))
+            .unwrap_or_default()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 
     fn send_stanza_el(&mut self, el: impl Into<Element>) {

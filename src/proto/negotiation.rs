@@ -4,7 +4,7 @@
 //! element is read and built with its xmpp-parsers type.
 
 use super::error::PeerMisbehaved;
-use super::{framing, sasl, sm, Callback, Client, State};
+use super::{framing, kept, sasl, sm, Callback, Client, State};
 use crate::events::{self, stanza_error, Jid};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::bind::{BindQuery, BindResponse};
@@ -314,6 +314,8 @@ impl Client {
     /// Online on a new session, or on a resumed one (`resumed`, XEP-0198 §5).
     fn go_online_as(&mut self, resumed: bool) {
         let reconnection = self.established;
+        // A session kept from before a reload (docs/decisions.md §10) counts as one.
+        let restored = !reconnection && self.kept_key.is_some() && (resumed || self.mark.is_some());
         self.state = State::Online;
         self.login_deadline = None;
         self.established = true;
@@ -329,7 +331,7 @@ impl Client {
         }
         let jid = self.bound.as_ref().map(events::jid_obj).unwrap_or_default();
         let mut data = obj! {"status" => "online", "jid" => jid};
-        if reconnection {
+        if reconnection || restored {
             data.set("resumed", resumed);
         }
         if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
@@ -341,7 +343,7 @@ impl Client {
             let again: Vec<String> = self
                 .sm
                 .as_ref()
-                .map(|sm| sm.unacked.iter().cloned().collect())
+                .map(|sm| sm.unacked.iter().map(|o| o.frame.clone()).collect())
                 .unwrap_or_default();
             for frame in again {
                 self.send_frame(frame, None);
@@ -352,14 +354,23 @@ impl Client {
                     self.send_stanza(p);
                 }
             }
-            for frame in std::mem::take(&mut self.resend) {
-                self.send_stanza(frame);
+            for out in std::mem::take(&mut self.resend) {
+                self.send_out(out);
+            }
+            // XEP-0313 catch-up from the last point delivered, once MAM support is known; a
+            // first session starts the mark at its own start.
+            self.catchup_due = self.mark.is_some();
+            if self.mark.is_none() {
+                let when = self.wall_time();
+                self.mark = Some(kept::Mark { id: None, when });
             }
         }
         for q in std::mem::take(&mut self.queue) {
             self.send_queued(q);
         }
-        if !resumed {
+        // A resumption within the page keeps what the session knew; one after a reload
+        // (this page has not been online) learns it again.
+        if !resumed || !reconnection {
             self.discover_services();
         }
         self.flush_mam();
@@ -371,16 +382,22 @@ impl Client {
         use xmpp_parsers::sm::Nonza;
         match sm::read_nonza(el) {
             Some(Nonza::Resumed(r)) => {
-                let acked = self.sm.as_mut().is_some_and(|sm| sm.ack(r.h).is_ok());
-                if !acked {
+                let Some(Ok(ids)) = self.sm.as_mut().map(|sm| sm.ack(r.h)) else {
                     return self.stream_error(PeerMisbehaved::UndefinedCondition);
+                };
+                // After a reload, the JID comes back with the session.
+                if let Some(jid) = self.sm.as_ref().and_then(|sm| sm.jid.clone()) {
+                    self.bound = Some(jid);
                 }
+                self.acknowledged(ids);
                 self.go_online_as(true);
             }
             Some(Nonza::Failed(f)) => {
                 // The server may say what it had received (v1.6 §5); the rest is resent.
                 if let (Some(sm), Some(h)) = (self.sm.as_mut(), f.h) {
-                    let _ = sm.ack(h);
+                    if let Ok(ids) = sm.ack(h) {
+                        self.acknowledged(ids);
+                    }
                 }
                 self.start_bind();
             }

@@ -2,6 +2,7 @@
 //! xmpp-parsers type is tried in turn; a `Mismatch` hands the element back to try the next.
 //! Messages go on to their area: XEP-0313 results, XEP-0280 carbons, receipts, chat.
 
+use super::kept::Mark;
 use super::{from_account, Client};
 use crate::events::chat::{self, Incoming};
 use crate::events::{self, mam, presence, Jid};
@@ -78,6 +79,9 @@ impl Client {
                 let Some(result) = mam::unwrap_result(w) else {
                     return;
                 };
+                if self.is_catchup_query(&result.query_id) {
+                    return self.deliver_archived(result, &own);
+                }
                 if self.mam_queries.contains(&result.query_id) {
                     if let Some(v) = mam::message_payload(result) {
                         self.emit(mam::MESSAGE, v);
@@ -105,18 +109,60 @@ impl Client {
                     return;
                 };
                 let to = inner.to.clone();
-                self.deliver_message(Incoming::read(inner), &inner_from, &own, Some((kind, to)));
+                let carbon = Some((kind, to));
+                self.deliver_message(Incoming::read(inner), &inner_from, &own, carbon, false);
             }
             None => {
                 let Some(from) = from else {
                     return; // a chat message needs a sender
                 };
-                self.deliver_message(inc, &from, &own, None);
+                self.deliver_message(inc, &from, &own, None, false);
             }
         }
     }
 
-    fn deliver_message(&mut self, m: Incoming, from: &Jid, own: &Jid, carbon: Option<Carbon>) {
+    /// A message of the XEP-0313 catch-up: delivered as if it had arrived live (a message the
+    /// account sent from another device as a `sent` carbon would be), with its archive id
+    /// and time (`docs/decisions.md` §10).
+    fn deliver_archived(&mut self, r: mam::ArchivedResult, own: &Jid) {
+        let inner = r.forwarded.message;
+        let Some(from) = inner.from.clone() else {
+            return;
+        };
+        let to = inner.to.clone();
+        let mut m = Incoming::read(inner);
+        m.from_archive(own, r.result_id, r.delay);
+        let carbon = (from.to_bare() == *own.to_bare()).then_some(("sent", to));
+        self.deliver_message(m, &from, own, carbon, true);
+    }
+
+    /// Delivers a chat message or receipt once (`docs/decisions.md` §4): a message already
+    /// delivered, live, from offline storage or by the catch-up, is recognised by its
+    /// own-archive id, then by its sender and origin-id (or id). The catch-up mark follows
+    /// the newest own-archive id delivered.
+    fn deliver_message(
+        &mut self,
+        m: Incoming,
+        from: &Jid,
+        own: &Jid,
+        carbon: Option<Carbon>,
+        caught_up: bool,
+    ) {
+        if let Some(id) = m.own_archive_id(own) {
+            // Live messages move the mark only while no catch-up runs: a reload in the middle
+            // of one starts again where the archive pages had got to.
+            if caught_up || self.catchup.is_none() {
+                let when = match (&m.delay, caught_up) {
+                    (Some(d), true) => d.get_str("when").map(str::to_owned),
+                    _ => None,
+                };
+                let when = when.unwrap_or_else(|| self.wall_time());
+                self.mark = Some(Mark {
+                    id: Some(id.to_owned()),
+                    when,
+                });
+            }
+        }
         let add_carbon = |v: &mut Value| {
             if let Some((kind, to)) = &carbon {
                 v.set("carbon", *kind);
@@ -137,13 +183,25 @@ impl Client {
         let Some(mut v) = m.payload(from, own) else {
             return;
         };
-        if let Some(id) = m.dedup_id() {
-            let sender = from.to_bare().to_string();
-            if !self.dedup.first_time(&sender, id) {
-                return; // docs/decisions.md §4: a repeat of a message already delivered
-            }
+        let keys = [
+            m.own_archive_id(own)
+                .map(|id| (String::new(), id.to_owned())),
+            m.dedup_id()
+                .map(|id| (from.to_bare().to_string(), id.to_owned())),
+        ];
+        let mut fresh = true;
+        for (by, id) in keys.into_iter().flatten() {
+            // Both keys are recorded, whichever recognised the message.
+            fresh &= self.dedup.first_time(&by, &id);
+            self.note_delivered((by, id));
+        }
+        if !fresh {
+            return; // docs/decisions.md §4: a repeat of a message already delivered
         }
         add_carbon(&mut v);
+        if caught_up {
+            self.caught();
+        }
         self.emit(chat::MESSAGE, v);
     }
 }

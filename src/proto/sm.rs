@@ -18,6 +18,25 @@ pub use xmpp_parsers::ns::SM as NS_SM;
 /// treated as a dead connection rather than allowed to grow memory without bound.
 pub const MAX_UNACKED: usize = 10_000;
 
+/// A stanza handed to the connection, kept until the server acknowledges it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Out {
+    /// The serialised stanza.
+    pub frame: String,
+    /// For a chat message the application sent: its id (`xmpp.chat.sent` once acknowledged).
+    pub message: Option<String>,
+}
+
+impl Out {
+    /// A stanza the SDK sent on its own behalf (or one that is not a chat message).
+    pub fn plain(frame: String) -> Out {
+        Out {
+            frame,
+            message: None,
+        }
+    }
+}
+
 /// Stream management state of one session (it survives reconnections while resumable).
 #[derive(Debug, Default)]
 pub struct Sm {
@@ -28,11 +47,13 @@ pub struct Sm {
     /// Stanzas received and handled since `<enabled/>` (the `h` we report).
     pub handled: u32,
     /// The last `h` the server reported.
-    acked: u32,
+    pub acked: u32,
     /// Sent stanzas not yet acknowledged, oldest first.
-    pub unacked: VecDeque<String>,
+    pub unacked: VecDeque<Out>,
     /// An `<r/>` is outstanding.
     pub requested: bool,
+    /// The full JID bound on the session (what a resumption gives back).
+    pub jid: Option<crate::events::Jid>,
 }
 
 /// The server acknowledged more stanzas than were sent (§4: `undefined-condition`).
@@ -41,7 +62,7 @@ pub struct AckTooHigh;
 
 impl Sm {
     /// Records a sent stanza.
-    pub fn sent(&mut self, stanza: String) {
+    pub fn sent(&mut self, stanza: Out) {
         self.unacked.push_back(stanza);
     }
 
@@ -52,16 +73,21 @@ impl Sm {
         }
     }
 
-    /// Applies `<a h/>` (or the `h` of `<resumed/>`/`<failed/>`): drops what it acknowledges.
-    pub fn ack(&mut self, h: u32) -> Result<(), AckTooHigh> {
+    /// Applies `<a h/>` (or the `h` of `<resumed/>`/`<failed/>`): drops what it acknowledges
+    /// and returns the ids of the application's chat messages among them.
+    pub fn ack(&mut self, h: u32) -> Result<Vec<String>, AckTooHigh> {
         let newly = h.wrapping_sub(self.acked) as usize;
         if newly > self.unacked.len() {
             return Err(AckTooHigh);
         }
-        self.unacked.drain(..newly);
+        let ids = self
+            .unacked
+            .drain(..newly)
+            .filter_map(|o| o.message)
+            .collect();
         self.acked = h;
         self.requested = false;
-        Ok(())
+        Ok(ids)
     }
 
     /// `<enable resume="true"/>`.
@@ -113,14 +139,16 @@ impl Client {
             Some(Nonza::Req(_)) => {
                 let a = sm.answer();
                 self.send_nonza(a);
+                // What the server now knows we handled, it will not send again.
+                self.kept_recent.clear();
             }
-            Some(Nonza::Ack(a)) => {
-                if sm.ack(a.h).is_err() {
-                    self.stream_error(PeerMisbehaved::UndefinedCondition);
-                }
-            }
+            Some(Nonza::Ack(a)) => match sm.ack(a.h) {
+                Ok(ids) => self.acknowledged(ids),
+                Err(AckTooHigh) => self.stream_error(PeerMisbehaved::UndefinedCondition),
+            },
             Some(Nonza::Enabled(e)) => {
                 sm.enabled = true;
+                sm.jid = self.bound.clone();
                 sm.id = e.id.filter(|_| e.resume).map(|i| i.0);
             }
             Some(Nonza::Failed(_)) => {
@@ -130,6 +158,14 @@ impl Client {
             Some(_) => {}
             // A malformed `<a/>` cannot be trusted to count anything.
             None => self.stream_error(PeerMisbehaved::UndefinedCondition),
+        }
+    }
+
+    /// `xmpp.chat.sent {id}` for each of the application's messages the server acknowledged
+    /// (`docs/decisions.md` §10).
+    pub(crate) fn acknowledged(&mut self, ids: Vec<String>) {
+        for id in ids {
+            self.emit(crate::events::chat::SENT, obj! {"id" => id});
         }
     }
 
@@ -154,24 +190,27 @@ mod tests {
     fn acks_drop_from_the_front_and_wrap() {
         let mut sm = Sm::default();
         for i in 0..5 {
-            sm.sent(format!("s{i}"));
+            sm.sent(Out {
+                frame: format!("s{i}"),
+                message: (i % 2 == 1).then(|| format!("m{i}")),
+            });
         }
-        assert_eq!(sm.ack(2), Ok(()));
-        assert_eq!(sm.unacked.front().map(String::as_str), Some("s2"));
-        assert_eq!(sm.ack(2), Ok(()), "a repeated ack changes nothing");
+        assert_eq!(sm.ack(2), Ok(vec!["m1".to_owned()]));
+        assert_eq!(sm.unacked.front().map(|o| o.frame.as_str()), Some("s2"));
+        assert_eq!(sm.ack(2), Ok(vec![]), "a repeated ack changes nothing");
         assert_eq!(sm.unacked.len(), 3);
         assert_eq!(sm.ack(9), Err(AckTooHigh));
-        assert_eq!(sm.ack(5), Ok(()));
+        assert_eq!(sm.ack(5), Ok(vec!["m3".to_owned()]));
         assert!(sm.unacked.is_empty());
         // wrap-around at 2^32
         let mut sm = Sm {
             acked: u32::MAX - 1,
             ..Sm::default()
         };
-        sm.sent("a".into());
-        sm.sent("b".into());
-        sm.sent("c".into());
-        assert_eq!(sm.ack(0), Ok(()));
+        for f in ["a", "b", "c"] {
+            sm.sent(Out::plain(f.into()));
+        }
+        assert_eq!(sm.ack(0), Ok(vec![]));
         assert_eq!(sm.unacked.len(), 1);
     }
 

@@ -1,0 +1,163 @@
+//! Catch-up from the own archive (XEP-0313 §4, paged with XEP-0059 `after`) after a session
+//! that was not resumed: what reached the account while this client was away (delivered to
+//! another of its devices, or sent from one) is delivered as `xmpp.chat.message` with
+//! `archived` and `delay`, de-duplicated against live and offline deliveries, and
+//! `xmpp.mam.caughtup` says when it is done (`docs/decisions.md` §10).
+
+use super::iq::IqKind;
+use super::kept::Mark;
+use super::{Callback, Client};
+use crate::events::mam;
+use crate::value::Value;
+use xmpp_parsers::stanza_error::{DefinedCondition, StanzaError};
+
+/// Messages per page.
+const PAGE: u32 = 100;
+/// Most pages of one catch-up (then it stops and says it is not complete).
+const MAX_PAGES: u32 = 50;
+
+/// A catch-up in flight.
+pub(crate) struct CatchUp {
+    /// The `queryid` of the page in flight.
+    pub(crate) query_id: String,
+    /// Pages asked for so far.
+    pages: u32,
+    /// Messages delivered so far.
+    delivered: u32,
+    /// Paging by time: the archive did not know the mark's id.
+    by_time: bool,
+}
+
+impl Client {
+    /// Starts the catch-up that a new session is due, once MAM support is known.
+    pub(crate) fn start_catchup(&mut self) {
+        if !std::mem::take(&mut self.catchup_due) || !self.cfg.catch_up {
+            return;
+        }
+        if self.mam_support != Some(true) {
+            return;
+        }
+        let Some(mark) = self.mark.clone() else {
+            return;
+        };
+        let by_time = mark.id.is_none();
+        self.catchup = Some(CatchUp {
+            query_id: String::new(),
+            pages: 0,
+            delivered: 0,
+            by_time,
+        });
+        self.catchup_page(&mark);
+    }
+
+    /// Asks for the page after `mark` (its id, or its time when paging by time).
+    fn catchup_page(&mut self, mark: &Mark) {
+        let Some(c) = self.catchup.as_ref() else {
+            return;
+        };
+        let mut rsm = obj! {"max" => f64::from(PAGE)};
+        let mut payload = Value::obj();
+        match (&mark.id, c.by_time) {
+            (Some(id), false) => rsm.set("after", id.as_str()),
+            _ => payload.set("start", mark.when.as_str()),
+        }
+        payload.set("rsm", rsm);
+        let query_id = self.next_id();
+        let Ok(q) = mam::validate_query(&payload, query_id.clone()) else {
+            return self.finish_catchup(false);
+        };
+        let id = self.next_id();
+        self.mam_queries.push(query_id.clone());
+        self.send_stanza_el(q.stanza(&id));
+        self.track_iq(
+            id,
+            None,
+            Callback::None,
+            IqKind::CatchUp {
+                query_id: query_id.clone(),
+            },
+        );
+        if let Some(c) = self.catchup.as_mut() {
+            c.query_id = query_id;
+            c.pages += 1;
+        }
+    }
+
+    /// Whether a MAM result belongs to the catch-up.
+    pub(crate) fn is_catchup_query(&self, query_id: &str) -> bool {
+        self.catchup
+            .as_ref()
+            .is_some_and(|c| c.query_id == query_id)
+    }
+
+    /// Counts a message the catch-up delivered.
+    pub(crate) fn caught(&mut self) {
+        if let Some(c) = self.catchup.as_mut() {
+            c.delivered += 1;
+        }
+    }
+
+    /// The answer to the catch-up page `query_id` (`None`: it timed out): the next page, the
+    /// fallback to time, or the end.
+    pub(crate) fn handle_catchup_answer(
+        &mut self,
+        query_id: &str,
+        result: Option<Result<Option<crate::stanza::Element>, StanzaError>>,
+    ) {
+        let Some(c) = self.catchup.as_ref().filter(|c| c.query_id == query_id) else {
+            return; // a page of an earlier session
+        };
+        let (pages, by_time) = (c.pages, c.by_time);
+        let Some(result) = result else {
+            return self.finish_catchup(false);
+        };
+        match result {
+            Ok(fin) => {
+                let args = mam::fin_args(fin, &Value::obj());
+                let complete = args[0].get("complete") == Some(&Value::Bool(true));
+                let last = args[1].get_str("last").map(str::to_owned);
+                match last {
+                    Some(last) if !complete && pages < MAX_PAGES => {
+                        // Paging on from the last id of this page, whatever the mark was.
+                        let when = self
+                            .mark
+                            .as_ref()
+                            .map(|m| m.when.clone())
+                            .unwrap_or_default();
+                        if let Some(c) = self.catchup.as_mut() {
+                            c.by_time = false;
+                        }
+                        self.catchup_page(&Mark {
+                            id: Some(last),
+                            when,
+                        });
+                    }
+                    _ => self.finish_catchup(complete || last.is_none()),
+                }
+            }
+            // XEP-0313 §6.1.1 (XEP-0059 §2.5): the archive does not know the id any more;
+            // page from the time of the last delivery instead.
+            Err(e) if e.defined_condition == DefinedCondition::ItemNotFound && !by_time => {
+                if let Some(c) = self.catchup.as_mut() {
+                    c.by_time = true;
+                }
+                if let Some(mark) = self.mark.clone() {
+                    self.catchup_page(&mark);
+                }
+            }
+            Err(_) => self.finish_catchup(false),
+        }
+    }
+
+    /// `xmpp.mam.caughtup {count, complete}`.
+    pub(crate) fn finish_catchup(&mut self, complete: bool) {
+        let Some(c) = self.catchup.take() else {
+            return;
+        };
+        self.mam_queries.retain(|q| *q != c.query_id);
+        self.emit(
+            mam::CAUGHT_UP,
+            obj! {"count" => f64::from(c.delivered), "complete" => complete},
+        );
+    }
+}
