@@ -66,7 +66,7 @@ modules:
     assume_mam_usage: true
   mod_offline: {}
   mod_stream_mgmt:
-    resume_timeout: 60
+    resume_timeout: ${XMPP_HIBERNATION_SECONDS:-300}
     # stanzas a dropped session never acknowledged go to offline storage, not away
     resend_on_timeout: if_offline
   mod_caps: {}

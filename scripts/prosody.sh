@@ -51,6 +51,8 @@ storage = "internal"
 archive_expires_after = "1d"
 max_archive_query_results = 250
 default_archive_policy = true
+-- XEP-0198: how long a dropped session waits to be resumed (the tests shorten it)
+smacks_hibernation_time = ${XMPP_HIBERNATION_SECONDS:-300}
 limits = { c2s = { rate = "10mb/s" } }
 VirtualHost "localhost"
 VirtualHost "sha256.localhost"

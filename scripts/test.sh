@@ -16,6 +16,8 @@ work=$(mktemp -d /tmp/xmpp-ftw-wasm-test.XXXXXX)
 http_port=${TEST_PROSODY_HTTP_PORT:-5380}; c2s_port=${TEST_PROSODY_C2S_PORT:-5322}
 export XMPP_WS_URL="ws://127.0.0.1:$http_port/xmpp-websocket"
 export TEST_HTTP_PORT=${TEST_HTTP_PORT:-8189}
+# XEP-0198 hibernation of both servers: short, so that a test can outlast it
+export XMPP_HIBERNATION_SECONDS=${XMPP_HIBERNATION_SECONDS:-8}
 # The reliability tests kill and restart this Prosody.
 export PROSODY_DIR="$work/prosody" PROSODY_HTTP_PORT=$http_port PROSODY_C2S_PORT=$c2s_port
 

@@ -3,6 +3,8 @@
 //   ws://.../scripted/<scenario>                          scripted RFC 7395 servers for fault cases
 //   ws://.../proxy                                        a fault-injecting WebSocket proxy to XMPP_WS_URL
 //   /proxy-control?cuts=on&min=200&max=600 | cuts=off      starts/stops its random connection cuts
+//   /proxy-control?down=on | down=off                      cuts every connection and refuses new ones
+//                                                          (a network that is gone) / lets them in again
 // Usage: node tests/server.mjs [port]   (env XMPP_WS_URL, default ws://127.0.0.1:5280/xmpp-websocket)
 import http from 'node:http';
 import fs from 'node:fs';
@@ -29,6 +31,12 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/xrd+xml', 'access-control-allow-origin': '*' });
     return res.end(`<?xml version='1.0' encoding='utf-8'?><XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>` +
       `<Link rel="urn:xmpp:alt-connections:websocket" href="${wsUrl}"/></XRD>`);
+  }
+  if (url.pathname === '/proxy-control' && url.searchParams.has('down')) {
+    proxy.down = url.searchParams.get('down') === 'on';
+    if (proxy.down) for (const pair of [...proxy.pairs]) { proxy.cuts++; pair.client.terminate(); pair.upstream.terminate(); }
+    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    return res.end(JSON.stringify({ down: proxy.down, cuts: proxy.cuts }));
   }
   if (url.pathname === '/proxy-control') {
     const on = url.searchParams.get('cuts') === 'on';
@@ -109,7 +117,7 @@ const scenarios = {
 // The fault-injecting proxy: every client connection is piped to its own upstream connection;
 // while cutting is on, each pair is torn down abruptly (no close handshake, like a dropped
 // mobile network) after a random 'min'..'max' ms.
-const proxy = { cutting: false, cutMin: 200, cutMax: 600, cuts: 0, connections: 0, pairs: new Set(), safety: null };
+const proxy = { down: false, cutting: false, cutMin: 200, cutMax: 600, cuts: 0, connections: 0, pairs: new Set(), safety: null };
 function scheduleCut(pair) {
   clearTimeout(pair.timer);
   if (!proxy.cutting) return;
@@ -142,6 +150,7 @@ function startProxy(client) {
 const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false) });
 server.on('upgrade', (req, sock, head) => {
   if (new URL(req.url, 'http://localhost').pathname === '/proxy') {
+    if (proxy.down) return sock.destroy();
     return wss.handleUpgrade(req, sock, head, startProxy);
   }
   const u = new URL(req.url, 'http://localhost');

@@ -179,14 +179,17 @@ impl Client {
     /// state when it changed since the last save. Call it once per JS task (it writes the
     /// whole state).
     pub fn poll_store(&mut self) -> Option<StoreOp> {
-        if let Some(op) = self.store_ops.pop_front() {
-            return Some(op);
-        }
-        self.poll_store_state()
+        self.poll_store_op().or_else(|| self.poll_store_state())
+    }
+
+    /// Next load or remove asked for (the shell does these at once: a load must be answered
+    /// before the socket opens).
+    pub fn poll_store_op(&mut self) -> Option<StoreOp> {
+        self.store_ops.pop_front()
     }
 
     /// [`StoreOp::Save`] of the state when it changed since the last save.
-    pub(crate) fn poll_store_state(&mut self) -> Option<StoreOp> {
+    pub fn poll_store_state(&mut self) -> Option<StoreOp> {
         let account = self.kept_key.clone()?;
         let (text, overflow) = self.kept_state().write();
         if overflow {

@@ -348,6 +348,10 @@ impl Client {
             for frame in again {
                 self.send_frame(frame, None);
             }
+            // Kept from before a reload: what was waiting for the connection.
+            for out in std::mem::take(&mut self.resend) {
+                self.send_out(out);
+            }
         } else {
             if reconnection {
                 if let Some(p) = self.last_presence.clone() {

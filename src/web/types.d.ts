@@ -77,6 +77,8 @@ export interface XmppCommands {
   "xmpp.presence.unsubscribed": [To, undefined];
   "xmpp.chat.message": [ChatMessageSend, { id: string }];
   "xmpp.chat.receipt": [ReceiptSend, undefined];
+  /** The application's messages the server has not acknowledged yet (after a reload too), oldest first. */
+  "xmpp.chat.pending": [Record<string, never> | undefined, PendingMessage[]];
   "xmpp.mam.query": [MamQuery, MamFin, Rsm];
   "xmpp.mam.preferences": [MamPreferences, true];
   "xmpp.mam.preferences.get": [Record<string, never> | undefined, Required<MamPreferences>];
@@ -101,7 +103,11 @@ export interface XmppEvents {
   "xmpp.presence.error": { error: string; from?: JidObject };
   "xmpp.chat.message": ChatMessageReceived;
   "xmpp.chat.receipt": ReceiptReceived;
+  /** The server acknowledged one of the application's messages (XEP-0198): "sent". */
+  "xmpp.chat.sent": { id: string };
   "xmpp.mam.message": MamMessage;
+  /** The catch-up from the own archive after a session that was not resumed is over. */
+  "xmpp.mam.caughtup": { count: number; complete: boolean };
   "xmpp.roster.push": RosterItem;
   "xmpp.raw": RawFrame;
 }
@@ -111,6 +117,15 @@ export interface XmppSocketOptions {
   WebSocket?: new (url: string, protocols?: string | string[]) => unknown;
   requestTimeoutMs?: number; reconnect?: boolean; maxReconnectDelayMs?: number; pingIntervalMs?: number;
   maxStanzaBytes?: number; hostMetaUrl?: string;
+  /** Keep the session and unsent messages for a page reload: "session" (sessionStorage, the default in browsers) or "none". */
+  persist?: "session" | "none";
+  /** Fetch what was missed from the own archive after a session that was not resumed (default true). */
+  catchUp?: boolean;
+}
+
+/** A message still waiting for the server's acknowledgement, as the application sent it. */
+export interface PendingMessage {
+  id: string; to: string; content?: string; state?: string; replace?: string; receipt?: boolean;
 }
 
 export interface XmppSocket {
