@@ -17,6 +17,12 @@
 //! - `R: <N> ok <json array>` / `R: <N> err <json>`: the next event must settle callback N
 //! - `+<ms>`: advance the clock and call `handle_timeout`
 //! - `include <file>`: the lines of another file (shared prefixes such as logging in)
+//! - `reload`: the page reloads: a new client with the same config, the store kept
+//! - `store full` / `store ok`: saving fails (quota) from now on / works again
+//! - `K: contains <text>` / `K: lacks <text>`: what the store holds for the account
+//!
+//! The store (sessionStorage in the browser) is a map here: after every line, the client's
+//! loads are answered from it and its saves written to it (`config persist=true`).
 //!
 //! At the end no transmit or event may be left over.
 #![cfg(not(target_arch = "wasm32"))]
@@ -25,7 +31,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use xmpp_ftw_wasm::proto::{
-    Callback, Client, Config, Discovery, Event, Instant, SocketEvent, Transmit,
+    Callback, Client, Config, Discovery, Event, Instant, SocketEvent, StoreOp, Transmit,
 };
 use xmpp_ftw_wasm::stanza::{Element, Node};
 use xmpp_ftw_wasm::value::Value;
@@ -160,6 +166,8 @@ fn run(path: &Path) {
     let mut vars = HashMap::new();
     // The login numbers of the XEP-0156 lookups seen, in order.
     let mut logins: Vec<u32> = Vec::new();
+    let mut store: HashMap<String, String> = HashMap::new();
+    let mut store_full = false;
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end();
         let at = format!("{name}:{}", n + 1);
@@ -178,13 +186,40 @@ fn run(path: &Path) {
                     "reconnect" => cfg.reconnect = v == "true",
                     "ping" => cfg.ping_interval_ms = v.parse().unwrap(),
                     "maxdelay" => cfg.max_reconnect_delay_ms = v.parse().unwrap(),
+                    "persist" => cfg.persist = v == "true",
+                    "catchup" => cfg.catch_up = v == "true",
+                    "epoch" => cfg.epoch_ms = v.parse().unwrap(),
                     _ => panic!("{at}: unknown config {k}"),
                 }
             }
             continue;
         }
+        if line == "reload" {
+            // whatever the old page had not handed out is lost with it
+            client = Some(Client::new(cfg.clone()));
+            continue;
+        }
         let c = client.get_or_insert_with(|| Client::new(cfg.clone()));
-        if let Some(rest) = line.strip_prefix("cmd ") {
+        if line == "store full" || line == "store ok" {
+            store_full = line == "store full";
+        } else if let Some(k) = line.strip_prefix("K: ") {
+            let held = store.values().next().cloned().unwrap_or_default();
+            match k.split_once(' ') {
+                Some(("contains", t)) => {
+                    assert!(
+                        held.contains(&subst(t, &vars)),
+                        "{at}: store lacks {t}\n  {held}"
+                    )
+                }
+                Some(("lacks", t)) => {
+                    assert!(
+                        !held.contains(&subst(t, &vars)),
+                        "{at}: store holds {t}\n  {held}"
+                    )
+                }
+                _ => panic!("{at}: bad K: line"),
+            }
+        } else if let Some(rest) = line.strip_prefix("cmd ") {
             let (ev, rest) = rest.split_once(' ').unwrap_or((rest, "null"));
             let (payload, cb) = match rest.rsplit_once(' ') {
                 Some((p, cb))
@@ -308,6 +343,22 @@ fn run(path: &Path) {
         } else {
             panic!("{at}: cannot read line {line:?}");
         }
+        // The shell's part: loads answered at once, saves written (or refused when full).
+        while let Some(op) = c.poll_store() {
+            match op {
+                StoreOp::Load { account } => {
+                    let held = store.get(&account).cloned();
+                    c.handle_kept(&account, held.as_deref());
+                }
+                StoreOp::Save { account, text } if !store_full => {
+                    store.insert(account, text);
+                }
+                StoreOp::Save { .. } => c.store_failed("the storage is full"),
+                StoreOp::Remove { account } => {
+                    store.remove(&account);
+                }
+            }
+        }
     }
     if let Some(c) = client.as_mut() {
         assert_eq!(c.poll_transmit(), None, "{name}: transmit left over");
@@ -377,6 +428,8 @@ transcripts! {
     mam_query => "mam/query.transcript",
     mam_unsupported => "mam/unsupported.transcript",
     presence_receive => "presence/receive.transcript",
+    reload_resume_after_reload => "reload/resume-after-reload.transcript",
+    reload_failed_resume_and_catchup => "reload/failed-resume-and-catchup.transcript",
     presence_send => "presence/send.transcript",
     session_auto_answers => "session/auto-answers.transcript",
     session_logout_no_answer => "session/logout-no-answer.transcript",

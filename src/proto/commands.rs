@@ -160,10 +160,6 @@ impl Client {
             (Some(args), Some(id)) => self.reply(id, Ok(args)),
             _ => self.handed_over(q.callback),
         }
-        if let (Some(id), Some(own)) = (&q.out.message, self.own_bare()) {
-            // A copy of it in the own archive is not news (XEP-0313 catch-up).
-            self.dedup.first_time(&own.to_string(), id);
-        }
         self.send_out(q.out);
     }
 
