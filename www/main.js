@@ -227,7 +227,8 @@ function renderMessages(keepScroll = false) {
     const bits = [m.mine ? 'You' : current.split('@')[0], time(m.time)];
     if (m.delayed) bits.push('delivered later');
     if (m.edited) bits.push('edited');
-    if (m.mine) bits.push(m.delivered ? '✓✓ Delivered' : '✓ Sent');
+    // sending (not acknowledged by the server yet, also after a reload) → sent → delivered
+    if (m.mine) bits.push(m.delivered ? '✓✓ Delivered' : m.sent ? '✓ Sent' : '… Sending');
     meta.textContent = bits.join(' · ');
     li.append(body, meta);
     return li;
@@ -296,6 +297,9 @@ $('messages').addEventListener('scroll', () => {
 
 // ---- the SDK's events
 
+/** Set by the login form: the next `online` is a new start for this page. */
+let freshLogin = false;
+
 socket.on('xmpp.connection', (data) => {
   if (data.status === 'online') {
     me = bare(data.jid);
@@ -303,8 +307,11 @@ socket.on('xmpp.connection', (data) => {
     $('login-view').hidden = true;
     $('chat-view').hidden = false;
     banner('');
-    if (data.resumed === undefined) { // a new login (not a reconnection)
-      socket.send('xmpp.presence', {}); // initial presence: deliver offline messages
+    if (freshLogin) { // the first time online since the login form (not a reconnection)
+      freshLogin = false;
+      // initial presence (offline messages follow); after a reload that resumed the session
+      // it is only sent again, and the SDK replays the contacts' presence as it was
+      socket.send('xmpp.presence', {});
       loadContacts();
     }
     $('peer').focus();
@@ -377,6 +384,14 @@ socket.on('xmpp.presence.subscribe', (p) => {
   renderRequests();
 });
 
+// The server has it (XEP-0198 ack): "sent".
+socket.on('xmpp.chat.sent', ({ id }) => {
+  for (const [peer, c] of conversations) {
+    const msg = c.messages.get(id);
+    if (msg) { msg.sent = true; if (peer === current) renderMessages(true); }
+  }
+});
+
 socket.on('xmpp.chat.receipt', (r) => {
   const c = conv(bare(r.from));
   const msg = c.messages.get(r.id);
@@ -388,11 +403,18 @@ socket.on('xmpp.chat.receipt', (r) => {
 $('login').addEventListener('submit', (ev) => {
   ev.preventDefault();
   status('Connecting…');
+  freshLogin = true;
   socket.send('xmpp.login', {
     jid: $('jid').value.trim(),
     password: $('password').value,
     register: $('register').checked,
     websocket: $('websocket').value.trim(),
+  });
+  // After a reload: what was sent and not yet acknowledged is still on its way ("sending").
+  socket.send('xmpp.chat.pending', {}, (err, pending) => {
+    for (const p of pending || []) {
+      if (p.content !== undefined && !p.replace) upsert(p.to.split('/')[0], { id: p.id, text: p.content, mine: true, time: new Date().toISOString() });
+    }
   });
 });
 $('logout').addEventListener('click', () => socket.send('xmpp.logout', {}));

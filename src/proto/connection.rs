@@ -50,6 +50,7 @@ impl Client {
         self.mark = None;
         self.catchup = None;
         self.catchup_due = false;
+        self.presences.clear();
     }
 
     /// An established session lost its connection: retry with jittered exponential backoff

@@ -26,6 +26,8 @@ pub const MAX_KEPT_CHARS: usize = 1 << 20;
 
 /// Most delivery keys kept between two acknowledgements.
 const MAX_RECENT: usize = 1_000;
+/// Most contacts' presences kept (one per full JID).
+const MAX_PRESENCES: usize = 1_000;
 
 /// Something for the shell to do with the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +83,9 @@ pub struct Kept {
     pub seen: Vec<SeenKey>,
     /// The catch-up mark.
     pub mark: Option<Mark>,
+    /// The last available presence of each full JID, as received (replayed after a
+    /// resumption that follows a reload: the server does not send it again).
+    pub presences: Vec<(String, String)>,
 }
 
 fn out_el(name: &str, o: &Out) -> Element {
@@ -133,6 +138,18 @@ impl Kept {
             }
             root.append_child(out_el(name, o));
         }
+        for (from, frame) in &self.presences {
+            size += frame.len() + 64;
+            if size > MAX_KEPT_CHARS {
+                break; // presences matter less than stanzas: left out silently
+            }
+            root.append_child(
+                Element::builder("presence", NS_KEPT)
+                    .attr(stanza::name("from"), from.as_str())
+                    .append(frame.as_str())
+                    .build(),
+            );
+        }
         (stanza::write(root), overflow)
     }
 
@@ -162,6 +179,11 @@ impl Kept {
             match c.name() {
                 "unacked" => k.unacked.push(out()),
                 "later" => k.later.push(out()),
+                "presence" => {
+                    if let Some(from) = c.attr("from") {
+                        k.presences.push((from.to_owned(), c.text()));
+                    }
+                }
                 "seen" => {
                     if let (Some(by), Some(id)) = (c.attr("by"), c.attr("id")) {
                         k.seen.push((by.to_owned(), id.to_owned()));
@@ -256,6 +278,34 @@ impl Client {
             self.kept_recent.push((by, id));
         }
         self.mark = k.mark;
+        self.presences = k.presences;
+    }
+
+    /// Records a contact's presence (`frame`: available; `None`: gone) for a reload.
+    pub(crate) fn note_presence(&mut self, from: String, frame: Option<String>) {
+        self.presences.retain(|(f, _)| *f != from);
+        if let Some(frame) = frame {
+            if self.presences.len() == MAX_PRESENCES {
+                self.presences.remove(0);
+            }
+            self.presences.push((from, frame));
+        }
+    }
+
+    /// After a resumption that follows a reload, the contacts' presence as it was, as
+    /// `xmpp.presence` events: the server sends only what changed since.
+    pub(crate) fn replay_presences(&mut self) {
+        for (_, frame) in self.presences.clone() {
+            let Ok(el) = stanza::parse_frame(&frame, usize::MAX) else {
+                continue;
+            };
+            let priority_given = el.has_child("priority", crate::stanza::ns::DEFAULT_NS);
+            if let Ok(p) = xmpp_parsers::presence::Presence::try_from(el) {
+                if let Some((name, data)) = events::presence::parse(p, priority_given) {
+                    self.emit(name, data);
+                }
+            }
+        }
     }
 
     /// `xmpp.chat.pending`: the application's messages the server has not acknowledged yet,
@@ -289,6 +339,7 @@ impl Client {
             seen: self.kept_recent.clone(),
             mark: self.mark.clone(),
             jid: self.bound.clone(),
+            presences: self.presences.clone(),
             ..Kept::default()
         };
         match self.sm.as_ref() {
@@ -336,6 +387,10 @@ mod tests {
                 id: None,
                 when: "2026-12-01T00:00:00.000Z".into(),
             }),
+            presences: vec![(
+                "bob@localhost/x".into(),
+                "<presence xmlns='jabber:client' from='bob@localhost/x'><show>away</show></presence>".into(),
+            )],
         };
         let (text, overflow) = k.write();
         assert!(!overflow);

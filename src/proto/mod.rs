@@ -315,6 +315,8 @@ pub struct Client {
     catchup: Option<catchup::CatchUp>,
     /// A catch-up is to start once MAM support is known.
     catchup_due: bool,
+    /// Contacts' last available presences, by full JID, kept for a reload.
+    presences: Vec<(String, String)>,
 }
 
 /// Whether a stanza comes from the account itself: no `from` (the server on its behalf,
@@ -371,6 +373,7 @@ impl Client {
             mark: None,
             catchup: None,
             catchup_due: false,
+            presences: Vec::new(),
         }
     }
 
@@ -400,6 +403,7 @@ impl Client {
             + self.sm.as_ref().map_or(0, |s| s.unacked.len())
             + self.dedup.len()
             + self.kept_recent.len()
+            + self.presences.len()
     }
 
     /// The account's bare JID while bound.

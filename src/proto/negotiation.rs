@@ -338,6 +338,11 @@ impl Client {
             self.reply(id, Ok(vec![data.clone()]));
         }
         self.emit(events::CONNECTION, data);
+        if resumed && !reconnection {
+            self.replay_presences();
+        } else if !resumed {
+            self.presences.clear(); // a new session: the server sends them again
+        }
         if resumed {
             // XEP-0198 §5: send again what the server had not received.
             let again: Vec<String> = self

@@ -6,7 +6,7 @@ use super::kept::Mark;
 use super::{from_account, Client};
 use crate::events::chat::{self, Incoming};
 use crate::events::{self, mam, presence, Jid};
-use crate::stanza::{ns, Element};
+use crate::stanza::{self, ns, Element};
 use crate::value::Value;
 use xmpp_parsers::carbons::{Received, Sent};
 use xmpp_parsers::iq::Iq;
@@ -52,8 +52,20 @@ impl Client {
             Err(_) => return,
         };
         let priority_given = el.has_child("priority", ns::DEFAULT_NS);
+        // Kept for a reload (docs/decisions.md §10): a resumed session does not send again
+        // what the contacts' presence is.
+        let kept = self.kept_key.is_some().then(|| {
+            let available = el.attr("type").is_none();
+            (
+                el.attr("from").map(str::to_owned),
+                available.then(|| stanza::write(el.clone())),
+            )
+        });
         if let Ok(p) = Presence::try_from(el) {
             if let Some((name, data)) = presence::parse(p, priority_given) {
+                if let (presence::PRESENCE, Some((Some(from), frame))) = (name, kept) {
+                    self.note_presence(from, frame);
+                }
                 self.emit(name, data);
             }
         }

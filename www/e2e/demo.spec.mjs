@@ -198,3 +198,58 @@ test('contacts: alice adds bob, bob accepts, both see each other online, they ch
   await expect(item).not.toContainText('Bob ·');
   await ctxA.close(); await ctxB.close();
 });
+
+test('a message written while the network is gone survives a reload: sending, then delivered, once', async ({ browser }, info) => {
+  test.setTimeout(90_000);
+  const port = Number(process.env.TEST_HTTP_PORT || 8089);
+  const viaProxy = `/www/?ws=${encodeURIComponent(`ws://127.0.0.1:${port}/proxy`)}`;
+  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
+  const ctxA = await browser.newContext(), ctxB = await browser.newContext();
+  const a = await ctxA.newPage(), b = await ctxB.newPage();
+  for (const p of [a, b]) p.on('pageerror', (e) => { throw e; });
+  try {
+    // Alice's page talks to the server through the fault-injecting proxy.
+    await a.goto(viaProxy);
+    await a.getByLabel('JID').fill(alice);
+    await a.getByLabel('Password').fill('pw');
+    await a.getByLabel('Create this account').check();
+    await a.getByRole('button', { name: 'Log in' }).click();
+    await expect(a.locator('#bound-jid')).toHaveText(new RegExp(`^${alice}/.+`));
+    await signUp(b, bob);
+    await a.getByLabel('Start a conversation').fill(bob);
+    await a.getByRole('button', { name: 'Open' }).click();
+    await a.getByRole('textbox', { name: 'Message' }).fill('before');
+    await a.getByRole('button', { name: 'Send' }).click();
+    await expect(a.locator('#messages li.mine .meta')).toContainText('✓✓ Delivered');
+
+    // The network goes away; Alice writes anyway: "sending".
+    await a.request.get('/proxy-control?down=on');
+    await a.getByRole('textbox', { name: 'Message' }).fill('written offline');
+    await a.getByRole('button', { name: 'Send' }).click();
+    const offline = a.locator('#messages li.mine', { hasText: 'written offline' });
+    await expect(offline.locator('.meta')).toContainText('… Sending');
+    await a.screenshot({ path: info.outputPath('sending-before-reload.png'), fullPage: true });
+
+    // She reloads; the network is back; she logs in again.
+    await a.goto(viaProxy);
+    await a.request.get('/proxy-control?down=off');
+    await a.getByLabel('JID').fill(alice);
+    await a.getByLabel('Password').fill('pw');
+    await a.keyboard.press('Enter');
+    await expect(a.locator('#bound-jid')).toHaveText(new RegExp(`^${alice}/.+`));
+    await a.locator(`#conversations button[data-peer="${bob}"]`).click();
+    const again = a.locator('#messages li.mine', { hasText: 'written offline' });
+    await expect(again.locator('.meta')).toContainText('✓✓ Delivered');
+    await a.screenshot({ path: info.outputPath('delivered-after-reload.png'), fullPage: true });
+
+    // Bob has it once.
+    await b.getByRole('button', { name: new RegExp(`^${alice}`) }).click();
+    await expect(b.locator('#messages')).toContainText('written offline');
+    await a.waitForTimeout(1000);
+    await expect(b.locator('#messages li', { hasText: 'written offline' })).toHaveCount(1);
+  } finally {
+    await a.request.get('/proxy-control?down=off');
+    await ctxA.close(); await ctxB.close();
+  }
+});
