@@ -6,6 +6,10 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
+/// The "sender" under which the ids of messages this client sent are recorded (not a JID:
+/// a domain cannot hold `#`).
+pub const SENT_HERE: &str = "#sent";
+
 /// Ids remembered per sender.
 const IDS_PER_SENDER: usize = 64;
 /// Senders remembered (least recently heard from forgotten first).
@@ -31,6 +35,13 @@ impl Dedup {
     /// Whether nothing is remembered.
     pub fn is_empty(&self) -> bool {
         self.senders.is_empty() && self.archive.is_empty()
+    }
+
+    /// Whether `id` from `sender` was recorded (without recording it).
+    pub fn seen(&self, sender: &str, id: &str) -> bool {
+        self.senders
+            .iter()
+            .any(|(s, ids)| s == sender && ids.iter().any(|i| i == id))
     }
 
     /// Records `id` from `sender` (empty: an own-archive id); `false` when it was already seen.

@@ -324,7 +324,9 @@ impl Client {
 
     /// Remembers a delivered message's keys until the server has been told it was handled.
     pub(crate) fn note_delivered(&mut self, key: SeenKey) {
-        if self.kept_key.is_none() {
+        // Only a resumable session gets stanzas sent again after a reload.
+        let resumable = self.sm.as_ref().is_some_and(|s| s.id.is_some());
+        if self.kept_key.is_none() || !resumable {
             return;
         }
         if self.kept_recent.len() == MAX_RECENT {

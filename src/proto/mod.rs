@@ -464,9 +464,9 @@ impl Client {
     /// it, handing a message to the socket is all the SDK can know: `xmpp.chat.sent` at once.
     fn send_out(&mut self, out: Out) {
         let frame = out.frame.clone();
-        if let (Some(id), Some(p)) = (&out.message, &self.login) {
-            // A copy of it in the own archive is not news (XEP-0313 catch-up).
-            self.dedup.first_time(&p.jid.to_string(), id);
+        if let Some(id) = &out.message {
+            // A copy of it in the own archive is not news to the catch-up (XEP-0313).
+            self.dedup.first_time(dedup::SENT_HERE, id);
         }
         let Some(sm) = self.sm.as_mut() else {
             if let Some(id) = out.message {

@@ -2,6 +2,7 @@
 //! xmpp-parsers type is tried in turn; a `Mismatch` hands the element back to try the next.
 //! Messages go on to their area: XEP-0313 results, XEP-0280 carbons, receipts, chat.
 
+use super::dedup;
 use super::kept::Mark;
 use super::{from_account, Client};
 use crate::events::chat::{self, Incoming};
@@ -195,6 +196,13 @@ impl Client {
         let Some(mut v) = m.payload(from, own) else {
             return;
         };
+        if caught_up
+            && m.id
+                .as_deref()
+                .is_some_and(|id| self.dedup.seen(dedup::SENT_HERE, id))
+        {
+            return; // this client's own message, as the archive has it
+        }
         let keys = [
             m.own_archive_id(own)
                 .map(|id| (String::new(), id.to_owned())),

@@ -16,7 +16,7 @@ const EVENTS = ['xmpp.login', 'xmpp.login.anonymous', 'xmpp.logout', 'xmpp.prese
   'xmpp.presence.get', 'xmpp.presence.subscribe', 'xmpp.presence.subscribed', 'xmpp.presence.unsubscribe',
   'xmpp.presence.unsubscribed', 'xmpp.chat.message', 'xmpp.chat.receipt', 'xmpp.mam.query', 'xmpp.mam.preferences',
   'xmpp.mam.preferences.get', 'xmpp.roster.get', 'xmpp.roster.add', 'xmpp.roster.edit', 'xmpp.roster.group',
-  'xmpp.roster.remove', 'xmpp.nope', '', '__proto__', 'constructor'];
+  'xmpp.roster.remove', 'xmpp.chat.pending', 'xmpp.nope', '', '__proto__', 'constructor'];
 
 for (const phase of ['before login', 'online']) {
   test(`random payloads for every event (${phase}) never throw and always settle`, async ({ page }) => {

@@ -194,3 +194,57 @@ test('a client that missed a session catches up from MAM: each message once, in 
   expect(r.seq.at(-1)).toBe('caughtup:true');
   expect(r.archived).toBe(true);
 });
+
+test('the store: never the password, one key per socket of an account, persist "none", a full store said once', async ({ page }) => {
+  await open(page);
+  const r = await page.evaluate(async (ws) => {
+    const password = 'pw-Secret-1234';
+    const reg = track();
+    const user = `store-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const jid = `${user}@localhost`;
+    await reg.request('xmpp.login', { jid, password, register: true, websocket: ws });
+    reg.send('xmpp.presence', {});
+    reg.send('xmpp.chat.message', { to: jid, content: 'to myself' });
+    await new Promise((res) => setTimeout(res, 500));
+    // a second socket of the same account in the page keeps its own state
+    const second = track();
+    await second.request('xmpp.login', { jid, password, resource: 'two', websocket: ws });
+    await new Promise((res) => setTimeout(res, 300));
+    const keys = Object.keys(sessionStorage).filter((k) => k.startsWith('xmpp-ftw-wasm:')).sort();
+    const everything = keys.map((k) => sessionStorage.getItem(k)).join('\n');
+    const secret = [password, btoa(`\u0000${user}\u0000${password}`)].some((s) => everything.includes(s));
+    // a logout removes what was kept
+    await second.request('xmpp.logout', {});
+    const afterLogout = Object.keys(sessionStorage).filter((k) => k.startsWith('xmpp-ftw-wasm:')).sort();
+    await reg.request('xmpp.logout', {});
+    // persist: "none" writes nothing
+    const none = track({ persist: 'none' });
+    await none.request('xmpp.login', { jid, password, websocket: ws });
+    none.send('xmpp.chat.message', { to: jid, content: 'not kept' });
+    await new Promise((res) => setTimeout(res, 300));
+    const withNone = Object.keys(sessionStorage).filter((k) => k.startsWith('xmpp-ftw-wasm:'));
+    await none.request('xmpp.logout', {});
+    // a store that refuses (quota): one xmpp.error, and the SDK goes on
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
+    const full = track();
+    await full.request('xmpp.login', { jid, password, websocket: ws });
+    full.send('xmpp.presence', {});
+    await new Promise((res) => setTimeout(res, 300));
+    for (let i = 0; i < 5; i++) full.send('xmpp.chat.message', { to: jid, content: `while full ${i}` });
+    await new Promise((res) => setTimeout(res, 500));
+    Storage.prototype.setItem = setItem;
+    const got = full.events.filter(([n, d]) => n === 'xmpp.chat.message' && d.content && d.content.startsWith('while full')).length;
+    const storageErrors = full.events.filter(([n, d]) => n === 'xmpp.error').map(([, d]) => d);
+    let badOption = null;
+    try { new XmppSocket({ persist: 'local' }); } catch (e) { badOption = e.message; }
+    return { keys: keys.map((k) => k.replace(jid, 'JID')), secret, afterLogout: afterLogout.map((k) => k.replace(jid, 'JID')), withNone, got, storageErrors, badOption };
+  }, WS);
+  expect(r.keys).toEqual(['xmpp-ftw-wasm:JID', 'xmpp-ftw-wasm:JID#2']);
+  expect(r.secret).toBe(false);
+  expect(r.afterLogout).toEqual(['xmpp-ftw-wasm:JID']);
+  expect(r.withNone).toEqual([]);
+  expect(r.got).toBe(5);
+  expect(r.storageErrors).toEqual([{ type: 'storage', condition: 'resource-constraint', description: 'Unsent messages cannot be kept for a page reload: the storage is full' }]);
+  expect(r.badOption).toBe('XmppSocket option \'persist\' must be "session" or "none"');
+});
