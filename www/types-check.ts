@@ -22,11 +22,18 @@ export async function example(): Promise<void> {
     console.log(text, m.delay?.when, m.state, m.carbon);
   });
   socket.on('xmpp.chat.receipt', (r) => console.log(r.id, r.from.domain));
+  // nothing lost across reloads: pending ("sending"), sent (the server has it), caught up
+  const kept = new XmppSocket({ persist: 'session', catchUp: true });
+  kept.free();
+  socket.on('xmpp.chat.sent', (s) => console.log('sent', s.id));
+  socket.on('xmpp.mam.caughtup', (c) => console.log(c.count, c.complete));
   socket.on('xmpp.mam.message', (m: MamMessage) => console.log(m.mam.id, m.mam.to.domain, m.delay.when));
 
   socket.send('xmpp.login', { jid: 'alice@example.org', password: 'secret', websocket: 'wss://example.org/ws' });
   const [online] = await socket.request('xmpp.login', { jid: 'alice@example.org', password: 'secret' });
   console.log(online.status);
+  const [pending] = await socket.request('xmpp.chat.pending', {});
+  for (const p of pending) console.log(p.id, p.to, p.content);
 
   socket.send('xmpp.presence', { show: 'away', status: 'Lunch', priority: 5 });
   socket.send('xmpp.chat.message', { to: 'bob@example.org', content: 'Hi', receipt: true }, (error, data) => {
