@@ -10,6 +10,9 @@ use super::{
     framing, Client, Discovery, Instant, SocketEvent, State, Transmit, MAX_REDIRECTS,
     RECONNECT_BASE_MS,
 };
+
+/// How long after a resumption a `conflict` is taken for the old connection's notice.
+const RESUMED_CONFLICT_MS: u64 = 5_000;
 use crate::events;
 use crate::stanza::{self, ns, Element};
 use crate::value::Value;
@@ -51,6 +54,7 @@ impl Client {
         self.catchup = None;
         self.catchup_due = false;
         self.presences.clear();
+        self.resumed_at = None;
     }
 
     /// An established session lost its connection: retry with jittered exponential backoff
@@ -226,6 +230,7 @@ impl Client {
                 // No answer about MAM: treat it as absent rather than leave queries waiting.
                 self.mam_support = Some(false);
                 self.flush_mam();
+                self.start_catchup(); // not due any more: live deliveries move the mark again
             }
             if let IqKind::CatchUp { query_id } = &iq.kind {
                 self.handle_catchup_answer(query_id, None);
@@ -342,15 +347,26 @@ impl Client {
         // in transit: seen against Prosody when a connection is cut in the middle of a frame and
         // the dying connection's parser error reaches the resumed session. A new connection is
         // the remedy.
-        let retry = matches!(
-            condition.as_str(),
-            "system-shutdown"
-                | "connection-timeout"
-                | "reset"
-                | "internal-server-error"
-                | "see-other-host"
-                | "not-well-formed"
-        );
+        //
+        // A `conflict` within seconds of this client resuming its session is the same kind of
+        // leak: the server replaced the old connection's process with ours (XEP-0198 §5) and
+        // the notice meant for the old connection arrived on the resumed one (seen against
+        // ejabberd 23.01 under rapid connection cuts). Nobody else took the resource: this
+        // client did. Later, a `conflict` means another client and stays terminal.
+        let leaked_conflict = condition == "conflict"
+            && self
+                .resumed_at
+                .is_some_and(|t| self.now.0 < t.0.saturating_add(RESUMED_CONFLICT_MS));
+        let retry = leaked_conflict
+            || matches!(
+                condition.as_str(),
+                "system-shutdown"
+                    | "connection-timeout"
+                    | "reset"
+                    | "internal-server-error"
+                    | "see-other-host"
+                    | "not-well-formed"
+            );
         if retry {
             self.connection_lost(Some(&condition));
         } else {

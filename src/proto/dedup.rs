@@ -11,9 +11,9 @@ use std::collections::{BTreeSet, VecDeque};
 pub const SENT_HERE: &str = "#sent";
 
 /// Ids remembered per sender.
-const IDS_PER_SENDER: usize = 64;
+const IDS_PER_SENDER: usize = 512;
 /// Senders remembered (least recently heard from forgotten first).
-const SENDERS: usize = 128;
+const SENDERS: usize = 64;
 /// Own-archive ids remembered (a catch-up delivers up to 5,000 messages).
 const ARCHIVE_IDS: usize = 5_000;
 

@@ -317,6 +317,8 @@ pub struct Client {
     catchup_due: bool,
     /// Contacts' last available presences, by full JID, kept for a reload.
     presences: Vec<(String, String)>,
+    /// When the session was last resumed (XEP-0198 §5).
+    resumed_at: Option<Instant>,
 }
 
 /// Whether a stanza comes from the account itself: no `from` (the server on its behalf,
@@ -374,6 +376,7 @@ impl Client {
             catchup: None,
             catchup_due: false,
             presences: Vec::new(),
+            resumed_at: None,
         }
     }
 

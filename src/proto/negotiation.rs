@@ -391,7 +391,7 @@ impl Client {
         use xmpp_parsers::sm::Nonza;
         match sm::read_nonza(el) {
             Some(Nonza::Resumed(r)) => {
-                let Some(Ok(ids)) = self.sm.as_mut().map(|sm| sm.ack(r.h)) else {
+                let Some(Ok(ids)) = self.sm.as_mut().map(|sm| sm.ack_resumed(r.h)) else {
                     return self.stream_error(PeerMisbehaved::UndefinedCondition);
                 };
                 // After a reload, the JID comes back with the session.
@@ -399,6 +399,7 @@ impl Client {
                     self.bound = Some(jid);
                 }
                 self.acknowledged(ids);
+                self.resumed_at = Some(self.now);
                 self.go_online_as(true);
             }
             Some(Nonza::Failed(f)) => {

@@ -162,9 +162,10 @@ impl Client {
         caught_up: bool,
     ) {
         if let Some(id) = m.own_archive_id(own) {
-            // Live messages move the mark only while no catch-up runs: a reload in the middle
-            // of one starts again where the archive pages had got to.
-            if caught_up || self.catchup.is_none() {
+            // Live messages move the mark only while no catch-up is due or running: offline
+            // messages flushed before the catch-up starts must not make it skip what came
+            // between, and a reload in the middle of one starts again where the pages got to.
+            if caught_up || (self.catchup.is_none() && !self.catchup_due) {
                 let when = match (&m.delay, caught_up) {
                     (Some(d), true) => d.get_str("when").map(str::to_owned),
                     _ => None,

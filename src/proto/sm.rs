@@ -90,6 +90,20 @@ impl Sm {
         Ok(ids)
     }
 
+    /// The `h` of `<resumed/>` (§5). A server whose resumed state is older than the last
+    /// `<a/>` it sent (ejabberd 23.01 when a session is resumed twice in quick succession)
+    /// reports an `h` behind ours: what it acknowledged before was received, so the count is
+    /// taken from the server again and everything unacknowledged is sent again as usual.
+    pub fn ack_resumed(&mut self, h: u32) -> Result<Vec<String>, AckTooHigh> {
+        let behind = self.acked.wrapping_sub(h);
+        if behind != 0 && behind < 1 << 31 {
+            self.acked = h;
+            self.requested = false;
+            return Ok(Vec::new());
+        }
+        self.ack(h)
+    }
+
     /// `<enable resume="true"/>`.
     /// XEP-0198 §3 `<enable resume="true"/>`.
     pub fn enable() -> Enable {
@@ -212,6 +226,22 @@ mod tests {
         }
         assert_eq!(sm.ack(0), Ok(vec![]));
         assert_eq!(sm.unacked.len(), 1);
+    }
+
+    #[test]
+    fn a_resumed_count_behind_ours_is_taken_from_the_server() {
+        let mut sm = Sm::default();
+        for f in ["a", "b", "c", "d"] {
+            sm.sent(Out::plain(f.into()));
+        }
+        assert_eq!(sm.ack(3), Ok(vec![]));
+        // the server's resumed state says 1: nothing dropped, counting goes on from 1
+        assert_eq!(sm.ack_resumed(1), Ok(vec![]));
+        assert_eq!(sm.unacked.len(), 1);
+        assert_eq!(sm.ack(2), Ok(vec![]));
+        assert!(sm.unacked.is_empty());
+        // ahead of what was sent is still an error
+        assert_eq!(sm.ack_resumed(9), Err(AckTooHigh));
     }
 
     #[test]
