@@ -74,13 +74,8 @@ async function receivedBy(page, name, user, count, ms) {
   }, { name, user, count, ms });
 }
 
-const expectEachOnce = (got, count) => {
-  const want = Array.from({ length: count }, (_, i) => `r${i}`);
-  expect([...got].sort()).toEqual([...want].sort());
-};
-
-test('300 messages under random connection cuts, with three page reloads: each arrives once', async ({ page, context, request }) => {
-  test.setTimeout(180_000);
+/** A second page where bob is online (directly, no proxy); alice's account exists. */
+async function receiverPage(context) {
   const receiver = await context.newPage();
   await open(receiver);
   const { alice, bob } = await receiver.evaluate(async (ws) => {
@@ -89,6 +84,17 @@ test('300 messages under random connection cuts, with three page reloads: each a
     bob.send('xmpp.presence', {});
     return { alice, bob: bob.jid };
   }, WS);
+  return { receiver, alice, bob };
+}
+
+const expectEachOnce = (got, count) => {
+  const want = Array.from({ length: count }, (_, i) => `r${i}`);
+  expect([...got].sort()).toEqual([...want].sort());
+};
+
+test('300 messages under random connection cuts, with three page reloads: each arrives once', async ({ page, context, request }) => {
+  test.setTimeout(180_000);
+  const { receiver, alice, bob } = await receiverPage(context);
   await request.get('/proxy-control?cuts=on&min=300&max=900');
   const logins = [];
   for (let round = 0; round < 4; round++) {
@@ -117,14 +123,7 @@ test('300 messages under random connection cuts, with three page reloads: each a
 test('held down past the server\'s hibernation, then reloaded: the kept messages go out on a new session, once', async ({ page, context, request }) => {
   test.setTimeout(120_000 + HIBERNATION_MS);
   test.skip(HIBERNATION_MS > 60_000, 'needs a server with a short XEP-0198 hibernation (XMPP_HIBERNATION_SECONDS, set by scripts/test.sh)');
-  const receiver = await context.newPage();
-  await open(receiver);
-  const { alice, bob } = await receiver.evaluate(async (ws) => {
-    const alice = await register(ws, 'alice');
-    window.bob = await fresh(ws, 'bob');
-    bob.send('xmpp.presence', {});
-    return { alice, bob: bob.jid };
-  }, WS);
+  const { receiver, alice, bob } = await receiverPage(context);
   const first = await senderUp(page, alice, 'goto');
   expect(first.pending).toEqual([]);
   await startSending(page, bob, 40, 10);

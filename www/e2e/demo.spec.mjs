@@ -6,8 +6,8 @@ import { test, expect } from '@playwright/test';
 const WS = process.env.XMPP_WS_URL || 'ws://127.0.0.1:5280/xmpp-websocket';
 const url = `/www/?ws=${encodeURIComponent(WS)}`;
 
-async function signUp(page, jid) {
-  await page.goto(url);
+async function signUp(page, jid, at = url) {
+  await page.goto(at);
   await page.getByLabel('JID').fill(jid);
   await page.getByLabel('Password').fill('pw');
   await page.getByLabel('Create this account').check();
@@ -210,12 +210,7 @@ test('a message written while the network is gone survives a reload: sending, th
   for (const p of [a, b]) p.on('pageerror', (e) => { throw e; });
   try {
     // Alice's page talks to the server through the fault-injecting proxy.
-    await a.goto(viaProxy);
-    await a.getByLabel('JID').fill(alice);
-    await a.getByLabel('Password').fill('pw');
-    await a.getByLabel('Create this account').check();
-    await a.getByRole('button', { name: 'Log in' }).click();
-    await expect(a.locator('#bound-jid')).toHaveText(new RegExp(`^${alice}/.+`));
+    await signUp(a, alice, viaProxy);
     await signUp(b, bob);
     await a.getByLabel('Start a conversation').fill(bob);
     await a.getByRole('button', { name: 'Open' }).click();
