@@ -428,6 +428,7 @@ transcripts! {
     mam_query => "mam/query.transcript",
     mam_unsupported => "mam/unsupported.transcript",
     presence_receive => "presence/receive.transcript",
+    sm_ack_unasked => "sm/ack-unasked.transcript",
     sm_conflict_after_resume => "sm/conflict-after-resume.transcript",
     reload_resume_after_reload => "reload/resume-after-reload.transcript",
     reload_failed_resume_and_catchup => "reload/failed-resume-and-catchup.transcript",

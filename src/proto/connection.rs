@@ -283,12 +283,17 @@ impl Client {
         if el.has_ns(ns::SM) {
             return self.handle_sm(el);
         }
-        if let Some(sm) = self.sm.as_mut() {
-            if el.has_ns(ns::DEFAULT_NS) {
+        let counted = match self.sm.as_mut() {
+            Some(sm) if el.has_ns(ns::DEFAULT_NS) => {
                 sm.received();
+                true
             }
-        }
+            _ => false,
+        };
         self.handle_stanza(el);
+        if counted {
+            self.ack_unasked();
+        }
     }
 
     pub(crate) fn handle_open(&mut self, el: Element) {

@@ -264,6 +264,8 @@ impl Client {
                     id: Some(id),
                     enabled: true,
                     handled: k.h_in,
+                    // `<resume h/>` tells the server this much
+                    answered: k.h_in,
                     acked: k.h_out,
                     unacked: k.unacked.into(),
                     requested: false,

@@ -391,7 +391,10 @@ impl Client {
         use xmpp_parsers::sm::Nonza;
         match sm::read_nonza(el) {
             Some(Nonza::Resumed(r)) => {
-                let Some(Ok(ids)) = self.sm.as_mut().map(|sm| sm.ack_resumed(r.h)) else {
+                let Some(Ok(ids)) = self.sm.as_mut().map(|sm| {
+                    sm.answered = sm.handled; // `<resume h/>` told the server this much
+                    sm.ack_resumed(r.h)
+                }) else {
                     return self.stream_error(PeerMisbehaved::UndefinedCondition);
                 };
                 // After a reload, the JID comes back with the session.

@@ -14,6 +14,10 @@ use std::collections::VecDeque;
 /// XEP-0198 namespace.
 pub use xmpp_parsers::ns::SM as NS_SM;
 
+/// XEP-0198 §4 lets either side send `<a/>` unasked: the client does after this many stanzas
+/// handled since its last one, so that what a reload keeps to recognise repeats stays small.
+pub const ACK_UNASKED_AFTER: u32 = 16;
+
 /// Most unacknowledged stanzas kept; a server that acknowledges nothing for this long is
 /// treated as a dead connection rather than allowed to grow memory without bound.
 pub const MAX_UNACKED: usize = 10_000;
@@ -52,6 +56,8 @@ pub struct Sm {
     pub unacked: VecDeque<Out>,
     /// An `<r/>` is outstanding.
     pub requested: bool,
+    /// The `h` of the last `<a/>` the client sent.
+    pub answered: u32,
     /// The full JID bound on the session (what a resumption gives back).
     pub jid: Option<crate::events::Jid>,
 }
@@ -119,7 +125,8 @@ impl Sm {
     }
 
     /// XEP-0198 §4 `<a h/>` with the count of stanzas handled.
-    pub fn answer(&self) -> A {
+    pub fn answer(&mut self) -> A {
+        self.answered = self.handled;
         A::new(self.handled)
     }
 
@@ -181,6 +188,17 @@ impl Client {
         for id in ids {
             self.emit(crate::events::chat::SENT, obj! {"id" => id});
         }
+    }
+
+    /// An `<a/>` nobody asked for, after [`ACK_UNASKED_AFTER`] stanzas handled since the last.
+    pub(crate) fn ack_unasked(&mut self) {
+        let Some(sm) = self.sm.as_mut() else { return };
+        if !sm.enabled || sm.handled.wrapping_sub(sm.answered) < ACK_UNASKED_AFTER {
+            return;
+        }
+        let a = sm.answer();
+        self.send_nonza(a);
+        self.kept_recent.clear();
     }
 
     /// The ack request timer: asks for an acknowledgement of what is unacknowledged (§4).
