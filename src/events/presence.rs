@@ -135,6 +135,13 @@ pub fn build_offline() -> Element {
     finish(Presence::unavailable())
 }
 
+/// The event for an incoming `<presence/>` element: [`parse`] of its xmpp-parsers type, told
+/// whether it carried `<priority/>`. `None`: it does not parse, or is to be ignored.
+pub fn read(el: Element) -> Option<(&'static str, Value)> {
+    let priority_given = el.has_child("priority", ns::DEFAULT_NS);
+    parse(Presence::try_from(el).ok()?, priority_given)
+}
+
 /// The event for an incoming presence stanza (xmpp-parsers' `Presence`), or `None` to ignore
 /// it (probes, a missing `from`).
 /// `priority_given`: the stanza carried `<priority/>` (xmpp-parsers reads a missing one as 0;

@@ -298,14 +298,11 @@ impl Client {
     /// `xmpp.presence` events: the server sends only what changed since.
     pub(crate) fn replay_presences(&mut self) {
         for (_, frame) in self.presences.clone() {
-            let Ok(el) = stanza::parse_frame(&frame, usize::MAX) else {
-                continue;
-            };
-            let priority_given = el.has_child("priority", crate::stanza::ns::DEFAULT_NS);
-            if let Ok(p) = xmpp_parsers::presence::Presence::try_from(el) {
-                if let Some((name, data)) = events::presence::parse(p, priority_given) {
-                    self.emit(name, data);
-                }
+            let event = stanza::parse_frame(&frame, usize::MAX)
+                .ok()
+                .and_then(events::presence::read);
+            if let Some((name, data)) = event {
+                self.emit(name, data);
             }
         }
     }

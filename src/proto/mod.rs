@@ -472,9 +472,7 @@ impl Client {
             self.dedup.first_time(dedup::SENT_HERE, id);
         }
         let Some(sm) = self.sm.as_mut() else {
-            if let Some(id) = out.message {
-                self.emit(events::chat::SENT, obj! {"id" => id});
-            }
+            self.acknowledged(out.message.into_iter().collect());
             return self.send_frame(frame, None);
         };
         sm.sent(out);

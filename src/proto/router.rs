@@ -12,7 +12,6 @@ use crate::value::Value;
 use xmpp_parsers::carbons::{Received, Sent};
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::message::Message;
-use xmpp_parsers::presence::Presence;
 use xmpp_parsers::FromElementError;
 
 /// A carbon copy's direction and, for a sent one, its recipient (XEP-0280 §6, §7).
@@ -52,7 +51,6 @@ impl Client {
             Err(FromElementError::Mismatch(el)) => el,
             Err(_) => return,
         };
-        let priority_given = el.has_child("priority", ns::DEFAULT_NS);
         // Kept for a reload (docs/decisions.md §10): a resumed session does not send again
         // what the contacts' presence is.
         let kept = self.kept_key.is_some().then(|| {
@@ -62,13 +60,11 @@ impl Client {
                 available.then(|| stanza::write(el.clone())),
             )
         });
-        if let Ok(p) = Presence::try_from(el) {
-            if let Some((name, data)) = presence::parse(p, priority_given) {
-                if let (presence::PRESENCE, Some((Some(from), frame))) = (name, kept) {
-                    self.note_presence(from, frame);
-                }
-                self.emit(name, data);
+        if let Some((name, data)) = presence::read(el) {
+            if let (presence::PRESENCE, Some((Some(from), frame))) = (name, kept) {
+                self.note_presence(from, frame);
             }
+            self.emit(name, data);
         }
     }
 
@@ -161,7 +157,8 @@ impl Client {
         carbon: Option<Carbon>,
         caught_up: bool,
     ) {
-        if let Some(id) = m.own_archive_id(own) {
+        let archive_id = m.own_archive_id(own).map(str::to_owned);
+        if let Some(id) = &archive_id {
             // Live messages move the mark only while no catch-up is due or running: offline
             // messages flushed before the catch-up starts must not make it skip what came
             // between, and a reload in the middle of one starts again where the pages got to.
@@ -172,7 +169,7 @@ impl Client {
                 };
                 let when = when.unwrap_or_else(|| self.wall_time());
                 self.mark = Some(Mark {
-                    id: Some(id.to_owned()),
+                    id: Some(id.clone()),
                     when,
                 });
             }
@@ -205,8 +202,7 @@ impl Client {
             return; // this client's own message, as the archive has it
         }
         let keys = [
-            m.own_archive_id(own)
-                .map(|id| (String::new(), id.to_owned())),
+            archive_id.map(|id| (String::new(), id)),
             m.dedup_id()
                 .map(|id| (from.to_bare().to_string(), id.to_owned())),
         ];

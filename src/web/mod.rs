@@ -2,6 +2,7 @@
 //! between them and the sans-IO core. It holds no protocol logic.
 
 mod convert;
+mod store;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -14,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::WebSocket;
 
 use crate::proto::{
-    Callback, Client, Config, Discovery, Event, Instant, RequestId, SocketEvent, StoreOp, Transmit,
+    Callback, Client, Config, Discovery, Event, Instant, RequestId, SocketEvent, Transmit,
 };
 use crate::value::Value;
 use convert::{from_js, to_js};
@@ -66,51 +67,6 @@ struct Shell {
     /// A save of the kept state is scheduled for the end of this JS task.
     save_scheduled: bool,
     me: Weak<RefCell<Shell>>,
-}
-
-impl Drop for Shell {
-    fn drop(&mut self) {
-        release_key(self.store_key.take());
-    }
-}
-
-thread_local! {
-    /// Storage keys held by the sockets of this page: two sockets of one account (two tabs'
-    /// worth in one page) keep separate state, in the order they log in.
-    static CLAIMED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-fn release_key(key: Option<String>) {
-    if let Some(k) = key {
-        CLAIMED.with(|c| c.borrow_mut().retain(|x| *x != k));
-    }
-}
-
-/// The first key for `account` that no other socket of the page holds.
-fn claim_key(account: &str) -> String {
-    CLAIMED.with(|c| {
-        let mut c = c.borrow_mut();
-        let key = (1..)
-            .map(|n| match n {
-                1 => format!("xmpp-ftw-wasm:{account}"),
-                n => format!("xmpp-ftw-wasm:{account}#{n}"),
-            })
-            .find(|k| !c.contains(k))
-            .unwrap_or_default();
-        c.push(key.clone());
-        key
-    })
-}
-
-/// `sessionStorage`, where there is one. `Err`: the page has one but may not use it
-/// (sandboxed frame, storage disabled); `Ok(None)`: there is none (Node.js).
-fn session_storage() -> Result<Option<web_sys::Storage>, String> {
-    match Reflect::get(&js_sys::global(), &"sessionStorage".into()) {
-        Err(_) => Err("sessionStorage is not available".into()),
-        Ok(v) if v.is_undefined() => Ok(None),
-        Ok(v) if v.is_null() => Err("sessionStorage is not available".into()),
-        Ok(v) => Ok(Some(v.unchecked_into())),
-    }
 }
 
 /// `online`/`offline` listeners on the window and `visibilitychange` on the document
@@ -227,7 +183,7 @@ fn parse_options(opts: &JsValue) -> Result<Config, JsError> {
     let mut cfg = Config {
         seed: seed(),
         // docs/decisions.md §10: kept in sessionStorage by default, where there is one.
-        persist: !matches!(session_storage(), Ok(None)),
+        persist: !matches!(store::session_storage(), Ok(None)),
         epoch_ms: PERFORMANCE
             .with(|p| p.as_ref().map(|p| p.time_origin()))
             .unwrap_or(0.0) as u64,
@@ -509,73 +465,6 @@ fn call(f: &Function, args: &[JsValue]) {
 }
 
 impl Shell {
-    /// A load or remove of the kept state: done at once (a load is answered before the
-    /// socket opens).
-    fn store(&mut self, op: StoreOp) {
-        let storage = session_storage();
-        match op {
-            StoreOp::Load { account } => {
-                release_key(self.store_key.take());
-                let key = claim_key(&account);
-                let text = match &storage {
-                    Ok(Some(s)) => s.get_item(&key).ok().flatten(),
-                    Ok(None) => None,
-                    Err(why) => {
-                        self.core.store_failed(why);
-                        None
-                    }
-                };
-                self.store_key = Some(key);
-                self.core.handle_kept(&account, text.as_deref());
-            }
-            StoreOp::Remove { .. } => {
-                if let (Ok(Some(s)), Some(key)) = (&storage, self.store_key.take()) {
-                    let _ = s.remove_item(&key);
-                    release_key(Some(key));
-                }
-            }
-            StoreOp::Save { text, .. } => {
-                let Some(key) = &self.store_key else { return };
-                let written = match &storage {
-                    Ok(Some(s)) => s
-                        .set_item(key, &text)
-                        .map_err(|_| "the storage is full".to_owned()),
-                    Ok(None) => Ok(()),
-                    Err(why) => Err(why.clone()),
-                };
-                if let Err(why) = written {
-                    self.core.store_failed(&why);
-                }
-            }
-        }
-    }
-
-    /// Writes the kept state once at the end of this JS task (a microtask): after everything
-    /// the task changed, before a reload can happen (`docs/decisions.md` §10).
-    fn schedule_save(&mut self) {
-        if self.save_scheduled || self.store_key.is_none() {
-            return;
-        }
-        self.save_scheduled = true;
-        let weak = self.me.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let Some(rc) = weak.upgrade() else { return };
-            // Only what the save itself says (a full store) is delivered here: a `pump` would
-            // schedule the next save, for ever.
-            let events: Vec<Event> = {
-                let mut sh = rc.borrow_mut();
-                sh.save_scheduled = false;
-                if let Some(op) = sh.core.poll_store_state() {
-                    sh.store(op);
-                }
-                std::iter::from_fn(|| sh.core.poll_event()).collect()
-            };
-            for ev in events {
-                deliver(&rc, ev);
-            }
-        });
-    }
-
     fn transmit(&mut self, t: Transmit) {
         match t {
             Transmit::Connect { url } => self.connect(&url),

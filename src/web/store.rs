@@ -1,0 +1,133 @@
+//! The shell's side of the kept state (`docs/decisions.md` §10): the core's loads, saves and
+//! removals done on `sessionStorage`, one key per account and socket of the page, and the
+//! save once per JS task.
+
+use std::cell::RefCell;
+
+use js_sys::Reflect;
+use wasm_bindgen::JsCast;
+
+use super::{deliver, Shell};
+use crate::proto::{Event, StoreOp};
+
+impl Drop for Shell {
+    fn drop(&mut self) {
+        release_key(self.store_key.take());
+    }
+}
+
+thread_local! {
+    /// Storage keys held by the sockets of this page: two sockets of one account (two tabs'
+    /// worth in one page) keep separate state, in the order they log in.
+    static CLAIMED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// `sessionStorage`, see [`session_storage`].
+    static STORAGE: Result<Option<web_sys::Storage>, String> = lookup_session_storage();
+}
+
+fn release_key(key: Option<String>) {
+    if let Some(k) = key {
+        CLAIMED.with(|c| c.borrow_mut().retain(|x| *x != k));
+    }
+}
+
+/// The first key for `account` that no other socket of the page holds.
+fn claim_key(account: &str) -> String {
+    CLAIMED.with(|c| {
+        let mut c = c.borrow_mut();
+        let key = (1..)
+            .map(|n| match n {
+                1 => format!("xmpp-ftw-wasm:{account}"),
+                n => format!("xmpp-ftw-wasm:{account}#{n}"),
+            })
+            .find(|k| !c.contains(k))
+            .unwrap_or_default();
+        c.push(key.clone());
+        key
+    })
+}
+
+/// `sessionStorage`, where there is one. `Err`: the page has one but may not use it
+/// (sandboxed frame, storage disabled); `Ok(None)`: there is none (Node.js).
+/// Looked up once (a global lookup and its getter for every save would sit on the path of
+/// every incoming frame).
+pub(super) fn session_storage() -> Result<Option<web_sys::Storage>, String> {
+    STORAGE.with(Clone::clone)
+}
+
+fn lookup_session_storage() -> Result<Option<web_sys::Storage>, String> {
+    match Reflect::get(&js_sys::global(), &"sessionStorage".into()) {
+        Err(_) => Err("sessionStorage is not available".into()),
+        Ok(v) if v.is_undefined() => Ok(None),
+        Ok(v) if v.is_null() => Err("sessionStorage is not available".into()),
+        Ok(v) => Ok(Some(v.unchecked_into())),
+    }
+}
+
+impl Shell {
+    /// A load or remove of the kept state: done at once (a load is answered before the
+    /// socket opens).
+    pub(super) fn store(&mut self, op: StoreOp) {
+        let storage = session_storage();
+        match op {
+            StoreOp::Load { account } => {
+                release_key(self.store_key.take());
+                let key = claim_key(&account);
+                let text = match &storage {
+                    Ok(Some(s)) => s.get_item(&key).ok().flatten(),
+                    Ok(None) => None,
+                    Err(why) => {
+                        self.core.store_failed(why);
+                        None
+                    }
+                };
+                self.store_key = Some(key);
+                self.core.handle_kept(&account, text.as_deref());
+            }
+            StoreOp::Remove { .. } => {
+                if let (Ok(Some(s)), Some(key)) = (&storage, self.store_key.take()) {
+                    let _ = s.remove_item(&key);
+                    release_key(Some(key));
+                }
+            }
+            StoreOp::Save { text, .. } => {
+                let Some(key) = &self.store_key else { return };
+                let written = match &storage {
+                    Ok(Some(s)) => s
+                        .set_item(key, &text)
+                        .map_err(|_| "the storage is full".to_owned()),
+                    Ok(None) => Ok(()),
+                    Err(why) => Err(why.clone()),
+                };
+                if let Err(why) = written {
+                    self.core.store_failed(&why);
+                }
+            }
+        }
+    }
+
+    /// Writes the kept state once at the end of this JS task (a microtask): after everything
+    /// the task changed, before a reload can happen (`docs/decisions.md` §10).
+    pub(super) fn schedule_save(&mut self) {
+        if self.save_scheduled || self.store_key.is_none() {
+            return;
+        }
+        self.save_scheduled = true;
+        let weak = self.me.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(rc) = weak.upgrade() else { return };
+            // Only what the save itself says (a full store) is delivered here: a `pump` would
+            // schedule the next save, for ever.
+            let events: Vec<Event> = {
+                let mut sh = rc.borrow_mut();
+                sh.save_scheduled = false;
+                if let Some(op) = sh.core.poll_store_state() {
+                    sh.store(op);
+                }
+                std::iter::from_fn(|| sh.core.poll_event()).collect()
+            };
+            for ev in events {
+                deliver(&rc, ev);
+            }
+        });
+    }
+}
