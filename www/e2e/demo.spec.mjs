@@ -15,6 +15,18 @@ async function signUp(page, jid, at = url) {
   await expect(page.locator('#bound-jid')).toHaveText(new RegExp(`^${jid}/.+`));
 }
 
+/** Two people with new account names, each in a browser context of their own (Bob's at phone
+ * size with `phone`); an error in either page fails the test. */
+async function twoPeople(browser, { phone = false } = {}) {
+  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
+  const ctxA = await browser.newContext();
+  const ctxB = await browser.newContext(phone ? { viewport: { width: 390, height: 844 } } : {});
+  const a = await ctxA.newPage(), b = await ctxB.newPage();
+  for (const p of [a, b]) p.on('pageerror', (e) => { throw e; });
+  return { alice, bob, ctxA, ctxB, a, b };
+}
+
 async function logIn(page, jid) {
   await page.goto(url);
   await page.getByLabel('JID').fill(jid);
@@ -25,11 +37,7 @@ async function logIn(page, jid) {
 
 test('two people chat: receipts, typing, a correction, history after reload', async ({ browser }, info) => {
   test.setTimeout(90_000);
-  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
-  const ctxA = await browser.newContext(), ctxB = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const a = await ctxA.newPage(), b = await ctxB.newPage();
-  for (const p of [a, b]) p.on('pageerror', (e) => { throw e; });
+  const { alice, bob, ctxA, ctxB, a, b } = await twoPeople(browser, { phone: true });
   await signUp(a, alice);
   await signUp(b, bob);
 
@@ -84,10 +92,7 @@ test('two people chat: receipts, typing, a correction, history after reload', as
 });
 
 test('messages sent while someone is offline arrive marked "delivered later"', async ({ browser }) => {
-  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
-  const ctxA = await browser.newContext(), ctxB = await browser.newContext();
-  const a = await ctxA.newPage(), b = await ctxB.newPage();
+  const { alice, bob, ctxA, ctxB, a, b } = await twoPeople(browser);
   await signUp(b, bob);
   await b.getByRole('button', { name: 'Log out' }).click();
   await signUp(a, alice);
@@ -105,10 +110,7 @@ test('messages sent while someone is offline arrive marked "delivered later"', a
 
 test('history: the newest page on open, older pages on scroll-up', async ({ browser }) => {
   test.setTimeout(90_000);
-  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
-  const ctxA = await browser.newContext(), ctxB = await browser.newContext();
-  const a = await ctxA.newPage(), b = await ctxB.newPage();
+  const { alice, bob, ctxA, ctxB, a, b } = await twoPeople(browser);
   await signUp(b, bob);
   await signUp(a, alice);
   // 45 messages: more than one page (30) of history.
@@ -140,11 +142,7 @@ test('the demo explains a wrong password in plain words', async ({ page }) => {
 
 test('contacts: alice adds bob, bob accepts, both see each other online, they chat, alice reloads', async ({ browser }, info) => {
   test.setTimeout(90_000);
-  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
-  const ctxA = await browser.newContext(), ctxB = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const a = await ctxA.newPage(), b = await ctxB.newPage();
-  for (const p of [a, b]) p.on('pageerror', (e) => { throw e; });
+  const { alice, bob, ctxA, ctxB, a, b } = await twoPeople(browser, { phone: true });
   await signUp(a, alice);
   await signUp(b, bob);
   // No conversation open: no composer, no "Edit last".
@@ -203,11 +201,7 @@ test('a message written while the network is gone survives a reload: sending, th
   test.setTimeout(90_000);
   const port = Number(process.env.TEST_HTTP_PORT || 8089);
   const viaProxy = `/www/?ws=${encodeURIComponent(`ws://127.0.0.1:${port}/proxy`)}`;
-  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
-  const ctxA = await browser.newContext(), ctxB = await browser.newContext();
-  const a = await ctxA.newPage(), b = await ctxB.newPage();
-  for (const p of [a, b]) p.on('pageerror', (e) => { throw e; });
+  const { alice, bob, ctxA, ctxB, a, b } = await twoPeople(browser);
   try {
     // Alice's page talks to the server through the fault-injecting proxy.
     await signUp(a, alice, viaProxy);
