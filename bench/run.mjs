@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { bundleAll, LIBS } from './build.mjs';
 import { launch } from './cdp.mjs';
 import { send as prosodySend } from './sender.mjs';
+import { profile, report } from './profile.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const REPS = Number(arg('reps', 5));
@@ -30,8 +31,8 @@ const SEED = arg('seed', 'yes') === 'yes';
 const browser = await launch();
 const results = Object.fromEntries(LIBS.map((l) => [l, { flood: [], viaProsody: [], login1: [], login256: [], init: [], mam: [], nav3g: [], nav4g: [], memory: null, errors: [] }]));
 const VIA_PROSODY = Number(arg('via-prosody', 5000));
-const open = async (lib) => {
-  await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}`);
+const open = async (lib, extra = '') => {
+  await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}${extra}`);
   for (let i = 0; i < 200; i++) { if (await browser.evaluate('window.ready === true')) return; await new Promise((r) => setTimeout(r, 25)); }
   throw new Error(`${lib}: page not ready`);
 };
@@ -39,6 +40,28 @@ const attempt = async (lib, what, fn) => {
   try { return await fn(); } catch (e) { results[lib].errors.push(`${what}: ${e.message.split('\n')[0]}`); return undefined; }
 };
 const floodUrl = (lib, n) => `ws://127.0.0.1:${HTTP}/scripted/flood?count=${n}&delay=500${lib === 'raw' ? '&raw=1' : ''}`;
+
+// CPU profiles of a login (SCRAM-SHA-1 and -256), ours with the named wasm build, and Strophe.js's:
+// where the milliseconds go (README, Benchmarks).
+const NAMED = fs.existsSync(new URL('./dist/named/xmpp_ftw_wasm_bg.wasm', import.meta.url)) ? '&wasm=/bench/dist/named/xmpp_ftw_wasm_bg.wasm' : '';
+const profiles = [];
+const PROFILED = arg('profile', 'login');
+for (const lib of [US, 'strophe'].filter((l) => !ONLY || ONLY.has(l))) {
+  for (const [label, jid] of [['SCRAM-SHA-1', 'alice@localhost'], ['SCRAM-SHA-256', 'alice@sha256.localhost']]) {
+    if (PROFILED !== 'login') break;
+    await open(lib, lib === US ? NAMED : '');
+    await browser.evaluate(`login(${JSON.stringify(WS)}, ${JSON.stringify(jid)}, 'password')`); // warm: JIT, connection code
+    await open(lib, lib === US ? NAMED : '');
+    const s = await profile(browser, `login(${JSON.stringify(WS)}, ${JSON.stringify(jid)}, 'password')`);
+    profiles.push(...report(`CPU profile, ${lib} login (${label})`, s, fmt));
+  }
+  if (PROFILED === 'flood') {
+    await open(lib, lib === US ? NAMED : '');
+    const s = await profile(browser, `flood(${JSON.stringify(floodUrl(lib, FLOOD))}, ${FLOOD})`, { intervalUs: 200 });
+    profiles.push(...report(`CPU profile, ${lib} ${FLOOD} messages flood`, s, fmt));
+  }
+}
+if (arg('profile-only', 'no') === 'yes') { console.log(profiles.join('\n')); await browser.close(); process.exit(0); }
 
 // Seed an archive for the history measurement: 2,000 messages between bencha and benchb.
 // The flood through Prosody must not fill an archive (Prosody's file store slows down as it
@@ -108,7 +131,7 @@ const PROFILES = { nav3g: { latency: 150, downloadThroughput: 1_600_000 / 8, upl
   nav4g: { latency: 50, downloadThroughput: 9_000_000 / 8, uploadThroughput: 9_000_000 / 8 } };
 await browser.send('Network.enable');
 await browser.send('Network.setCacheDisabled', { cacheDisabled: true });
-for (const [key, p] of Object.entries(PROFILES)) {
+for (const [key, p] of Object.entries(PROFILES).filter(() => arg('nav', 'yes') === 'yes')) {
   await browser.send('Network.emulateNetworkConditions', { offline: false, ...p });
   for (let rep = 0; rep < Math.min(REPS, 3); rep++) {
     for (const lib of LIBS.filter((l) => l !== 'raw' && (!ONLY || ONLY.has(l)))) {
@@ -165,6 +188,7 @@ for (const other of ['strophe', 'stanza']) {
   lines.push(`Incoming goal (≥ 2× ${other} msgs/s): ${x >= 2 ? 'met' : 'NOT MET'} (×${fmt(x, 2)}).`);
 }
 for (const lib of LIBS) for (const e of results[lib].errors) lines.push(`- ${lib}: ${e}`);
+lines.push('', ...profiles);
 const table = lines.join('\n');
 console.log(table);
 fs.mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

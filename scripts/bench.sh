@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The benchmark command (README, Benchmarks): builds the release package, starts a throwaway
 # Prosody and the scripted server, and runs bench/run.mjs, which prints a markdown table and
-# writes bench/results/<date>.md. Options go to run.mjs: --reps N (5) --flood N (20000) --memory N (100000).
+# writes bench/results/<date>.md. Options go to run.mjs: --reps N (5) --flood N (20000) --memory N (100000)
+# --only lib,lib --profile login|flood|none --profile-only yes (just the CPU profiles).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 (cd bench && [[ -d node_modules/esbuild ]] || npm ci --no-audit --no-fund --loglevel=error)
 ./scripts/build.sh
+# The same wasm with its function names (no wasm-opt), for the CPU profiles of the login.
+wasm-bindgen --target web --keep-debug --out-dir bench/dist/named target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
 work=$(mktemp -d /tmp/xmpp-ftw-wasm-bench.XXXXXX)
 http=${BENCH_PROSODY_HTTP_PORT:-5580}; c2s=${BENCH_PROSODY_C2S_PORT:-5522}; web=${BENCH_HTTP_PORT:-8290}
 export XMPP_WS_URL="ws://127.0.0.1:$http/xmpp-websocket" BENCH_HTTP_PORT=$web
@@ -28,8 +31,7 @@ if ! command -v twiggy >/dev/null 2>&1; then
   cargo install twiggy --locked >/dev/null 2>&1 || cargo install twiggy >/dev/null 2>&1 || true
 fi
 if command -v twiggy >/dev/null 2>&1; then
-  wasm-bindgen --target web --keep-debug --out-dir "$work/named" target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
   echo
   echo "Size breakdown (twiggy top, before wasm-opt; names kept):"
-  twiggy top -n 15 "$work/named/xmpp_ftw_wasm_bg.wasm" | grep -v 'function names'
+  twiggy top -n 15 bench/dist/named/xmpp_ftw_wasm_bg.wasm | grep -v 'function names'
 fi

@@ -195,13 +195,20 @@ fn run(path: &Path) {
             continue;
         }
         if line == "reload" {
-            // whatever the old page had not handed out is lost with it
+            // `pagehide`: the shell writes what changed; whatever the old page had not handed
+            // out is lost with it
+            if let Some(c) = client.as_mut() {
+                save(c, &mut store, store_full);
+            }
             client = Some(Client::new(cfg.clone()));
             continue;
         }
         let c = client.get_or_insert_with(|| Client::new(cfg.clone()));
         if line == "store full" || line == "store ok" {
             store_full = line == "store full";
+        } else if line == "lazy save" {
+            // the shell's timer for changes that are not urgent
+            save(c, &mut store, store_full);
         } else if let Some(k) = line.strip_prefix("K: ") {
             let held = store.values().next().cloned().unwrap_or_default();
             match k.split_once(' ') {
@@ -343,26 +350,38 @@ fn run(path: &Path) {
         } else {
             panic!("{at}: cannot read line {line:?}");
         }
-        // The shell's part: loads answered at once, saves written (or refused when full).
-        while let Some(op) = c.poll_store() {
+        // The shell's part: loads answered at once; the state written before the task ends
+        // when the application's stanzas changed (else at `lazy save` or `reload`).
+        while let Some(op) = c.poll_store_op() {
             match op {
                 StoreOp::Load { account } => {
                     let held = store.get(&account).cloned();
                     c.handle_kept(&account, held.as_deref());
                 }
-                StoreOp::Save { account, text } if !store_full => {
-                    store.insert(account, text);
-                }
-                StoreOp::Save { .. } => c.store_failed("the storage is full"),
                 StoreOp::Remove { account } => {
                     store.remove(&account);
                 }
+                StoreOp::Save { .. } => unreachable!("saves come from poll_store_state"),
             }
+        }
+        if c.store_urgent() {
+            save(c, &mut store, store_full);
         }
     }
     if let Some(c) = client.as_mut() {
         assert_eq!(c.poll_transmit(), None, "{name}: transmit left over");
         assert_eq!(c.poll_event(), None, "{name}: event left over");
+    }
+}
+
+/// The shell's save: the state written when it changed (or refused when the store is full).
+fn save(c: &mut Client, store: &mut HashMap<String, String>, full: bool) {
+    if let Some(StoreOp::Save { account, text }) = c.poll_store_state() {
+        if full {
+            c.store_failed("the storage is full");
+        } else {
+            store.insert(account, text);
+        }
     }
 }
 

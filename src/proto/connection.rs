@@ -48,6 +48,7 @@ impl Client {
         self.roster = None;
         self.kept_key = None;
         self.last_saved = None;
+        self.saved_outgoing = Default::default();
         self.store_error_said = false;
         self.kept_recent.clear();
         self.mark = None;

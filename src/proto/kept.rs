@@ -51,6 +51,18 @@ pub enum StoreOp {
     },
 }
 
+/// What the application handed over, as seen cheaply: the session it rides on, the
+/// server's count of it, and how many stanzas wait in each place. A stanza handed over,
+/// sent, acknowledged or moved to a new session changes it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outgoing {
+    resumable: bool,
+    acked: u32,
+    unacked: usize,
+    resend: usize,
+    queue: usize,
+}
+
 /// The newest point of the own archive the application has seen (XEP-0313 catch-up).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mark {
@@ -210,9 +222,31 @@ impl Client {
         self.store_ops.pop_front()
     }
 
+    /// Whether the kept state must be written before this JS task ends (`docs/decisions.md`
+    /// §10): the application's stanzas changed (handed over, sent, acknowledged, moved to a
+    /// new session). Changes on the incoming side (the counter in, delivery keys, the mark,
+    /// presences) can wait for a later save: writing on every incoming frame halved the
+    /// messages per second, and the shell writes before the page can go (`pagehide`,
+    /// `freeze`, hidden).
+    pub fn store_urgent(&self) -> bool {
+        self.kept_key.is_some() && self.outgoing() != self.saved_outgoing
+    }
+
+    fn outgoing(&self) -> Outgoing {
+        let sm = self.sm.as_ref();
+        Outgoing {
+            resumable: sm.is_some_and(|s| s.id.is_some()),
+            acked: sm.map_or(0, |s| s.acked),
+            unacked: sm.map_or(0, |s| s.unacked.len()),
+            resend: self.resend.len(),
+            queue: self.queue.len(),
+        }
+    }
+
     /// [`StoreOp::Save`] of the state when it changed since the last save.
     pub fn poll_store_state(&mut self) -> Option<StoreOp> {
         let account = self.kept_key.clone()?;
+        self.saved_outgoing = self.outgoing();
         let (text, overflow) = self.kept_state().write();
         if overflow {
             self.store_failed("more unacknowledged stanzas than fit in the store");

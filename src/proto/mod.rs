@@ -305,6 +305,8 @@ pub struct Client {
     store_ops: VecDeque<StoreOp>,
     /// The state last handed out for saving.
     last_saved: Option<String>,
+    /// [`Client::store_urgent`]'s view of that state.
+    saved_outgoing: kept::Outgoing,
     /// `xmpp.error` about the store was emitted for this login.
     store_error_said: bool,
     /// Delivered since the last `<a/>` the SDK sent (kept, so a reload shows nothing twice).
@@ -370,6 +372,7 @@ impl Client {
             kept_key: None,
             store_ops: VecDeque::new(),
             last_saved: None,
+            saved_outgoing: kept::Outgoing::default(),
             store_error_said: false,
             kept_recent: Vec::new(),
             mark: None,

@@ -66,6 +66,8 @@ struct Shell {
     store_key: Option<String>,
     /// A save of the kept state is scheduled for the end of this JS task.
     save_scheduled: bool,
+    /// A save of the kept state is scheduled for later (`Shell::schedule_save`).
+    save_timer: Option<Timeout>,
     me: Weak<RefCell<Shell>>,
 }
 
@@ -89,16 +91,32 @@ fn listen_network(me: &Weak<RefCell<Shell>>) -> Option<NetworkListeners> {
         })
     };
     let mut listeners = vec![make("online", true), make("offline", false)];
-    // A tab that wakes up: retry a waiting reconnection now, or check the connection lives.
+    // The page may go (reload, navigation, discard): the kept state is written first.
+    let saving = |target: &web_sys::EventTarget, name: &'static str| {
+        let weak = me.clone();
+        EventListener::new(target, name, move |_| {
+            if let Some(rc) = weak.upgrade() {
+                store::save(&rc);
+            }
+        })
+    };
+    listeners.push(saving(&window, "pagehide"));
     if let Some(d) = window.document() {
+        listeners.push(saving(&d, "freeze"));
+        // A tab that wakes up: retry a waiting reconnection now, or check the connection
+        // lives. A tab that is hidden: write the kept state.
         let weak = me.clone();
         listeners.push(EventListener::new(&d, "visibilitychange", move |_| {
             let shown = web_sys::window()
                 .and_then(|w| w.document())
                 .is_some_and(|d| !d.hidden());
-            if let (true, Some(rc)) = (shown, weak.upgrade()) {
-                rc.borrow_mut().core.handle_wake(now());
-                pump(&rc);
+            if let Some(rc) = weak.upgrade() {
+                if shown {
+                    rc.borrow_mut().core.handle_wake(now());
+                    pump(&rc);
+                } else {
+                    store::save(&rc);
+                }
             }
         }));
     }
@@ -278,6 +296,7 @@ impl XmppSocket {
                 websocket,
                 store_key: None,
                 save_scheduled: false,
+                save_timer: None,
                 me: me.clone(),
             })
         });

@@ -1,8 +1,11 @@
 //! The shell's side of the kept state (`docs/decisions.md` §10): the core's loads, saves and
-//! removals done on `sessionStorage`, one key per account and socket of the page, and the
-//! save once per JS task.
+//! removals done on `sessionStorage`, one key per account and socket of the page, and when
+//! the state is written.
 
 use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
 
 use js_sys::Reflect;
 use wasm_bindgen::JsCast;
@@ -105,29 +108,61 @@ impl Shell {
         }
     }
 
-    /// Writes the kept state once at the end of this JS task (a microtask): after everything
-    /// the task changed, before a reload can happen (`docs/decisions.md` §10).
+    /// Schedules a write of the kept state (`docs/decisions.md` §10): at the end of this JS
+    /// task (a microtask) when the application's stanzas changed or the page is hidden (a
+    /// hidden tab can be discarded without another event), else within [`LAZY_SAVE_MS`];
+    /// [`Shell::save_now`] runs on `pagehide`, `freeze` and when the page is hidden.
     pub(super) fn schedule_save(&mut self) {
-        if self.save_scheduled || self.store_key.is_none() {
+        if self.store_key.is_none() {
             return;
         }
-        self.save_scheduled = true;
-        let weak = self.me.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let Some(rc) = weak.upgrade() else { return };
-            // Only what the save itself says (a full store) is delivered here: a `pump` would
-            // schedule the next save, for ever.
-            let events: Vec<Event> = {
-                let mut sh = rc.borrow_mut();
-                sh.save_scheduled = false;
-                if let Some(op) = sh.core.poll_store_state() {
-                    sh.store(op);
-                }
-                std::iter::from_fn(|| sh.core.poll_event()).collect()
-            };
-            for ev in events {
-                deliver(&rc, ev);
+        if self.core.store_urgent() || page_hidden() {
+            if std::mem::replace(&mut self.save_scheduled, true) {
+                return;
             }
-        });
+            let weak = self.me.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(rc) = weak.upgrade() {
+                    save(&rc);
+                }
+            });
+        } else if self.save_timer.is_none() {
+            let weak = self.me.clone();
+            self.save_timer = Some(Timeout::new(LAZY_SAVE_MS, move || {
+                if let Some(rc) = weak.upgrade() {
+                    save(&rc);
+                }
+            }));
+        }
+    }
+}
+
+/// The longest an incoming-side change (counter in, delivery keys, the catch-up mark,
+/// presences) waits to be written while the page is shown: one write per incoming frame
+/// cost about 20 µs per message (`sessionStorage.setItem`), a third of the flood's rate.
+const LAZY_SAVE_MS: u32 = 300;
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+/// Writes the kept state now if it changed (`pagehide`, `freeze`, hidden page, and the
+/// scheduled saves).
+pub(super) fn save(rc: &Rc<RefCell<Shell>>) {
+    // Only what the save itself says (a full store) is delivered here: a `pump` would
+    // schedule the next save, for ever.
+    let events: Vec<Event> = {
+        let mut sh = rc.borrow_mut();
+        sh.save_scheduled = false;
+        sh.save_timer = None;
+        if let Some(op) = sh.core.poll_store_state() {
+            sh.store(op);
+        }
+        std::iter::from_fn(|| sh.core.poll_event()).collect()
+    };
+    for ev in events {
+        deliver(rc, ev);
     }
 }
