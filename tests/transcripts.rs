@@ -3,11 +3,14 @@
 //!
 //! Lines (blank lines and `#` comments ignored):
 //! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> hostmeta=<url> reconnect=<bool>
-//!   ping=<ms> maxdelay=<ms>`: before anything else
+//!   ping=<ms> maxdelay=<ms> persist=<bool> catchup=<bool> epoch=<ms> derive=shell`: before
+//!   anything else
 //! - `cmd <event> <json payload> [none|fn:N|promise:N|notfn]`: `handle_command`
 //! - `S: <frame>`: a frame from the server (`${var}` is replaced by a captured value)
 //! - `C: <frame>`: the next transmit must be this frame (`${var}` captures any text)
 //! - `T: connect <url>` / `T: discover <url>` / `T: close`: the next transmit
+//! - `T: derive sha1|sha256 <salt base64> <iterations>`: the next transmit asks the shell for
+//!   SCRAM's Hi(); `derived <key base64>|failed`: the shell's answer
 //! - `socket open` / `socket closed`: `handle_socket`
 //! - `network up` / `network down`: `handle_network` (the browser's online/offline events)
 //! - `wake`: `handle_wake` (the page became visible again)
@@ -17,17 +20,22 @@
 //! - `R: <N> ok <json array>` / `R: <N> err <json>`: the next event must settle callback N
 //! - `+<ms>`: advance the clock and call `handle_timeout`
 //! - `include <file>`: the lines of another file (shared prefixes such as logging in)
-//! - `reload`: the page reloads: a new client with the same config, the store kept
+//! - `reload`: the page reloads (`pagehide` writes the state): a new client with the same
+//!   config, the store kept
+//! - `lazy save`: the shell's timer writes incoming-side changes
 //! - `store full` / `store ok`: saving fails (quota) from now on / works again
 //! - `K: contains <text>` / `K: lacks <text>`: what the store holds for the account
 //!
 //! The store (sessionStorage in the browser) is a map here: after every line, the client's
-//! loads are answered from it and its saves written to it (`config persist=true`).
+//! loads are answered from it, and the state written when `store_urgent` (`config persist=true`).
 //!
 //! At the end no transmit or event may be left over.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::HashMap;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
 use std::path::Path;
 
 use xmpp_ftw_wasm::proto::{
@@ -166,6 +174,7 @@ fn run(path: &Path) {
     let mut vars = HashMap::new();
     // The login numbers of the XEP-0156 lookups seen, in order.
     let mut logins: Vec<u32> = Vec::new();
+    let mut derive_id = 0u32;
     let mut store: HashMap<String, String> = HashMap::new();
     let mut store_full = false;
     for (n, line) in text.lines().enumerate() {
@@ -189,6 +198,7 @@ fn run(path: &Path) {
                     "persist" => cfg.persist = v == "true",
                     "catchup" => cfg.catch_up = v == "true",
                     "epoch" => cfg.epoch_ms = v.parse().unwrap(),
+                    "derive" => cfg.derive_in_shell = v == "shell",
                     _ => panic!("{at}: unknown config {k}"),
                 }
             }
@@ -270,6 +280,22 @@ fn run(path: &Path) {
                         login: logins.last().copied().unwrap_or(0),
                     }
                 }
+                Some(("derive", rest)) => {
+                    // `T: derive sha1|sha256 <salt base64> <iterations>`: the password is
+                    // the login's
+                    let Some(Transmit::Derive { id, salting }) = &got else {
+                        panic!("{at}: expected a derivation, got {got:?}");
+                    };
+                    derive_id = *id;
+                    let want = format!(
+                        "{} {} {}",
+                        if salting.sha256 { "sha256" } else { "sha1" },
+                        B64.encode(&salting.salt),
+                        salting.iterations
+                    );
+                    assert_eq!(rest, want, "{at}");
+                    continue;
+                }
                 None if t == "close" => Transmit::Close,
                 _ => panic!("{at}: bad T: line"),
             };
@@ -281,6 +307,9 @@ fn run(path: &Path) {
                 SocketEvent::Closed
             };
             c.handle_socket(ev, now);
+        } else if let Some(key) = line.strip_prefix("derived ") {
+            // the shell's answer: SaltedPassword in base64, or `failed`
+            c.handle_derived(derive_id, B64.decode(key).ok(), now);
         } else if line == "wake" {
             c.handle_wake(now);
         } else if let Some(n) = line.strip_prefix("network ") {
@@ -442,6 +471,8 @@ transcripts! {
     login_scram_bad_server_signature => "login/scram-bad-server-signature.transcript",
     login_scram_sha1_rfc5802 => "login/scram-sha1-rfc5802.transcript",
     login_scram_sha256_rfc7677 => "login/scram-sha256-rfc7677.transcript",
+    login_scram_shell_derived => "login/scram-shell-derived.transcript",
+    login_scram_shell_derive_failed => "login/scram-shell-derive-failed.transcript",
     mam_disco_timeout => "mam/disco-timeout.transcript",
     mam_preferences => "mam/preferences.transcript",
     mam_query => "mam/query.transcript",

@@ -281,6 +281,7 @@ impl Client {
         }
         self.bound = None;
         self.login = None;
+        self.salted.clear();
         self.forget_session();
         if let Some(id) = cb.id() {
             self.reply(id, Ok(vec![Value::Bool(true)]));

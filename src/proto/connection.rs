@@ -38,6 +38,7 @@ impl Client {
     /// Drops everything that only made sense for this login.
     pub(crate) fn forget_session(&mut self) {
         self.sm = None;
+        self.deriving = None;
         self.resend.clear();
         self.established = false;
         self.attempt = 0;

@@ -127,6 +127,9 @@ pub struct Config {
     pub catch_up: bool,
     /// The wall clock at `Instant(0)`, in milliseconds since 1970 (`performance.timeOrigin`).
     pub epoch_ms: u64,
+    /// SCRAM's Hi() (PBKDF2) is computed by the shell ([`Transmit::Derive`], WebCrypto in the
+    /// browser); `false`: here, in Rust.
+    pub derive_in_shell: bool,
     /// A fixed SCRAM client nonce, only for replaying the RFC 5802 / RFC 7677 test vectors.
     #[doc(hidden)]
     pub scram_nonce: Option<String>,
@@ -145,6 +148,7 @@ impl Default for Config {
             persist: false,
             catch_up: true,
             epoch_ms: 0,
+            derive_in_shell: false,
             scram_nonce: None,
         }
     }
@@ -165,6 +169,15 @@ pub enum Transmit {
         login: u32,
         /// `host-meta.json` (JSON, XEP-0156 §3.2) or `host-meta` (XRD) URL.
         url: String,
+    },
+    /// Compute SCRAM's SaltedPassword := Hi(password, salt, i) (RFC 5802 §2.2, PBKDF2) and
+    /// answer with [`Client::handle_derived`], passing `id` back (only when
+    /// [`Config::derive_in_shell`]).
+    Derive {
+        /// Which derivation asked.
+        id: u32,
+        /// Hash, password, salt and count.
+        salting: sasl::Salting,
     },
     /// Send one text message on the open socket.
     Frame(String),
@@ -303,6 +316,11 @@ pub struct Client {
     kept_key: Option<String>,
     /// Loads and removals for the shell.
     store_ops: VecDeque<StoreOp>,
+    /// SaltedPassword values of this login (RFC 5802 §5.1), in memory only.
+    salted: Vec<(sasl::Salting, Vec<u8>)>,
+    /// The SCRAM derivation waiting for [`Client::handle_derived`], and the last one's id.
+    deriving: Option<(u32, sasl::Salting)>,
+    derive_seq: u32,
     /// The state last handed out for saving.
     last_saved: Option<String>,
     /// [`Client::store_urgent`]'s view of that state.
@@ -371,6 +389,9 @@ impl Client {
             last_features: None,
             kept_key: None,
             store_ops: VecDeque::new(),
+            salted: Vec::new(),
+            deriving: None,
+            derive_seq: 0,
             last_saved: None,
             saved_outgoing: kept::Outgoing::default(),
             store_error_said: false,

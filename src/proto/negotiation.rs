@@ -4,7 +4,7 @@
 //! element is read and built with its xmpp-parsers type.
 
 use super::error::PeerMisbehaved;
-use super::{framing, kept, sasl, sm, Callback, Client, State};
+use super::{framing, kept, sasl, sm, Callback, Client, Instant, State, Transmit};
 use crate::events::{self, stanza_error, Jid};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::bind::{BindQuery, BindResponse};
@@ -33,6 +33,9 @@ pub(crate) enum Step {
     /// XEP-0198 §5: `<resume/>` sent.
     ExpectResume,
 }
+
+/// Most SaltedPassword values kept in memory (one per hash, salt, count and password).
+const MAX_SALTED: usize = 4;
 
 /// The result or error answering the IQ `id`; `None` for any other element.
 fn answer(el: Element, id: &str) -> Option<Result<Option<Element>, Element>> {
@@ -230,27 +233,33 @@ impl Client {
         }
         match el.name() {
             "challenge" => {
-                let reply = match (&mut exchange, Challenge::try_from(el)) {
-                    (sasl::Exchange::Scram(s), Ok(c)) => s.client_final(&c.data).ok(),
+                let salting = match (&mut exchange, Challenge::try_from(el)) {
+                    (sasl::Exchange::Scram(s), Ok(c)) => s.server_first(&c.data).ok(),
                     _ => None,
                 };
-                match reply {
-                    Some(r) => {
-                        let resp = Response {
-                            data: r.into_bytes(),
-                        };
-                        let redacted = Element::builder("response", ns::SASL)
-                            .append("[redacted]")
-                            .build();
-                        self.send_frame(stanza::write(resp), Some(&stanza::write(redacted)));
-                        self.state = State::Negotiating(Step::ExpectSasl(exchange));
-                    }
-                    None => {
-                        // RFC 6120 §6.4.4: abort, then end the attempt.
-                        self.send_nonza(xmpp_parsers::sasl::Abort);
-                        self.send_nonza(framing::close());
-                        self.give_up(events::login_fail());
-                    }
+                let Some(salting) = salting else {
+                    // RFC 6120 §6.4.4: abort, then end the attempt.
+                    self.send_nonza(xmpp_parsers::sasl::Abort);
+                    self.send_nonza(framing::close());
+                    return self.give_up(events::login_fail());
+                };
+                // RFC 5802 §5.1: a client may keep SaltedPassword for the next
+                // authentication; kept in memory only, so a reconnection skips PBKDF2.
+                let cached = self.salted.iter().find(|(k, _)| *k == salting);
+                if let Some(key) = cached.map(|(_, key)| key.clone()) {
+                    return self.sasl_respond(exchange, &key);
+                }
+                self.state = State::Negotiating(Step::ExpectSasl(exchange));
+                if self.cfg.derive_in_shell {
+                    self.derive_seq = self.derive_seq.wrapping_add(1);
+                    self.deriving = Some((self.derive_seq, salting.clone()));
+                    self.transmits.push_back(Transmit::Derive {
+                        id: self.derive_seq,
+                        salting,
+                    });
+                } else {
+                    self.deriving = Some((self.derive_seq, salting));
+                    self.handle_derived(self.derive_seq, None, self.now);
                 }
             }
             "success" => {
@@ -280,6 +289,49 @@ impl Client {
                 self.stream_error(PeerMisbehaved::InvalidXml);
             }
         }
+    }
+
+    /// The answer to a [`Transmit::Derive`]: SaltedPassword computed by the shell (WebCrypto),
+    /// or `None` when it could not (then it is computed here). An answer for an attempt that
+    /// is over is ignored.
+    pub fn handle_derived(&mut self, id: u32, key: Option<Vec<u8>>, now: Instant) {
+        self.now = self.now.max(now);
+        match &self.deriving {
+            Some((want, _)) if *want == id => {}
+            _ => return,
+        }
+        let Some((_, salting)) = self.deriving.take() else {
+            return;
+        };
+        let State::Negotiating(Step::ExpectSasl(exchange)) =
+            std::mem::replace(&mut self.state, State::Idle)
+        else {
+            return;
+        };
+        let key = match key {
+            Some(k) if k.len() == salting.key_len() => k,
+            _ => salting.derive(),
+        };
+        if self.salted.len() == MAX_SALTED {
+            self.salted.remove(0);
+        }
+        self.salted.push((salting, key.clone()));
+        self.sasl_respond(exchange, &key);
+    }
+
+    /// Sends `client-final-message` (RFC 5802 §5.1) computed from SaltedPassword.
+    fn sasl_respond(&mut self, mut exchange: sasl::Exchange, salted: &[u8]) {
+        let sasl::Exchange::Scram(s) = &mut exchange else {
+            return self.stream_error(PeerMisbehaved::InternalServerError);
+        };
+        let resp = Response {
+            data: s.finish(salted).into_bytes(),
+        };
+        let redacted = Element::builder("response", ns::SASL)
+            .append("[redacted]")
+            .build();
+        self.send_frame(stanza::write(resp), Some(&stanza::write(redacted)));
+        self.state = State::Negotiating(Step::ExpectSasl(exchange));
     }
 
     /// RFC 6120 §7: bind the requested resource (or let the server choose), with the

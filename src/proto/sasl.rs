@@ -122,8 +122,69 @@ pub struct Scram {
     user: String,
     password: String,
     nonce: String,
+    /// `AuthMessage` and `client-final-message-without-proof`, once the server's first
+    /// message is read.
+    auth_message: Option<(String, String)>,
     /// `ServerSignature`, once the client-final message has been computed.
     expected_v: Option<Vec<u8>>,
+}
+
+/// What SaltedPassword := Hi(Normalize(password), salt, i) needs (RFC 5802 §2.2: PBKDF2 with
+/// HMAC-SHA-1 or HMAC-SHA-256, as long as the hash's output).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Salting {
+    /// HMAC-SHA-256 (RFC 7677), else HMAC-SHA-1.
+    pub sha256: bool,
+    /// The password (never logged: `Debug` leaves it out).
+    pub password: String,
+    /// The server's salt.
+    pub salt: Vec<u8>,
+    /// The iteration count.
+    pub iterations: u32,
+}
+
+impl std::fmt::Debug for Salting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Salting")
+            .field("sha256", &self.sha256)
+            .field("salt", &B64.encode(&self.salt))
+            .field("iterations", &self.iterations)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Salting {
+    /// Hi() in pure Rust (RustCrypto `pbkdf2`).
+    pub fn derive(&self) -> Vec<u8> {
+        if self.sha256 {
+            let mut out = vec![0u8; 32];
+            pbkdf2::pbkdf2_hmac::<Sha256>(
+                self.password.as_bytes(),
+                &self.salt,
+                self.iterations,
+                &mut out,
+            );
+            out
+        } else {
+            let mut out = vec![0u8; 20];
+            pbkdf2::pbkdf2_hmac::<Sha1>(
+                self.password.as_bytes(),
+                &self.salt,
+                self.iterations,
+                &mut out,
+            );
+            out
+        }
+    }
+
+    /// The length of the key: the hash's output.
+    pub fn key_len(&self) -> usize {
+        if self.sha256 {
+            32
+        } else {
+            20
+        }
+    }
 }
 
 impl Scram {
@@ -134,6 +195,7 @@ impl Scram {
             user: user.to_owned(),
             password: password.to_owned(),
             nonce,
+            auth_message: None,
             expected_v: None,
         }
     }
@@ -147,9 +209,19 @@ impl Scram {
         format!("n,,{}", self.first_bare())
     }
 
-    /// Answers `server-first-message` with `client-final-message`.
+    /// Answers `server-first-message` with `client-final-message`, deriving the key here
+    /// (pure Rust PBKDF2).
     pub fn client_final(&mut self, server_first: &[u8]) -> Result<String, SaslError> {
-        if self.expected_v.is_some() {
+        let salting = self.server_first(server_first)?;
+        let salted = salting.derive();
+        Ok(self.finish(&salted))
+    }
+
+    /// Reads `server-first-message` (RFC 5802 §5.1): the salting the password needs, Hi(password,
+    /// salt, i); the answer is [`Scram::finish`] with the result, computed here
+    /// ([`Salting::derive`]) or by the shell (WebCrypto).
+    pub fn server_first(&mut self, server_first: &[u8]) -> Result<Salting, SaslError> {
+        if self.expected_v.is_some() || self.auth_message.is_some() {
             return Err(SaslError::Unexpected);
         }
         let sf = std::str::from_utf8(server_first).map_err(|_| SaslError::BadChallenge)?;
@@ -177,14 +249,28 @@ impl Scram {
             return Err(SaslError::BadChallenge);
         }
         let without_proof = format!("c=biws,r={r}");
-        let auth_message = format!("{},{sf},{without_proof}", self.first_bare());
+        self.auth_message = Some((
+            format!("{},{sf},{without_proof}", self.first_bare()),
+            without_proof,
+        ));
+        Ok(Salting {
+            sha256: self.sha256,
+            password: self.password.clone(),
+            salt,
+            iterations,
+        })
+    }
+
+    /// `client-final-message` from SaltedPassword (RFC 5802 §3), after [`Scram::server_first`].
+    pub fn finish(&mut self, salted: &[u8]) -> String {
+        let (auth_message, without_proof) = self.auth_message.clone().unwrap_or_default();
         let (proof, server_sig) = if self.sha256 {
-            scram_keys::<Sha256>(&self.password, &salt, iterations, &auth_message)
+            scram_keys::<Sha256>(salted, &auth_message)
         } else {
-            scram_keys::<Sha1>(&self.password, &salt, iterations, &auth_message)
+            scram_keys::<Sha1>(salted, &auth_message)
         };
         self.expected_v = Some(server_sig);
-        Ok(format!("{without_proof},p={}", B64.encode(proof)))
+        format!("{without_proof},p={}", B64.encode(proof))
     }
 
     /// Checks `server-final-message` (`v=...`), carried by `<success/>`.
@@ -206,26 +292,19 @@ impl Scram {
     }
 }
 
-/// RFC 5802 §3: returns (ClientProof, ServerSignature).
-fn scram_keys<D>(
-    password: &str,
-    salt: &[u8],
-    iterations: u32,
-    auth_message: &str,
-) -> (Vec<u8>, Vec<u8>)
+/// RFC 5802 §3: (ClientProof, ServerSignature) from SaltedPassword.
+fn scram_keys<D>(salted: &[u8], auth_message: &str) -> (Vec<u8>, Vec<u8>)
 where
     D: Digest + Clone + hmac::digest::block_api::BlockSizeUser + hmac::EagerHash,
     Hmac<D>: KeyInit + Mac + Clone,
 {
-    let mut salted = vec![0u8; <D as Digest>::output_size()];
-    pbkdf2::pbkdf2_hmac::<D>(password.as_bytes(), salt, iterations, &mut salted);
     let hmac = |key: &[u8], data: &[u8]| -> Vec<u8> {
         let mut m =
             <Hmac<D> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
         m.update(data);
         m.finalize().into_bytes().to_vec()
     };
-    let client_key = hmac(&salted, b"Client Key");
+    let client_key = hmac(salted, b"Client Key");
     let stored_key = D::digest(&client_key).to_vec();
     let client_sig = hmac(&stored_key, auth_message.as_bytes());
     let proof = client_key
@@ -233,7 +312,7 @@ where
         .zip(&client_sig)
         .map(|(a, b)| a ^ b)
         .collect();
-    let server_key = hmac(&salted, b"Server Key");
+    let server_key = hmac(salted, b"Server Key");
     let server_sig = hmac(&server_key, auth_message.as_bytes());
     (proof, server_sig)
 }

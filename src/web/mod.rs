@@ -2,6 +2,7 @@
 //! between them and the sans-IO core. It holds no protocol logic.
 
 mod convert;
+mod pbkdf2;
 mod store;
 
 use std::cell::RefCell;
@@ -202,6 +203,8 @@ fn parse_options(opts: &JsValue) -> Result<Config, JsError> {
         seed: seed(),
         // docs/decisions.md §10: kept in sessionStorage by default, where there is one.
         persist: !matches!(store::session_storage(), Ok(None)),
+        // SCRAM's PBKDF2 through WebCrypto where there is one (docs/decisions.md §12).
+        derive_in_shell: pbkdf2::subtle().is_some(),
         epoch_ms: PERFORMANCE
             .with(|p| p.as_ref().map(|p| p.time_origin()))
             .unwrap_or(0.0) as u64,
@@ -493,6 +496,16 @@ impl Shell {
                 }
             }
             Transmit::Close => self.socket = None,
+            Transmit::Derive { id, salting } => {
+                let weak = self.me.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let key = pbkdf2::derive(&salting).await;
+                    if let Some(rc) = weak.upgrade() {
+                        rc.borrow_mut().core.handle_derived(id, key, now());
+                        pump(&rc);
+                    }
+                });
+            }
             Transmit::Discover { url, login } => {
                 let weak = self.me.clone();
                 wasm_bindgen_futures::spawn_local(async move {
