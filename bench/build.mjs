@@ -26,6 +26,10 @@ export async function bundleAll() {
       plugins: [emptyNodeBuiltins],
     });
     const files = [`${here}dist/${lib}.js`];
+    // Precompressed copies for the test server, as for the package (scripts/build.sh).
+    const bundle = fs.readFileSync(files[0]);
+    fs.writeFileSync(`${files[0]}.gz`, zlib.gzipSync(bundle, { level: 9 }));
+    fs.writeFileSync(`${files[0]}.br`, zlib.brotliCompressSync(bundle, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
     if (lib === 'xmpp-ftw-wasm') files.push(`${here}../pkg/xmpp_ftw_wasm_bg.wasm`);
     sizes[lib] = {
       raw: files.reduce((n, f) => n + fs.statSync(f).size, 0),

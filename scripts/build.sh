@@ -15,4 +15,16 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 node -e 'const f="pkg/package.json",p=JSON.parse(require("fs").readFileSync(f));p.version=process.argv[1];require("fs").writeFileSync(f,JSON.stringify(p,null,2)+"\n")' "$version"
 wasm=$(stat -c %s pkg/xmpp_ftw_wasm_bg.wasm)
 gz=$(cat pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js | gzip -9 | wc -c)
-echo "build: pkg/xmpp_ftw_wasm_bg.wasm $wasm bytes; wasm + JS glue gzip -9: $gz bytes"
+# Precompressed copies, as a server should send them (README, "Serving the package"): brotli 11
+# and gzip 9 next to each file (not in the npm package; the test server sends them).
+br=$(node -e '
+const fs = require("fs"), zlib = require("zlib");
+let br = 0;
+for (const f of ["pkg/xmpp_ftw_wasm_bg.wasm", "pkg/xmpp_ftw_wasm.js"]) {
+  const data = fs.readFileSync(f);
+  const b = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
+  fs.writeFileSync(f + ".br", b); fs.writeFileSync(f + ".gz", zlib.gzipSync(data, { level: 9 }));
+  br += b.length;
+}
+console.log(br);')
+echo "build: pkg/xmpp_ftw_wasm_bg.wasm $wasm bytes; wasm + JS glue gzip -9: $gz bytes, brotli 11: $br bytes"

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
 
@@ -53,12 +54,38 @@ const server = http.createServer((req, res) => {
   let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
   if (!file.startsWith(root)) { res.writeHead(403); return res.end(); }
   if (file.endsWith(path.sep)) file = path.join(file, 'index.html');
-  fs.readFile(file, (err, data) => {
-    if (err) { res.writeHead(404); return res.end('not found'); }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(data);
-  });
+  serveStatic(req, res, file);
 });
+
+// Static files as a production server would send them (README, "Serving the package"): the
+// precompressed `<file>.br` / `<file>.gz` next to a file when the browser accepts it (the build
+// writes them: brotli 11, gzip 9), else gzip on the fly for text and wasm; an ETag and
+// `cache-control: no-cache`, so a repeat visit revalidates (304) and keeps the browser's cache,
+// including its compiled wasm.
+const compressedOnTheFly = new Map();
+function serveStatic(req, res, file) {
+  fs.stat(file, (err, st) => {
+    if (err || !st.isFile()) { res.writeHead(404); return res.end('not found'); }
+    const etag = `"${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}"`;
+    const type = types[path.extname(file)] || 'application/octet-stream';
+    const accepts = String(req.headers['accept-encoding'] || '');
+    const fresh = (f) => { try { return fs.statSync(f).mtimeMs >= st.mtimeMs; } catch { return false; } };
+    let encoding = null, body = null, tag = etag;
+    if (/\bbr\b/.test(accepts) && fresh(`${file}.br`)) { encoding = 'br'; body = fs.readFileSync(`${file}.br`); }
+    else if (/\bgzip\b/.test(accepts) && fresh(`${file}.gz`)) { encoding = 'gzip'; body = fs.readFileSync(`${file}.gz`); }
+    else if (/\bgzip\b/.test(accepts) && /text|javascript|wasm|json|xml/.test(type)) {
+      const key = `${file}:${etag}`;
+      if (!compressedOnTheFly.has(key)) compressedOnTheFly.set(key, zlib.gzipSync(fs.readFileSync(file), { level: 6 }));
+      encoding = 'gzip'; body = compressedOnTheFly.get(key);
+    }
+    if (encoding) tag = `${etag.slice(0, -1)}-${encoding}"`;
+    const headers = { 'content-type': type, 'cache-control': 'no-cache', etag: tag, vary: 'accept-encoding' };
+    if (req.headers['if-none-match'] === tag) { res.writeHead(304, headers); return res.end(); }
+    if (encoding) headers['content-encoding'] = encoding;
+    res.writeHead(200, headers);
+    res.end(body || fs.readFileSync(file));
+  });
+}
 
 const FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
 const open = `<open xmlns="${FRAMING}" from="localhost" id="s1" version="1.0"/>`;
