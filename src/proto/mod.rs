@@ -38,6 +38,7 @@ pub mod sm;
 #[doc(hidden)]
 pub mod testing;
 pub mod timer;
+pub mod warm;
 
 use std::collections::VecDeque;
 

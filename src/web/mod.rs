@@ -131,6 +131,25 @@ fn listen_network(me: &Weak<RefCell<Shell>>) -> Option<NetworkListeners> {
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
+    // The login path's code compiled while the page is idle, not when the user logs in
+    // (`docs/decisions.md` §12).
+    let warm = Closure::once_into_js(|| {
+        crate::proto::warm::warm_up();
+    });
+    let idle = global("requestIdleCallback").and_then(|f| f.dyn_into::<Function>().ok());
+    match idle {
+        Some(f) => {
+            let _ = f.call1(&JsValue::NULL, &warm);
+        }
+        None => {
+            Timeout::new(0, move || {
+                if let Ok(f) = warm.dyn_into::<Function>() {
+                    let _ = f.call0(&JsValue::NULL);
+                }
+            })
+            .forget();
+        }
+    }
 }
 
 /// An XMPP session with xmpp-ftw's socket API: `send`, `request`, `on`, `once`, `off`.
