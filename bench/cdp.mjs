@@ -59,7 +59,10 @@ export async function launch({ port = 9333, extraArgs = [] } = {}) {
     ws.close();
     proc.kill();
     await new Promise((r) => proc.once('exit', r));
-    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    // Chromium's helper processes can still be writing the cache: retry, then leave it.
+    for (let i = 0; i < 10; i++) {
+      try { fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5 }); break; } catch { await new Promise((r) => setTimeout(r, 200)); }
+    }
   };
   return { send, evaluate, navigate, close, on: (l) => listeners.push(l) };
 }

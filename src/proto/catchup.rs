@@ -5,7 +5,7 @@
 //! `xmpp.mam.caughtup` says when it is done (`docs/decisions.md` §10).
 
 use super::iq::IqKind;
-use super::kept::Mark;
+use super::kept::{Mark, When};
 use super::{Callback, Client};
 use crate::events::mam;
 use crate::value::Value;
@@ -59,7 +59,7 @@ impl Client {
         let mut payload = Value::obj();
         match (&mark.id, c.by_time) {
             (Some(id), false) => rsm.set("after", id.as_str()),
-            _ => payload.set("start", mark.when.as_str()),
+            _ => payload.set("start", mark.when.stamp()),
         }
         payload.set("rsm", rsm);
         let query_id = self.next_id();
@@ -123,7 +123,7 @@ impl Client {
                             .mark
                             .as_ref()
                             .map(|m| m.when.clone())
-                            .unwrap_or_default();
+                            .unwrap_or(When::Ms(0));
                         if let Some(c) = self.catchup.as_mut() {
                             c.by_time = false;
                         }

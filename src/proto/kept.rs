@@ -68,9 +68,34 @@ pub struct Outgoing {
 pub struct Mark {
     /// The archive id (XEP-0359 stanza-id by the account) of the newest delivered message.
     pub id: Option<String>,
-    /// XEP-0082 time of that delivery (or of the session start): the fallback when the
-    /// archive no longer knows the id.
-    pub when: String,
+    /// Time of that delivery (or of the session start): the fallback when the archive no
+    /// longer knows the id.
+    pub when: When,
+}
+
+/// A time of the mark: as the server stamped it, or the wall clock in milliseconds since
+/// 1970, formatted only when written (a live archived message moves the mark, and formatting
+/// a time for each one cost the flood).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    /// An XEP-0082 DateTime as received.
+    Stamp(String),
+    /// The wall clock.
+    Ms(u64),
+}
+
+impl When {
+    /// The XEP-0082 DateTime.
+    pub fn stamp(&self) -> String {
+        match self {
+            When::Stamp(s) => s.clone(),
+            When::Ms(ms) => {
+                chrono::DateTime::from_timestamp_millis(i64::try_from(*ms).unwrap_or(i64::MAX))
+                    .unwrap_or_default()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            }
+        }
+    }
 }
 
 /// A delivered message's key: `(sender bare JID, id)`, or `("", archive id)`.
@@ -117,7 +142,7 @@ impl Kept {
             ("jid", self.jid.as_ref().map(|j| j.to_string())),
             ("sm", self.sm_id.clone()),
             ("mark", self.mark.as_ref().and_then(|m| m.id.clone())),
-            ("mark-time", self.mark.as_ref().map(|m| m.when.clone())),
+            ("mark-time", self.mark.as_ref().map(|m| m.when.stamp())),
         ];
         let mut b = Element::builder("kept", NS_KEPT);
         for (k, v) in attrs {
@@ -179,7 +204,7 @@ impl Kept {
             h_out: num("out")?,
             mark: root.attr("mark-time").map(|when| Mark {
                 id: root.attr("mark").map(str::to_owned),
-                when: when.to_owned(),
+                when: When::Stamp(when.to_owned()),
             }),
             ..Kept::default()
         };
@@ -420,7 +445,7 @@ mod tests {
             ],
             mark: Some(Mark {
                 id: None,
-                when: "2026-12-01T00:00:00.000Z".into(),
+                when: When::Stamp("2026-12-01T00:00:00.000Z".into()),
             }),
             presences: vec![(
                 "bob@localhost/x".into(),

@@ -517,12 +517,9 @@ impl Client {
         self.send_frame(frame, None);
     }
 
-    /// The wall-clock time now as an XEP-0082 DateTime.
-    fn wall_time(&self) -> String {
-        let ms = self.cfg.epoch_ms.saturating_add(self.now.0);
-        chrono::DateTime::from_timestamp_millis(i64::try_from(ms).unwrap_or(i64::MAX))
-            .unwrap_or_default()
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    /// The wall-clock time now.
+    fn wall_time(&self) -> kept::When {
+        kept::When::Ms(self.cfg.epoch_ms.saturating_add(self.now.0))
     }
 
     fn send_stanza_el(&mut self, el: impl Into<Element>) {

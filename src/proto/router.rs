@@ -3,7 +3,7 @@
 //! Messages go on to their area: XEP-0313 results, XEP-0280 carbons, receipts, chat.
 
 use super::dedup;
-use super::kept::Mark;
+use super::kept::{Mark, When};
 use super::{from_account, Client};
 use crate::events::chat::{self, Incoming};
 use crate::events::{self, mam, presence, Jid};
@@ -164,7 +164,7 @@ impl Client {
             // between, and a reload in the middle of one starts again where the pages got to.
             if caught_up || (self.catchup.is_none() && !self.catchup_due) {
                 let when = match (&m.delay, caught_up) {
-                    (Some(d), true) => d.get_str("when").map(str::to_owned),
+                    (Some(d), true) => d.get_str("when").map(|w| When::Stamp(w.to_owned())),
                     _ => None,
                 };
                 let when = when.unwrap_or_else(|| self.wall_time());
