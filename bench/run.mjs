@@ -125,6 +125,26 @@ for (let rep = 0; rep < REPS; rep++) {
   }
 }
 
+// The network side of a first visit (the profile of the navigation goals): when each request of
+// the page started and finished (ms from the navigation) and its bytes on the wire.
+let netEvents = null;
+browser.on((m) => netEvents && netEvents(m));
+const waterfalls = [];
+function netLog(requests, m) {
+  const p = m.params;
+  if (m.method === 'Network.requestWillBeSent') requests.set(p.requestId, { url: p.request.url, start: p.timestamp });
+  const r = requests.get(p.requestId);
+  if (!r) return;
+  if (m.method === 'Network.loadingFinished') { r.end = p.timestamp; r.bytes = p.encodedDataLength; }
+  if (m.method === 'Network.webSocketCreated' || m.method === 'Network.webSocketWillSendHandshakeRequest') r.ws = true;
+}
+function waterfall(title, requests, onlineAt) {
+  const all = [...requests.values()];
+  const t0 = Math.min(...all.map((r) => r.start));
+  const parts = all.filter((r) => r.end).map((r) => `${r.url.replace(BASE, '').replace(/\?.*$/, '')} ${fmt((r.start - t0) * 1000)}→${fmt((r.end - t0) * 1000)} ms, ${fmt(r.bytes)} B`);
+  return `${title}: ${parts.join('; ')}; online at ${fmt(onlineAt)} ms.`;
+}
+
 // What the size costs a user: navigation to online on throttled networks (cache off). Network
 // monitoring is on only for this part.
 const PROFILES = { nav3g: { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 },
@@ -135,10 +155,15 @@ for (const [key, p] of Object.entries(PROFILES).filter(() => arg('nav', 'yes') =
   await browser.send('Network.emulateNetworkConditions', { offline: false, ...p });
   for (let rep = 0; rep < Math.min(REPS, 3); rep++) {
     for (const lib of LIBS.filter((l) => l !== 'raw' && (!ONLY || ONLY.has(l)))) {
+      const requests = new Map();
+      const watching = rep === 0;
+      if (watching) netEvents = (m) => { if (m.method.startsWith('Network.')) netLog(requests, m); };
       await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}&autologin=${encodeURIComponent(WS)}`);
       let at;
       for (let i = 0; i < 600; i++) { at = await browser.evaluate('window.onlineAt'); if (at !== undefined) break; await new Promise((r) => setTimeout(r, 50)); }
+      netEvents = null;
       if (at > 0) results[lib][key].push(at); else results[lib].errors.push(`${key}: no online`);
+      if (watching) waterfalls.push(waterfall(`${lib}, first visit on ${key === 'nav3g' ? 'fast 3G' : '4G'}`, requests, at));
     }
   }
 }
@@ -229,6 +254,7 @@ if (base) {
 }
 for (const lib of LIBS) for (const e of results[lib].errors) lines.push(`- ${lib}: ${e}`);
 lines.push('', ...profiles);
+if (waterfalls.length) lines.push('', 'Network of one first visit per library (request start→end from the navigation, bytes on the wire):', ...waterfalls.map((w) => `- ${w}`));
 const table = lines.join('\n');
 console.log(table);
 fs.mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
