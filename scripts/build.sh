@@ -16,15 +16,17 @@ node -e 'const f="pkg/package.json",p=JSON.parse(require("fs").readFileSync(f));
 wasm=$(stat -c %s pkg/xmpp_ftw_wasm_bg.wasm)
 gz=$(cat pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js | gzip -9 | wc -c)
 # Precompressed copies, as a server should send them (README, "Serving the package"): brotli 11
-# and gzip 9 next to each file (not in the npm package; the test server sends them).
+# and gzip -9 next to each file (not in the npm package; the test server sends them).
 br=$(node -e '
 const fs = require("fs"), zlib = require("zlib");
 let br = 0;
 for (const f of ["pkg/xmpp_ftw_wasm_bg.wasm", "pkg/xmpp_ftw_wasm.js"]) {
   const data = fs.readFileSync(f);
   const b = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
-  fs.writeFileSync(f + ".br", b); fs.writeFileSync(f + ".gz", zlib.gzipSync(data, { level: 9 }));
+  fs.writeFileSync(f + ".br", b);
   br += b.length;
 }
 console.log(br);')
+# GNU gzip -9 beats zlib's level 9 on this wasm by 13 KB.
+for f in pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js; do gzip -9 -n -c "$f" > "$f.gz"; done
 echo "build: pkg/xmpp_ftw_wasm_bg.wasm $wasm bytes; wasm + JS glue gzip -9: $gz bytes, brotli 11: $br bytes"

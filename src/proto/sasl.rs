@@ -156,25 +156,14 @@ impl std::fmt::Debug for Salting {
 impl Salting {
     /// Hi() in pure Rust (RustCrypto `pbkdf2`).
     pub fn derive(&self) -> Vec<u8> {
+        let mut out = vec![0u8; self.key_len()];
+        let (password, salt, i) = (self.password.as_bytes(), &self.salt, self.iterations);
         if self.sha256 {
-            let mut out = vec![0u8; 32];
-            pbkdf2::pbkdf2_hmac::<Sha256>(
-                self.password.as_bytes(),
-                &self.salt,
-                self.iterations,
-                &mut out,
-            );
-            out
+            pbkdf2::pbkdf2_hmac::<Sha256>(password, salt, i, &mut out);
         } else {
-            let mut out = vec![0u8; 20];
-            pbkdf2::pbkdf2_hmac::<Sha1>(
-                self.password.as_bytes(),
-                &self.salt,
-                self.iterations,
-                &mut out,
-            );
-            out
+            pbkdf2::pbkdf2_hmac::<Sha1>(password, salt, i, &mut out);
         }
+        out
     }
 
     /// The length of the key: the hash's output.

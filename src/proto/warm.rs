@@ -14,24 +14,14 @@ const OPEN: &str =
 /// Plays a login (SCRAM-SHA-1, a resource bound, XEP-0198 enabled) and one incoming message;
 /// `true` when the SCRAM response was computed and the played session came online.
 pub fn warm_up() -> bool {
-    let mut c = Client::new(Config {
-        scram_nonce: Some("warm".into()),
-        derive_in_shell: true,
-        ..Config::default()
-    });
     let t = Instant(0);
-    let mut login = Value::obj();
-    login.set("jid", "warm@localhost");
-    login.set("password", "warm");
-    login.set("websocket", "ws://127.0.0.1/");
-    c.handle_command("xmpp.login", login, Callback::None, t);
-    c.handle_socket(SocketEvent::Open, t);
-    c.handle_frame(OPEN, t);
-    c.handle_frame(
-        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
-         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism>\
-         <mechanism>PLAIN</mechanism></mechanisms></stream:features>",
-        t,
+    let mut c = logging_in(
+        Config {
+            scram_nonce: Some("warm".into()),
+            derive_in_shell: true,
+            ..Config::default()
+        },
+        "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism>",
     );
     // r=warm… s=salt i=4096, as the server's first message
     c.handle_frame(
@@ -58,20 +48,7 @@ pub fn warm_up() -> bool {
         t,
     );
     drain(&mut c, |_| {});
-    let mut c = Client::new(Config::default());
-    let mut login = Value::obj();
-    login.set("jid", "warm@localhost");
-    login.set("password", "warm");
-    login.set("websocket", "ws://127.0.0.1/");
-    c.handle_command("xmpp.login", login, Callback::None, t);
-    c.handle_socket(SocketEvent::Open, t);
-    c.handle_frame(OPEN, t);
-    c.handle_frame(
-        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
-         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
-         </stream:features>",
-        t,
-    );
+    let mut c = logging_in(Config::default(), "<mechanism>PLAIN</mechanism>");
     c.handle_frame("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>", t);
     c.handle_frame(OPEN, t);
     c.handle_frame(
@@ -105,6 +82,27 @@ pub fn warm_up() -> bool {
     );
     drain(&mut c, |_| {});
     responded && online
+}
+
+/// A client that asked to log in, has its socket open and was offered `mechanisms`.
+fn logging_in(cfg: Config, mechanisms: &str) -> Client {
+    let t = Instant(0);
+    let mut c = Client::new(cfg);
+    let mut login = Value::obj();
+    login.set("jid", "warm@localhost");
+    login.set("password", "warm");
+    login.set("websocket", "ws://127.0.0.1/");
+    c.handle_command("xmpp.login", login, Callback::None, t);
+    c.handle_socket(SocketEvent::Open, t);
+    c.handle_frame(OPEN, t);
+    c.handle_frame(
+        &format!(
+            "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
+             xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{mechanisms}</mechanisms></stream:features>"
+        ),
+        t,
+    );
+    c
 }
 
 fn drain(c: &mut Client, mut f: impl FnMut(Transmit)) {
