@@ -2,7 +2,7 @@
 //! resends what the server never acknowledged, so the same message can arrive twice. The last
 //! ids (XEP-0359 origin-id, else the message id) are remembered per sender bare JID in a
 //! bounded window; own-archive ids (XEP-0359 stanza-ids by the account, recorded with an
-//! empty sender) in a longer window of their own. Ids are remembered as 64-bit hashes (std's
+//! empty sender) in a window of their own, wide while a catch-up is due or running. Ids are remembered as 64-bit hashes (std's
 //! SipHash with fixed keys): 5,000 archive ids as strings, twice (order and set), held 430 KB
 //! of wasm memory after a long flood; a false match needs a 64-bit collision among at most
 //! 5,000 ids.
@@ -24,8 +24,13 @@ pub const SENT_HERE: &str = "#sent";
 const IDS_PER_SENDER: usize = 512;
 /// Senders remembered (least recently heard from forgotten first).
 const SENDERS: usize = 64;
-/// Own-archive ids remembered (a catch-up delivers up to 5,000 messages).
-const ARCHIVE_IDS: usize = 5_000;
+/// Own-archive ids remembered while a catch-up is due or running (it delivers up to 5,000
+/// messages, some of which may have come live or from offline storage already).
+const ARCHIVE_IDS_CATCHING_UP: usize = 5_000;
+/// Own-archive ids remembered otherwise: a server resends at most what the SDK had not
+/// acknowledged (XEP-0198), which is far fewer. The wide window held 180 KB of wasm memory
+/// for good after a long flood.
+const ARCHIVE_IDS: usize = 512;
 
 /// The bounded memory of recent message ids.
 #[derive(Default)]
@@ -34,6 +39,8 @@ pub struct Dedup {
     /// Own-archive ids, oldest first, and the same as a set (looked up for every message).
     archive: VecDeque<u64>,
     archive_set: BTreeSet<u64>,
+    /// A catch-up is due or running: the own-archive window is the wide one.
+    wide: bool,
 }
 
 impl Dedup {
@@ -45,6 +52,25 @@ impl Dedup {
     /// Whether nothing is remembered.
     pub fn is_empty(&self) -> bool {
         self.senders.is_empty() && self.archive.is_empty()
+    }
+
+    /// Widens the own-archive window while a catch-up is due or running; narrowing it forgets
+    /// the oldest ids beyond [`ARCHIVE_IDS`].
+    pub fn set_catching_up(&mut self, wide: bool) {
+        self.wide = wide;
+        let limit = if wide {
+            ARCHIVE_IDS_CATCHING_UP
+        } else {
+            ARCHIVE_IDS
+        };
+        while self.archive.len() > limit {
+            if let Some(old) = self.archive.pop_front() {
+                self.archive_set.remove(&old);
+            }
+        }
+        if !wide && self.archive.capacity() > 2 * ARCHIVE_IDS {
+            self.archive.shrink_to(ARCHIVE_IDS);
+        }
     }
 
     /// Whether `id` from `sender` was recorded (without recording it).
@@ -62,7 +88,12 @@ impl Dedup {
             if !self.archive_set.insert(id) {
                 return false;
             }
-            if self.archive.len() == ARCHIVE_IDS {
+            let limit = if self.wide {
+                ARCHIVE_IDS_CATCHING_UP
+            } else {
+                ARCHIVE_IDS
+            };
+            if self.archive.len() >= limit {
                 if let Some(old) = self.archive.pop_front() {
                     self.archive_set.remove(&old);
                 }
@@ -108,13 +139,27 @@ mod tests {
             d.first_time(&format!("s{i}@x"), "z");
         }
         assert!(d.senders.len() <= SENDERS);
-        // own-archive ids: a window of their own
+        // own-archive ids: a window of their own, wide while a catch-up is due or running
         assert!(d.first_time("", "a1"));
         assert!(!d.first_time("", "a1"));
         for i in 0..ARCHIVE_IDS {
             d.first_time("", &format!("x{i}"));
         }
         assert!(d.first_time("", "a1"), "forgotten after the window");
+        assert_eq!(d.archive.len(), ARCHIVE_IDS);
+        d.set_catching_up(true);
+        for i in 0..ARCHIVE_IDS_CATCHING_UP {
+            d.first_time("", &format!("y{i}"));
+        }
+        assert!(!d.first_time("", "y0"), "still within the wide window");
+        assert_eq!(d.archive.len(), ARCHIVE_IDS_CATCHING_UP);
+        d.set_catching_up(false);
+        assert_eq!(d.archive.len(), ARCHIVE_IDS);
+        assert!(!d.first_time("", &format!("y{}", ARCHIVE_IDS_CATCHING_UP - 1)));
+        assert!(
+            d.first_time("", "y0"),
+            "the oldest forgotten when the window narrows"
+        );
         assert_eq!(d.archive.len(), d.archive_set.len());
     }
 }

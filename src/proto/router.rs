@@ -207,6 +207,8 @@ impl Client {
                 .map(|id| (from.to_bare().to_string(), id.to_owned())),
         ];
         let mut fresh = true;
+        self.dedup
+            .set_catching_up(self.catchup_due || self.catchup.is_some());
         for (by, id) in keys.into_iter().flatten() {
             // Both keys are recorded, whichever recognised the message.
             fresh &= self.dedup.first_time(&by, &id);
