@@ -32,7 +32,11 @@ const SEED = arg('seed', 'yes') === 'yes';
 const browser = await launch();
 const results = Object.fromEntries(LIBS.map((l) => [l, { flood: [], viaProsody: [], login1: [], login256: [], init: [], mam: [], nav3g: [], nav4g: [], repeat4g: [], memory: null, errors: [] }]));
 const VIA_PROSODY = Number(arg('via-prosody', 5000));
+// Every measurement starts from a clean tab: xmpp-ftw-wasm keeps its session in sessionStorage
+// for a reload (docs/decisions.md §10), and a measurement must not resume the one before it.
+const cleanTab = () => browser.evaluate('try { sessionStorage.clear(); } catch {}');
 const open = async (lib, extra = '') => {
+  await cleanTab();
   await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}${extra}`);
   for (let i = 0; i < 200; i++) { if (await browser.evaluate('window.ready === true')) return; await new Promise((r) => setTimeout(r, 25)); }
   throw new Error(`${lib}: page not ready`);
@@ -162,6 +166,7 @@ for (const [key, p] of Object.entries(PROFILES).filter(() => arg('nav', 'yes') =
       const requests = new Map();
       const watching = rep === 0;
       if (watching) netEvents = (m) => { if (m.method.startsWith('Network.')) netLog(requests, m); };
+      await cleanTab();
       await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}&autologin=${encodeURIComponent(WS)}`);
       let at;
       for (let i = 0; i < 600; i++) { at = await browser.evaluate('window.onlineAt'); if (at !== undefined) break; await new Promise((r) => setTimeout(r, 50)); }
@@ -183,7 +188,9 @@ const onlineAt = async (lib) => {
 for (let rep = 0; rep < Math.min(REPS, 3) && arg('nav', 'yes') === 'yes'; rep++) {
   for (const lib of LIBS.filter((l) => l !== 'raw' && (!ONLY || ONLY.has(l)))) {
     await browser.send('Network.clearBrowserCache');
+    await cleanTab();
     await onlineAt(lib); // first visit: fills the cache
+    await cleanTab();
     await browser.navigate('about:blank');
     const at = await onlineAt(lib);
     if (at > 0) results[lib].repeat4g.push(at); else results[lib].errors.push('repeat visit: no online');
