@@ -428,6 +428,12 @@ fn pump(rc: &Rc<RefCell<Shell>>) {
     loop {
         let events: Vec<Event> = {
             let mut sh = rc.borrow_mut();
+            // The socket first: a login's `new WebSocket` is not kept waiting by the read of
+            // the kept state (the first sessionStorage access of a page takes about 1 ms), which
+            // is answered before any socket event can arrive.
+            while let Some(t) = sh.core.poll_transmit() {
+                sh.transmit(t);
+            }
             while let Some(op) = sh.core.poll_store_op() {
                 sh.store(op);
             }
