@@ -64,5 +64,7 @@ export async function launch({ port = 9333, extraArgs = [] } = {}) {
       try { fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5 }); break; } catch { await new Promise((r) => setTimeout(r, 200)); }
     }
   };
-  return { send, evaluate, navigate, close, on: (l) => listeners.push(l) };
+  // on(listener) returns a function that removes it.
+  const on = (l) => { listeners.push(l); return () => { const i = listeners.indexOf(l); if (i >= 0) listeners.splice(i, 1); }; };
+  return { send, evaluate, navigate, close, on };
 }

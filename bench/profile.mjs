@@ -3,17 +3,26 @@
 // Rust names when the page loads the named build (scripts/bench.sh writes it to
 // bench/dist/named/: wasm-bindgen --keep-debug, no wasm-opt).
 
-/** Runs `expression` in the page under the sampling profiler; returns the summary. */
+/**
+ * Runs `expression` (a promise) in the page under the sampling profiler, bracketed in the page by
+ * `console.profile()` / `console.profileEnd()` so that only the measured work is sampled (not the
+ * DevTools round trips around it); returns the summary.
+ */
 export async function profile(browser, expression, { intervalUs = 50 } = {}) {
   await browser.send('Profiler.enable');
   await browser.send('Profiler.setSamplingInterval', { interval: intervalUs });
-  await browser.send('Profiler.start');
-  const t0 = Date.now();
-  const value = await browser.evaluate(expression);
-  const wallMs = Date.now() - t0;
-  const { profile: p } = await browser.send('Profiler.stop');
+  let finished;
+  const got = new Promise((r) => { finished = r; });
+  const off = browser.on((m) => { if (m.method === 'Profiler.consoleProfileFinished' && m.params.title === 'measured') finished(m.params.profile); });
+  const value = await browser.evaluate(`(async () => {
+    console.profile('measured');
+    try { return await (${expression}); } finally { console.profileEnd('measured'); }
+  })()`);
+  const p = await Promise.race([got, new Promise((r) => setTimeout(() => r(null), 5000))]);
+  off();
   await browser.send('Profiler.disable');
-  return { value, wallMs, ...summarise(p) };
+  if (!p) return { value, totalMs: 0, idleMs: 0, busyMs: 0, wasmMs: 0, top: [], all: [] };
+  return { value, ...summarise(p) };
 }
 
 /** Self time (ms) per function name, from a `Profiler.Profile`. */
@@ -22,6 +31,8 @@ export function summarise(p) {
   const self = new Map();
   let total = 0;
   p.samples.forEach((id, i) => {
+    // The first delta holds the profiler's own start-up and the last sample its stop: left out.
+    if (i === 0 || i === p.samples.length - 1) return;
     const dt = (p.timeDeltas[i] || 0) / 1000;
     const f = byId.get(id)?.callFrame || {};
     const file = (f.url || '').split('/').pop().split('?')[0];
@@ -33,7 +44,17 @@ export function summarise(p) {
   const idle = self.get('(idle)') || 0;
   const top = [...self.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]);
   const wasm = top.filter(([k]) => k.includes('.wasm]') || k.startsWith('$') || /wasm-function/.test(k)).reduce((n, [, v]) => n + v, 0);
-  return { totalMs: total, idleMs: idle, busyMs: total - idle, wasmMs: wasm, top: top.slice(0, Number(process.env.PROFILE_TOP || 12)) };
+  return { totalMs: total, idleMs: idle, busyMs: total - idle, wasmMs: wasm, top: top.slice(0, Number(process.env.PROFILE_TOP || 12)), all: top };
+}
+
+/** The mean of several summaries (per function: the mean self time over all of them). */
+export function mean(runs) {
+  const n = runs.length || 1;
+  const avg = (k) => runs.reduce((a, r) => a + r[k], 0) / n;
+  const self = new Map();
+  for (const r of runs) for (const [k, v] of r.all || []) self.set(k, (self.get(k) || 0) + v / n);
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]);
+  return { totalMs: avg('totalMs'), idleMs: avg('idleMs'), busyMs: avg('busyMs'), wasmMs: avg('wasmMs'), top: top.slice(0, Number(process.env.PROFILE_TOP || 12)) };
 }
 
 /** Markdown lines for a summary. */

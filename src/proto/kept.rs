@@ -136,13 +136,23 @@ fn out_el(name: &str, o: &Out) -> Element {
 impl Kept {
     /// The state as text, and whether some stanzas did not fit in [`MAX_KEPT_CHARS`].
     pub fn write(&self) -> (String, bool) {
-        let attrs: [(&'static str, Option<String>); 6] = [
+        // The mark's time as the server stamped it, or the wall clock as a number (formatting
+        // a time on the login path compiled and ran chrono's formatter: 1 ms of a login).
+        let when = |ms: bool| {
+            self.mark.as_ref().and_then(|m| match (&m.when, ms) {
+                (When::Stamp(s), false) => Some(s.clone()),
+                (When::Ms(n), true) => Some(n.to_string()),
+                _ => None,
+            })
+        };
+        let attrs: [(&'static str, Option<String>); 7] = [
             ("in", Some(self.h_in.to_string())),
             ("out", Some(self.h_out.to_string())),
             ("jid", self.jid.as_ref().map(|j| j.to_string())),
             ("sm", self.sm_id.clone()),
             ("mark", self.mark.as_ref().and_then(|m| m.id.clone())),
-            ("mark-time", self.mark.as_ref().map(|m| m.when.stamp())),
+            ("mark-time", when(false)),
+            ("mark-ms", when(true)),
         ];
         let mut b = Element::builder("kept", NS_KEPT);
         for (k, v) in attrs {
@@ -202,10 +212,14 @@ impl Kept {
             sm_id: root.attr("sm").map(str::to_owned),
             h_in: num("in")?,
             h_out: num("out")?,
-            mark: root.attr("mark-time").map(|when| Mark {
-                id: root.attr("mark").map(str::to_owned),
-                when: When::Stamp(when.to_owned()),
-            }),
+            mark: root
+                .attr("mark-time")
+                .map(|t| When::Stamp(t.to_owned()))
+                .or_else(|| root.attr("mark-ms")?.parse().ok().map(When::Ms))
+                .map(|when| Mark {
+                    id: root.attr("mark").map(str::to_owned),
+                    when,
+                }),
             ..Kept::default()
         };
         for c in root.children().filter(|c| c.ns() == NS_KEPT) {
@@ -455,6 +469,14 @@ mod tests {
         let (text, overflow) = k.write();
         assert!(!overflow);
         assert_eq!(Kept::read(&text), Some(k));
+        let k = Kept {
+            mark: Some(Mark {
+                id: Some("a1".into()),
+                when: When::Ms(1_764_547_200_000),
+            }),
+            ..Kept::default()
+        };
+        assert_eq!(Kept::read(&k.write().0), Some(k));
         assert_eq!(Kept::read("<kept xmlns='urn:other' in='1' out='1'/>"), None);
         assert_eq!(Kept::read("not xml"), None);
         assert_eq!(

@@ -142,10 +142,13 @@ impl Shell {
 /// cost about 20 µs per message (`sessionStorage.setItem`), a third of the flood's rate.
 const LAZY_SAVE_MS: u32 = 300;
 
+thread_local! {
+    /// The page's document, looked up once (`page_hidden` runs after every event).
+    static DOCUMENT: Option<web_sys::Document> = web_sys::window().and_then(|w| w.document());
+}
+
 fn page_hidden() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_some_and(|d| d.hidden())
+    DOCUMENT.with(|d| d.as_ref().is_some_and(|d| d.hidden()))
 }
 
 /// Writes the kept state now if it changed (`pagehide`, `freeze`, hidden page, and the
