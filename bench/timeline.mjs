@@ -3,7 +3,7 @@ import { launch } from './cdp.mjs';
 const lib = process.argv[2] || 'xmpp-ftw-wasm';
 const jid = process.argv[3] || 'alice@localhost';
 const b = await launch();
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < Number(process.env.N || 3); i++) {
   await b.navigate(`http://127.0.0.1:8290/bench/page.html?lib=${lib}`);
   for (let k = 0; k < 100 && !(await b.evaluate('window.ready === true')); k++) await new Promise((r) => setTimeout(r, 20));
   const out = await b.evaluate(`(async () => {

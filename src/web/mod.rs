@@ -441,12 +441,15 @@ fn pump(rc: &Rc<RefCell<Shell>>) {
                 sh.transmit(t);
             }
             sh.arm_timer();
-            sh.schedule_save();
-            std::iter::from_fn(|| sh.core.poll_event()).collect()
+            let events: Vec<Event> = std::iter::from_fn(|| sh.core.poll_event()).collect();
+            if events.is_empty() {
+                // After the events: the save's microtask is queued after the promises they
+                // settled, so `online` is not kept waiting by a sessionStorage write.
+                sh.schedule_save();
+                return;
+            }
+            events
         };
-        if events.is_empty() {
-            return;
-        }
         for ev in events {
             deliver(rc, ev);
         }
