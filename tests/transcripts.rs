@@ -473,6 +473,7 @@ transcripts! {
     login_scram_sha256_rfc7677 => "login/scram-sha256-rfc7677.transcript",
     login_scram_shell_derived => "login/scram-shell-derived.transcript",
     login_scram_shell_derive_failed => "login/scram-shell-derive-failed.transcript",
+    login_scram_shell_derive_late => "login/scram-shell-derive-late.transcript",
     mam_disco_timeout => "mam/disco-timeout.transcript",
     mam_preferences => "mam/preferences.transcript",
     mam_query => "mam/query.transcript",

@@ -62,6 +62,7 @@ impl Client {
     /// An established session lost its connection: retry with jittered exponential backoff
     /// (`docs/decisions.md` §2), keeping the XEP-0198 state for resumption.
     pub(crate) fn connection_lost(&mut self, stream_error: Option<&str>) {
+        self.deriving = None; // a SCRAM key still being derived belongs to the lost exchange
         if !self.established || !self.cfg.reconnect {
             return self.give_up(events::disconnected(stream_error));
         }

@@ -303,6 +303,9 @@ impl Client {
         let Some((_, salting)) = self.deriving.take() else {
             return;
         };
+        if !matches!(self.state, State::Negotiating(Step::ExpectSasl(_))) {
+            return; // the exchange that asked is over (the connection went, the server failed it)
+        }
         let State::Negotiating(Step::ExpectSasl(exchange)) =
             std::mem::replace(&mut self.state, State::Idle)
         else {
