@@ -10,12 +10,12 @@ use super::{
     framing, Client, Discovery, Instant, SocketEvent, State, Transmit, MAX_REDIRECTS,
     RECONNECT_BASE_MS,
 };
-
-/// How long after a resumption a `conflict` is taken for the old connection's notice.
-const RESUMED_CONFLICT_MS: u64 = 5_000;
 use crate::events;
 use crate::stanza::{self, ns, Element};
 use crate::value::Value;
+
+/// How long after a resumption a `conflict` is taken for the old connection's notice.
+const RESUMED_CONFLICT_MS: u64 = 5_000;
 use xmpp_parsers::stream_error::StreamError;
 use xmpp_parsers::websocket::Open;
 

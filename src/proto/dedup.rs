@@ -2,10 +2,10 @@
 //! resends what the server never acknowledged, so the same message can arrive twice. The last
 //! ids (XEP-0359 origin-id, else the message id) are remembered per sender bare JID in a
 //! bounded window; own-archive ids (XEP-0359 stanza-ids by the account, recorded with an
-//! empty sender) in a window of their own, wide while a catch-up is due or running. Ids are remembered as 64-bit hashes (std's
-//! SipHash with fixed keys): 5,000 archive ids as strings, twice (order and set), held 430 KB
-//! of wasm memory after a long flood; a false match needs a 64-bit collision among at most
-//! 5,000 ids.
+//! empty sender) in a window of their own, wide while a catch-up is due or running. Ids are
+//! remembered as 64-bit hashes (std's SipHash with fixed keys): 5,000 archive ids as strings,
+//! twice (order and set), held 430 KB of wasm memory after a long flood; a false match needs a
+//! 64-bit collision among at most 5,000 ids.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -58,18 +58,21 @@ impl Dedup {
     /// the oldest ids beyond [`ARCHIVE_IDS`].
     pub fn set_catching_up(&mut self, wide: bool) {
         self.wide = wide;
-        let limit = if wide {
-            ARCHIVE_IDS_CATCHING_UP
-        } else {
-            ARCHIVE_IDS
-        };
-        while self.archive.len() > limit {
+        while self.archive.len() > self.archive_limit() {
             if let Some(old) = self.archive.pop_front() {
                 self.archive_set.remove(&old);
             }
         }
         if !wide && self.archive.capacity() > 2 * ARCHIVE_IDS {
             self.archive.shrink_to(ARCHIVE_IDS);
+        }
+    }
+
+    fn archive_limit(&self) -> usize {
+        if self.wide {
+            ARCHIVE_IDS_CATCHING_UP
+        } else {
+            ARCHIVE_IDS
         }
     }
 
@@ -88,12 +91,7 @@ impl Dedup {
             if !self.archive_set.insert(id) {
                 return false;
             }
-            let limit = if self.wide {
-                ARCHIVE_IDS_CATCHING_UP
-            } else {
-                ARCHIVE_IDS
-            };
-            if self.archive.len() >= limit {
+            if self.archive.len() >= self.archive_limit() {
                 if let Some(old) = self.archive.pop_front() {
                     self.archive_set.remove(&old);
                 }

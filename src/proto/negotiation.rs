@@ -249,18 +249,17 @@ impl Client {
                 if let Some(key) = cached.map(|(_, key)| key.clone()) {
                     return self.sasl_respond(exchange, &key);
                 }
-                self.state = State::Negotiating(Step::ExpectSasl(exchange));
-                if self.cfg.derive_in_shell {
-                    self.derive_seq = self.derive_seq.wrapping_add(1);
-                    self.deriving = Some((self.derive_seq, salting.clone()));
-                    self.transmits.push_back(Transmit::Derive {
-                        id: self.derive_seq,
-                        salting,
-                    });
-                } else {
-                    self.deriving = Some((self.derive_seq, salting));
-                    self.handle_derived(self.derive_seq, None, self.now);
+                if !self.cfg.derive_in_shell {
+                    let key = salting.derive();
+                    return self.sasl_respond_derived(exchange, salting, key);
                 }
+                self.state = State::Negotiating(Step::ExpectSasl(exchange));
+                self.derive_seq = self.derive_seq.wrapping_add(1);
+                self.deriving = Some((self.derive_seq, salting.clone()));
+                self.transmits.push_back(Transmit::Derive {
+                    id: self.derive_seq,
+                    salting,
+                });
             }
             "success" => {
                 let verified = match (&exchange, Success::try_from(el)) {
@@ -315,11 +314,21 @@ impl Client {
             Some(k) if k.len() == salting.key_len() => k,
             _ => salting.derive(),
         };
+        self.sasl_respond_derived(exchange, salting, key);
+    }
+
+    /// Keeps a freshly derived SaltedPassword in memory (RFC 5802 §5.1) and answers with it.
+    fn sasl_respond_derived(
+        &mut self,
+        exchange: sasl::Exchange,
+        salting: sasl::Salting,
+        key: Vec<u8>,
+    ) {
         if self.salted.len() == MAX_SALTED {
             self.salted.remove(0);
         }
-        self.salted.push((salting, key.clone()));
         self.sasl_respond(exchange, &key);
+        self.salted.push((salting, key));
     }
 
     /// Sends `client-final-message` (RFC 5802 §5.1) computed from SaltedPassword.

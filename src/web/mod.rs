@@ -108,11 +108,8 @@ fn listen_network(me: &Weak<RefCell<Shell>>) -> Option<NetworkListeners> {
         // lives. A tab that is hidden: write the kept state.
         let weak = me.clone();
         listeners.push(EventListener::new(&d, "visibilitychange", move |_| {
-            let shown = web_sys::window()
-                .and_then(|w| w.document())
-                .is_some_and(|d| !d.hidden());
             if let Some(rc) = weak.upgrade() {
-                if shown {
+                if !store::page_hidden() {
                     rc.borrow_mut().core.handle_wake(now());
                     pump(&rc);
                 } else {
@@ -133,21 +130,15 @@ fn start() {
     console_error_panic_hook::set_once();
     // The login path's code compiled while the page is idle, not when the user logs in
     // (`docs/decisions.md` §12).
-    let warm = Closure::once_into_js(|| {
+    let warm = || {
         crate::proto::warm::warm_up();
-    });
-    let idle = global("requestIdleCallback").and_then(|f| f.dyn_into::<Function>().ok());
-    match idle {
-        Some(f) => {
-            let _ = f.call1(&JsValue::NULL, &warm);
+    };
+    match global("requestIdleCallback").and_then(|f| f.dyn_into::<Function>().ok()) {
+        Some(idle) => {
+            let _ = idle.call1(&JsValue::NULL, &Closure::once_into_js(warm));
         }
         None => {
-            Timeout::new(0, move || {
-                if let Ok(f) = warm.dyn_into::<Function>() {
-                    let _ = f.call0(&JsValue::NULL);
-                }
-            })
-            .forget();
+            Timeout::new(0, warm).forget();
         }
     }
 }

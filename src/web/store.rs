@@ -147,7 +147,8 @@ thread_local! {
     static DOCUMENT: Option<web_sys::Document> = web_sys::window().and_then(|w| w.document());
 }
 
-fn page_hidden() -> bool {
+/// Whether the page is hidden (`document.hidden`; never where there is no document).
+pub(super) fn page_hidden() -> bool {
     DOCUMENT.with(|d| d.as_ref().is_some_and(|d| d.hidden()))
 }
 
