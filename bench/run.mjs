@@ -161,6 +161,13 @@ function waterfall(title, requests, onlineAt) {
 // monitoring is on only for this part.
 const PROFILES = { nav3g: { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 },
   nav4g: { latency: 50, downloadThroughput: 9_000_000 / 8, uploadThroughput: 9_000_000 / 8 } };
+/** Loads the autologin page of `lib` on a clean tab; ms from the navigation to online, or -1. */
+const visit = async (lib) => {
+  await cleanTab();
+  await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}&autologin=${encodeURIComponent(WS)}`);
+  for (let i = 0; i < 600; i++) { const at = await browser.evaluate('window.onlineAt'); if (at !== undefined) return at; await new Promise((r) => setTimeout(r, 50)); }
+  return -1;
+};
 await browser.send('Network.enable');
 await browser.send('Network.setCacheDisabled', { cacheDisabled: true });
 for (const [key, p] of Object.entries(PROFILES).filter(() => arg('nav', 'yes') === 'yes')) {
@@ -170,10 +177,7 @@ for (const [key, p] of Object.entries(PROFILES).filter(() => arg('nav', 'yes') =
       const requests = new Map();
       const watching = rep === 0;
       if (watching) netEvents = (m) => { if (m.method.startsWith('Network.')) netLog(requests, m); };
-      await cleanTab();
-      await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}&autologin=${encodeURIComponent(WS)}`);
-      let at;
-      for (let i = 0; i < 600; i++) { at = await browser.evaluate('window.onlineAt'); if (at !== undefined) break; await new Promise((r) => setTimeout(r, 50)); }
+      const at = await visit(lib);
       netEvents = null;
       if (at > 0) results[lib][key].push(at); else results[lib].errors.push(`${key}: no online`);
       if (watching) waterfalls.push(waterfall(`${lib}, first visit on ${key === 'nav3g' ? 'fast 3G' : '4G'}`, requests, at));
@@ -184,19 +188,13 @@ for (const [key, p] of Object.entries(PROFILES).filter(() => arg('nav', 'yes') =
 // answers 304 to the ETag; Chromium keeps the compiled wasm with the cached response).
 await browser.send('Network.setCacheDisabled', { cacheDisabled: false });
 await browser.send('Network.emulateNetworkConditions', { offline: false, ...PROFILES.nav4g });
-const onlineAt = async (lib) => {
-  await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}&autologin=${encodeURIComponent(WS)}`);
-  for (let i = 0; i < 600; i++) { const at = await browser.evaluate('window.onlineAt'); if (at !== undefined) return at; await new Promise((r) => setTimeout(r, 50)); }
-  return -1;
-};
 for (let rep = 0; rep < Math.min(REPS, 3) && arg('nav', 'yes') === 'yes'; rep++) {
   for (const lib of LIBS.filter((l) => l !== 'raw' && (!ONLY || ONLY.has(l)))) {
     await browser.send('Network.clearBrowserCache');
-    await cleanTab();
-    await onlineAt(lib); // first visit: fills the cache
+    await visit(lib); // first visit: fills the cache
     await cleanTab();
     await browser.navigate('about:blank');
-    const at = await onlineAt(lib);
+    const at = await visit(lib);
     if (at > 0) results[lib].repeat4g.push(at); else results[lib].errors.push('repeat visit: no online');
   }
 }
