@@ -10,12 +10,14 @@ use super::{
     framing, Client, Discovery, Instant, SocketEvent, State, Transmit, MAX_REDIRECTS,
     RECONNECT_BASE_MS,
 };
-use crate::events;
+use crate::events::{self, Jid};
 use crate::stanza::{self, ns, Element};
 use crate::value::Value;
 
 /// How long after a resumption a `conflict` is taken for the old connection's notice.
 const RESUMED_CONFLICT_MS: u64 = 5_000;
+use xmpp_parsers::iq::Iq;
+use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 use xmpp_parsers::stream_error::StreamError;
 use xmpp_parsers::websocket::Open;
 
@@ -255,17 +257,33 @@ impl Client {
             return;
         }
         self.last_rx = self.now;
-        let parsed = stanza::parse_frame(text, self.cfg.max_stanza_bytes);
-        if self.raw {
-            let shown = match &parsed {
-                Ok(el) => framing::redact_incoming(el).unwrap_or_else(|| text.to_owned()),
-                Err(_) => text.to_owned(),
-            };
-            self.emit(events::RAW, obj! {"direction" => "in", "frame" => shown});
-        }
+        let max = self.cfg.max_stanza_bytes;
+        let parsed = stanza::read_frame(text, max).and_then(|f| f.check(text.len(), max));
         let el = match parsed {
-            Ok(el) => el,
-            Err(e) => return self.stream_error(e.into()),
+            Ok(el) => {
+                if self.raw {
+                    let shown = framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());
+                    self.emit(events::RAW, obj! {"direction" => "in", "frame" => shown});
+                }
+                el
+            }
+            Err(e) => {
+                // docs/decisions.md §14: what is inside a stanza was written by someone else
+                // and only relayed by the server; a stanza that cannot be read costs that
+                // stanza, never the stream. Only the server's own elements end it.
+                let head = stanza::stanza_head(text);
+                if self.raw {
+                    let mut v = obj! {"direction" => "in", "frame" => text};
+                    if head.is_some() {
+                        v.set("skipped", e.reason());
+                    }
+                    self.emit(events::RAW, v);
+                }
+                return match head {
+                    Some(head) => self.skip_stanza(head, e),
+                    None => self.stream_error(e.into()),
+                };
+            }
         };
         if el.has_ns(ns::WEBSOCKET) {
             return match el.name() {
@@ -286,14 +304,49 @@ impl Client {
         if el.has_ns(ns::SM) {
             return self.handle_sm(el);
         }
-        let counted = match self.sm.as_mut() {
-            Some(sm) if el.has_ns(ns::DEFAULT_NS) => {
+        let counted = el.has_ns(ns::DEFAULT_NS) && self.count_stanza();
+        self.handle_stanza(el);
+        if counted {
+            self.ack_unasked();
+        }
+    }
+
+    /// Counts a stanza received for XEP-0198 (§4: every stanza, whatever the client made of
+    /// it); `false` without stream management.
+    fn count_stanza(&mut self) -> bool {
+        match self.sm.as_mut() {
+            Some(sm) => {
                 sm.received();
                 true
             }
-            _ => false,
-        };
-        self.handle_stanza(el);
+            None => false,
+        }
+    }
+
+    /// A stanza that could not be read (`docs/decisions.md` §14): counted like any other
+    /// (XEP-0198 §4), so the server neither resends it nor disagrees about the count; an IQ
+    /// request whose start tag was readable gets `bad-request` (RFC 6120 §8.2.3), and an
+    /// answer to one of this client's requests fails that request instead of leaving it to
+    /// time out. Nothing else: no event the application must handle.
+    fn skip_stanza(&mut self, head: stanza::StanzaHead, fault: stanza::FrameError) {
+        if matches!(self.state, State::Closing { .. } | State::Negotiating(_)) {
+            return;
+        }
+        let counted = self.count_stanza();
+        if let (stanza::StanzaKind::Iq, Some(a)) = (head.kind, head.attrs) {
+            let from = a.from.as_deref().and_then(|f| Jid::new(f).ok());
+            match (a.type_.as_deref(), a.id) {
+                (Some("get" | "set"), Some(id)) => self.answer_bad_request(from, id),
+                (Some("result" | "error"), Some(id)) => self.handle_iq(Iq::Error {
+                    from,
+                    to: None,
+                    id,
+                    error: unreadable_answer(fault),
+                    payload: None,
+                }),
+                _ => {}
+            }
+        }
         if counted {
             self.ack_unasked();
         }
@@ -383,15 +436,35 @@ impl Client {
     }
 }
 
+/// The error a request gets when its answer could not be read (`docs/decisions.md` §14).
+fn unreadable_answer(fault: stanza::FrameError) -> StanzaError {
+    let text = match fault {
+        stanza::FrameError::TooBig => "The answer is larger than maxStanzaBytes",
+        stanza::FrameError::TooDeep => "The answer is nested too deep",
+        stanza::FrameError::NotWellFormed | stanza::FrameError::Restricted => {
+            "The answer could not be read"
+        }
+    };
+    StanzaError::new(
+        ErrorType::Cancel,
+        DefinedCondition::NotAcceptable,
+        "en",
+        text,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use crate::proto::testing::online_client;
     use crate::proto::{Event, Instant, Transmit};
 
     #[test]
-    fn a_frame_that_is_not_xml_ends_the_stream_with_a_stream_error() {
+    fn a_server_frame_that_is_not_xml_ends_the_stream_with_a_stream_error() {
         let (mut c, _) = online_client(false, "pw");
-        c.handle_frame("<message xmlns='jabber:client'><body>unclosed", Instant(1));
+        c.handle_frame(
+            "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><unclosed",
+            Instant(1),
+        );
         let frames: Vec<String> = std::iter::from_fn(|| c.poll_transmit())
             .filter_map(|t| match t {
                 Transmit::Frame(f) => Some(f),
@@ -414,5 +487,20 @@ mod tests {
         // nothing more is read on a stream that has ended
         c.handle_frame("<presence xmlns='jabber:client' from='a@b'/>", Instant(2));
         assert!(c.poll_event().is_none());
+    }
+
+    #[test]
+    fn a_stanza_that_is_not_xml_is_skipped() {
+        let (mut c, _) = online_client(false, "pw");
+        c.set_raw(true);
+        c.handle_frame("<message xmlns='jabber:client'><body>unclosed", Instant(1));
+        assert!(c.poll_transmit().is_none());
+        let raw = format!("{:?}", c.poll_event());
+        assert!(
+            raw.contains("not-well-formed") && raw.contains("skipped"),
+            "{raw}"
+        );
+        assert!(c.poll_event().is_none());
+        assert!(c.is_online());
     }
 }

@@ -258,6 +258,21 @@ impl Client {
         self.send_stanza_el(header.assemble(answer));
     }
 
+    /// `bad-request` for an IQ request that could not be read (RFC 6120 §8.2.3: its sender
+    /// is not left waiting; `docs/decisions.md` §14).
+    pub(crate) fn answer_bad_request(&mut self, from: Option<Jid>, id: String) {
+        let header = IqHeader {
+            from: None,
+            to: from,
+            id,
+        };
+        let error = StanzaError::new(ErrorType::Modify, DefinedCondition::BadRequest, "en", "");
+        self.send_stanza_el(header.assemble(IqPayload::Error(StanzaError {
+            texts: Default::default(),
+            ..error
+        })));
+    }
+
     /// XEP-0030 queries of a new session: the server (carbons) and the account (MAM).
     pub(crate) fn discover_services(&mut self) {
         let Some(me) = self.bound.clone() else { return };

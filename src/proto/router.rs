@@ -38,7 +38,7 @@ impl Client {
             Err(_) => {
                 // RFC 6120 §8.2.3: a request without exactly one child is still answered.
                 if let Some((id, from)) = request {
-                    self.answer_iq(from, id, None);
+                    self.answer_bad_request(from, id);
                 }
                 return;
             }
@@ -281,9 +281,6 @@ mod tests {
             Instant(1),
         );
         let frames: Vec<_> = std::iter::from_fn(|| c.poll_transmit()).collect();
-        assert!(
-            format!("{frames:?}").contains("service-unavailable"),
-            "{frames:?}"
-        );
+        assert!(format!("{frames:?}").contains("bad-request"), "{frames:?}");
     }
 }

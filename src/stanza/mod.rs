@@ -22,7 +22,9 @@ use xmpp_parsers::iq::{Iq, IqHeader, IqPayload};
 use xmpp_parsers::minidom::rxml;
 use xmpp_parsers::minidom::tree_builder::TreeBuilder;
 
-/// Why an incoming frame was refused. Each maps to an RFC 6120 §4.9.3 stream error.
+/// Why an incoming frame could not be read. For a frame the server wrote (stream features,
+/// SASL, XEP-0198, ...), each maps to an RFC 6120 §4.9.3 stream error; a stanza that cannot be
+/// read is skipped instead (RFC 7395 §3.3.3: one stanza per message, so nothing else is lost).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrameError {
     /// Larger than the configured maximum stanza size (`policy-violation`).
@@ -44,11 +46,36 @@ impl FrameError {
             FrameError::Restricted => "restricted-xml",
         }
     }
+
+    /// A short name for the debug channel (`xmpp.raw`'s `skipped`).
+    pub fn reason(self) -> &'static str {
+        match self {
+            FrameError::TooBig => "too-large",
+            FrameError::TooDeep => "too-deep",
+            FrameError::NotWellFormed => "not-well-formed",
+            FrameError::Restricted => "restricted-xml",
+        }
+    }
 }
 
-/// Deepest element nesting accepted in one frame. XMPP stanzas nest a handful of levels
-/// (a MAM result with a forwarded XHTML-IM message is about 10); 64 leaves ample room.
+/// Deepest element nesting accepted in one stanza, counted from the stanza's own element.
+/// XMPP stanzas nest a handful of levels (an XHTML-IM message is about 6); 64 leaves ample room.
 pub const MAX_DEPTH: usize = 64;
+
+/// Levels a server adds around a stanza it forwards: `<message><result><forwarded><message>`
+/// (XEP-0313 §4.2) and `<message><received|sent><forwarded><message>` (XEP-0280 §6, §7).
+/// Limits count from the stanza (a message accepted live is accepted in history), so a frame
+/// that wraps one may be this much deeper.
+pub const WRAPPER_DEPTH: usize = 3;
+
+/// Bytes a server adds around a stanza it forwards (the wrapper's attributes, ids, JIDs and
+/// `<delay/>`), allowed to a frame that wraps one on top of the stanza size limit.
+pub const WRAPPER_BYTES: usize = 16 * 1024;
+
+/// The XML namespace (Namespaces in XML 1.0 §3): only the `xml` prefix may be bound to it.
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// What a prefix bound to [`XML_NS`] is bound to instead while repairing a frame.
+const REBOUND_NS: &str = "urn:xmpp-ftw-wasm:dropped";
 
 fn io_fault(e: &io::Error) -> FrameError {
     let restricted = e
@@ -62,14 +89,88 @@ fn io_fault(e: &io::Error) -> FrameError {
     }
 }
 
+/// One frame read by [`read_frame`]: its element and how deep it nests (1: an element
+/// without children).
+#[derive(Debug)]
+pub struct Frame {
+    /// The frame's element.
+    pub el: Element,
+    /// The deepest nesting level in it.
+    pub depth: usize,
+}
+
+impl Frame {
+    /// Checks the stanza limits, counted from the stanza: a message that wraps another one
+    /// (XEP-0313 result, XEP-0280 carbon) may be [`WRAPPER_DEPTH`] levels deeper and
+    /// [`WRAPPER_BYTES`] longer than `max_bytes`, every other element may not.
+    pub fn check(self, len: usize, max_bytes: usize) -> Result<Element, FrameError> {
+        if self.depth <= MAX_DEPTH && len <= max_bytes {
+            return Ok(self.el);
+        }
+        let wrapper = self.el.is("message", ns::DEFAULT_NS)
+            && self.el.children().any(|c| {
+                c.is("result", ns::MAM)
+                    || c.is("received", ns::CARBONS)
+                    || c.is("sent", ns::CARBONS)
+            });
+        let (depth, bytes) = match wrapper {
+            true => (
+                MAX_DEPTH + WRAPPER_DEPTH,
+                max_bytes.saturating_add(WRAPPER_BYTES),
+            ),
+            false => (MAX_DEPTH, max_bytes),
+        };
+        if self.depth > depth {
+            Err(FrameError::TooDeep)
+        } else if len > bytes {
+            Err(FrameError::TooBig)
+        } else {
+            Ok(self.el)
+        }
+    }
+}
+
 /// Parses one RFC 7395 frame: exactly one element, at most `max_bytes` long and
-/// [`MAX_DEPTH`] deep, in restricted XML (RFC 6120 §11.1).
+/// [`MAX_DEPTH`] + [`WRAPPER_DEPTH`] deep, in restricted XML (RFC 6120 §11.1). For the
+/// stanza limits, see [`Frame::check`].
 pub fn parse_frame(text: &str, max_bytes: usize) -> Result<Element, FrameError> {
-    if text.len() > max_bytes {
+    read_frame(text, max_bytes).map(|f| f.el)
+}
+
+/// [`parse_frame`], with the frame's depth. `max_bytes` is raised by [`WRAPPER_BYTES`] for a
+/// frame that may wrap a stanza; [`Frame::check`] applies the exact limit.
+///
+/// A prefix bound to the XML namespace other than `xml` is not namespace-well-formed
+/// (Namespaces in XML 1.0 §3), yet Prosody 0.12 writes one when it relays an attribute such as
+/// `xml:foo` (`xmlns:ns1='http://www.w3.org/XML/1998/namespace' ns1:foo='1'`): such a frame is
+/// read again with the prefix rebound and the attributes under it dropped, so the stanza
+/// arrives as the sender meant it, less what cannot be represented.
+pub fn read_frame(text: &str, max_bytes: usize) -> Result<Frame, FrameError> {
+    let allowed = max_bytes.saturating_add(WRAPPER_BYTES);
+    if text.len() > allowed {
         return Err(FrameError::TooBig);
     }
-    let mut reader = rxml::RawReader::new(text.as_bytes());
+    match read_tree(text) {
+        Err(FrameError::NotWellFormed) if text.contains(XML_NS) => {
+            let repaired = rebind_xml_prefixes(text).ok_or(FrameError::NotWellFormed)?;
+            let mut frame = read_tree(&repaired)?;
+            drop_rebound_attributes(&mut frame.el);
+            Ok(frame)
+        }
+        other => other,
+    }
+}
+
+fn read_tree(text: &str) -> Result<Frame, FrameError> {
+    // Names and attribute values may be as long as the frame (rxml's default is 8 KiB, which
+    // a stranger's message can exceed); the reader reserves this much once per frame.
+    let options = rxml::Options {
+        max_token_length: text.len() + 1,
+        ..rxml::Options::default()
+    };
+    let mut reader = rxml::RawReader::with_options(text.as_bytes(), options);
     let mut tree = TreeBuilder::new();
+    let mut depth = 0;
     // Attribute names of the element head being read: XML 1.0 §3.1 forbids repeating one,
     // which the raw (pre-namespace) event stream does not check by itself.
     // (Short names are stored inline: no allocation per attribute.)
@@ -93,7 +194,8 @@ pub fn parse_frame(text: &str, max_bytes: usize) -> Result<Element, FrameError> 
         }
         tree.process_event(event)
             .map_err(|_| FrameError::NotWellFormed)?;
-        if tree.depth() > MAX_DEPTH {
+        depth = depth.max(tree.depth());
+        if depth > MAX_DEPTH + WRAPPER_DEPTH {
             return Err(FrameError::TooDeep);
         }
         if let Some(root) = tree.root.take() {
@@ -102,10 +204,133 @@ pub fn parse_frame(text: &str, max_bytes: usize) -> Result<Element, FrameError> 
     };
     // RFC 7395 §3.3.3: one element per message; only whitespace may follow it.
     match reader.read() {
-        Ok(None) => Ok(root),
+        Ok(None) => Ok(Frame { el: root, depth }),
         Ok(Some(_)) => Err(FrameError::NotWellFormed),
         Err(e) => Err(io_fault(&e)),
     }
+}
+
+/// `text` with every `xmlns:P='<XML namespace>'` (P other than `xml`) bound to
+/// [`REBOUND_NS`] instead; `None` when there is none.
+fn rebind_xml_prefixes(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find(XML_NS) {
+        let (before, after) = rest.split_at(at);
+        // The declaration before the value: `xmlns:P` `=` and a quote, with optional spaces.
+        let head = before.trim_end_matches(['\'', '"']);
+        let quoted = head.len() + 1 == before.len();
+        let head = head.trim_end().strip_suffix('=').map(str::trim_end);
+        let prefix = head.and_then(|h| {
+            let name_start = h.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+            h[name_start..].strip_prefix("xmlns:")
+        });
+        out.push_str(before);
+        if quoted && prefix.is_some_and(|p| p != "xml") {
+            out.push_str(REBOUND_NS);
+            changed = true;
+        } else {
+            out.push_str(XML_NS);
+        }
+        rest = &after[XML_NS.len()..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// Removes the attributes under [`REBOUND_NS`] from `el` and its descendants (the frame's
+/// depth is bounded, so the recursion is too).
+fn drop_rebound_attributes(el: &mut Element) {
+    el.attrs_mut()
+        .retain(|namespace, _, _| namespace.as_str() != REBOUND_NS);
+    for child in el.children_mut() {
+        drop_rebound_attributes(child);
+    }
+}
+
+/// The kinds of stanza (RFC 6120 §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StanzaKind {
+    /// `<message/>`
+    Message,
+    /// `<presence/>`
+    Presence,
+    /// `<iq/>`
+    Iq,
+}
+
+/// What could be read of the root of a frame that did not parse: enough to count it as a
+/// stanza (XEP-0198) and to answer an IQ request (RFC 6120 §8.2.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StanzaHead {
+    /// The stanza's kind.
+    pub kind: StanzaKind,
+    /// `type`, `id` and `from`, when the root's start tag could be read whole.
+    pub attrs: Option<HeadAttrs>,
+}
+
+/// The attributes of a [`StanzaHead`] that the SDK uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeadAttrs {
+    /// `type`
+    pub type_: Option<String>,
+    /// `id`
+    pub id: Option<String>,
+    /// `from`
+    pub from: Option<String>,
+}
+
+/// Reads the root's start tag of a frame that could not be parsed. `Some` when the root is a
+/// stanza (`message`, `presence`, `iq`), which someone other than the server wrote (RFC 6120
+/// §8): such a frame is skipped, never a reason to end the stream.
+pub fn stanza_head(text: &str) -> Option<StanzaHead> {
+    let kind_of = |name: &str| match name {
+        "message" => Some(StanzaKind::Message),
+        "presence" => Some(StanzaKind::Presence),
+        "iq" => Some(StanzaKind::Iq),
+        _ => None,
+    };
+    let mut reader = rxml::RawReader::new(text.as_bytes());
+    let mut kind = None;
+    let mut attrs = HeadAttrs::default();
+    loop {
+        match reader.read() {
+            Ok(Some(rxml::RawEvent::XmlDeclaration(..))) if kind.is_none() => {}
+            Ok(Some(rxml::RawEvent::ElementHeadOpen(_, (_, name)))) if kind.is_none() => {
+                kind = Some(kind_of(name.as_str())?);
+            }
+            Ok(Some(rxml::RawEvent::Attribute(_, (None, name), value))) if kind.is_some() => {
+                match name.as_str() {
+                    "type" => attrs.type_ = Some(value),
+                    "id" => attrs.id = Some(value),
+                    "from" => attrs.from = Some(value),
+                    _ => {}
+                }
+            }
+            Ok(Some(rxml::RawEvent::Attribute(..))) if kind.is_some() => {}
+            Ok(Some(rxml::RawEvent::ElementHeadClose(_))) => {
+                return kind.map(|kind| StanzaHead {
+                    kind,
+                    attrs: Some(attrs),
+                });
+            }
+            Ok(_) if kind.is_none() => return None,
+            Ok(_) => break,
+            // The start tag itself is beyond reading (a name over the reader's limit, say):
+            // the name alone tells a stanza.
+            Err(_) if kind.is_none() => {
+                let t = text.trim_start();
+                let name_end = t
+                    .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+                    .unwrap_or(t.len());
+                kind = Some(kind_of(t.get(1..name_end).filter(|_| t.starts_with('<'))?)?);
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    kind.map(|kind| StanzaHead { kind, attrs: None })
 }
 
 /// Serialises an element (an xmpp-parsers stanza converts into one with `.into()`).
@@ -237,14 +462,161 @@ mod tests {
                 "</a>".repeat(n - 1)
             )
         };
-        assert!(p(&nest(MAX_DEPTH)).is_ok());
-        assert_eq!(p(&nest(MAX_DEPTH + 1)).err(), Some(FrameError::TooDeep));
+        let check = |s: &str| read_frame(s, 1 << 20).and_then(|f| f.check(s.len(), 1 << 20));
+        assert!(check(&nest(MAX_DEPTH)).is_ok());
+        assert_eq!(check(&nest(MAX_DEPTH + 1)).err(), Some(FrameError::TooDeep));
+        assert_eq!(
+            p(&nest(MAX_DEPTH + WRAPPER_DEPTH + 1)).err(),
+            Some(FrameError::TooDeep)
+        );
         // 100,000 levels are refused while reading, long before a tree that deep exists.
         assert_eq!(p(&nest(100_000)).err(), Some(FrameError::TooDeep));
         assert_eq!(
-            parse_frame("<a xmlns='x'/>", 5).err(),
+            parse_frame(
+                &format!("<a xmlns='x'>{}</a>", "x".repeat(WRAPPER_BYTES)),
+                5
+            )
+            .err(),
             Some(FrameError::TooBig)
         );
+        let small = "<a xmlns='x'>xxxxxxxxxxxxxxxxxxxx</a>";
+        assert_eq!(check_with(small, 5).err(), Some(FrameError::TooBig));
+    }
+
+    fn check_with(s: &str, max: usize) -> Result<Element, FrameError> {
+        read_frame(s, max).and_then(|f| f.check(s.len(), max))
+    }
+
+    /// A message accepted live is accepted inside a MAM result or a carbon.
+    #[test]
+    fn limits_count_from_the_stanza() {
+        let deep = |n: usize| format!("{}{}", "<x>".repeat(n), "</x>".repeat(n));
+        let live = |inner: &str| {
+            format!("<message xmlns='jabber:client' from='b@x/r'><body>hi</body><p xmlns='urn:example'>{inner}</p></message>")
+        };
+        let wrapped = |wrapper: &str, m: &str| {
+            format!(
+                "<message xmlns='jabber:client' from='a@x'><{wrapper}><forwarded xmlns='urn:xmpp:forward:0'>{m}</forwarded></{}></message>",
+                wrapper.split(' ').next().unwrap_or_default()
+            )
+        };
+        let max = 4096;
+        for levels in [MAX_DEPTH - 2, MAX_DEPTH - 1] {
+            let m = live(&deep(levels - 1));
+            let live_ok = check_with(&m, max).is_ok();
+            for w in [
+                "result xmlns='urn:xmpp:mam:2' id='1' queryid='q'",
+                "received xmlns='urn:xmpp:carbons:2'",
+                "sent xmlns='urn:xmpp:carbons:2'",
+            ] {
+                assert_eq!(
+                    check_with(&wrapped(w, &m), max).is_ok(),
+                    live_ok,
+                    "{levels} {w}"
+                );
+            }
+            assert_eq!(live_ok, levels <= MAX_DEPTH - 1, "{levels}");
+        }
+        // the same for size: a message just under the limit fits in its wrapper
+        let m = live(&"y".repeat(max - 200));
+        assert!(m.len() <= max);
+        assert!(check_with(&m, max).is_ok());
+        let w = wrapped("result xmlns='urn:xmpp:mam:2' id='1' queryid='q'", &m);
+        assert!(w.len() > max);
+        assert!(check_with(&w, max).is_ok());
+        // a message that is not a wrapper gets no extra room
+        let fake = format!(
+            "<message xmlns='jabber:client'><forwarded>{}</forwarded></message>",
+            deep(MAX_DEPTH)
+        );
+        assert_eq!(check_with(&fake, max).err(), Some(FrameError::TooDeep));
+    }
+
+    /// rxml's default 8 KiB token limit is lifted: a stranger's long name or value is read.
+    #[test]
+    fn long_names_and_values_are_read() {
+        let value = "A".repeat(9000);
+        let el = p(&format!(
+            "<message xmlns='jabber:client'><x xmlns='urn:example:poison' a='{value}'/><body>x</body></message>"
+        ))
+        .unwrap();
+        assert_eq!(
+            el.get_child("x", "urn:example:poison")
+                .and_then(|x| x.attr("a")),
+            Some(value.as_str())
+        );
+        let name = "n".repeat(9000);
+        let el = p(&format!(
+            "<message xmlns='jabber:client'><{name} xmlns='urn:example:poison'/><body>x</body></message>"
+        ))
+        .unwrap();
+        assert_eq!(
+            el.get_child("body", ns::DEFAULT_NS)
+                .map(Element::text)
+                .as_deref(),
+            Some("x")
+        );
+        let text = "t".repeat(100_000);
+        let el = p(&format!(
+            "<message xmlns='jabber:client'><body>{text}</body></message>"
+        ))
+        .unwrap();
+        assert_eq!(
+            el.get_child("body", ns::DEFAULT_NS).map(Element::text),
+            Some(text)
+        );
+    }
+
+    /// Prosody 0.12 relays `xml:foo` under a made-up prefix bound to the XML namespace.
+    #[test]
+    fn a_prefix_bound_to_the_xml_namespace_is_dropped() {
+        for frame in [
+            "<message xmlns='jabber:client' from='b@x/r'><body xmlns:ns1='http://www.w3.org/XML/1998/namespace' ns1:foo='1'>x</body></message>",
+            "<message xmlns='jabber:client' from='b@x/r'><body ns1:foo=\"1\" xmlns:ns1 = \"http://www.w3.org/XML/1998/namespace\" xml:lang='en'>x</body></message>",
+        ] {
+            let el = p(frame).unwrap();
+            let body = el.get_child("body", ns::DEFAULT_NS).unwrap();
+            assert_eq!(body.text(), "x");
+            assert_eq!(body.attrs().len(), usize::from(frame.contains("xml:lang")), "{frame}");
+            assert!(!write(el).contains("foo"));
+        }
+        // the `xml` prefix itself, the namespace as text, and bound as a default namespace
+        assert!(p("<a xmlns='x' xmlns:xml='http://www.w3.org/XML/1998/namespace'/>").is_ok());
+        assert!(p("<a xmlns='x'>http://www.w3.org/XML/1998/namespace</a>").is_ok());
+        assert!(p("<a xmlns='http://www.w3.org/XML/1998/namespace'/>").is_err());
+        assert_eq!(
+            rebind_xml_prefixes("<a xmlns='x'>http://www.w3.org/XML/1998/namespace</a>"),
+            None
+        );
+    }
+
+    #[test]
+    fn the_head_of_a_stanza_that_cannot_be_parsed() {
+        let h =
+            stanza_head("<iq xmlns='jabber:client' type='get' id='q1' from='b@x/r'><x:y/></iq>")
+                .unwrap();
+        assert_eq!(h.kind, StanzaKind::Iq);
+        let a = h.attrs.unwrap();
+        assert_eq!(
+            (a.type_.as_deref(), a.id.as_deref(), a.from.as_deref()),
+            (Some("get"), Some("q1"), Some("b@x/r"))
+        );
+        let long = "a".repeat(10_000);
+        let h = stanza_head(&format!("<message id='{long}'><body>x</body></message>")).unwrap();
+        assert_eq!((h.kind, h.attrs), (StanzaKind::Message, None));
+        let h = stanza_head(&format!("<presence{long}/>"));
+        assert_eq!(h, None);
+        let h = stanza_head(&format!("<presence \n{long}='1'/>")).unwrap();
+        assert_eq!((h.kind, h.attrs), (StanzaKind::Presence, None));
+        for not_a_stanza in [
+            "<stream:features><x/",
+            "<success xmlns='x'>",
+            "",
+            "garbage",
+            "<messages/>",
+        ] {
+            assert_eq!(stanza_head(not_a_stanza), None, "{not_a_stanza}");
+        }
     }
 
     #[test]
