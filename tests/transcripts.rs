@@ -6,7 +6,8 @@
 //!   ping=<ms> maxdelay=<ms> persist=<bool> catchup=<bool> epoch=<ms> derive=shell`: before
 //!   anything else
 //! - `cmd <event> <json payload> [none|fn:N|promise:N|notfn]`: `handle_command`
-//! - `S: <frame>`: a frame from the server (`${var}` is replaced by a captured value)
+//! - `S: <frame>`: a frame from the server (`${var}` is replaced by a captured value,
+//!   `{{repeat N text}}` by `text` N times)
 //! - `C: <frame>`: the next transmit must be this frame (`${var}` captures any text)
 //! - `T: connect <url>` / `T: discover <url>` / `T: close`: the next transmit
 //! - `T: derive sha1|sha256 <salt base64> <iterations>`: the next transmit asks the shell for
@@ -141,10 +142,26 @@ fn matches(expected: &str, actual: &str, vars: &mut HashMap<String, String>) -> 
 }
 
 fn subst(s: &str, vars: &HashMap<String, String>) -> String {
-    let mut out = s.to_owned();
+    let mut out = repeat(s);
     for (k, v) in vars {
         out = out.replace(&format!("${{{k}}}"), v);
     }
+    out
+}
+
+/// Expands `{{repeat N text}}` into `text` N times (long names, values and nesting).
+fn repeat(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(at) = rest.find("{{repeat ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "{{repeat ".len()..];
+        let end = after.find("}}").expect("{{repeat N text}} is closed");
+        let (n, text) = after[..end].split_once(' ').expect("{{repeat N text}}");
+        out.push_str(&text.repeat(n.parse().expect("a count")));
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -501,6 +518,7 @@ transcripts! {
     sm_server_not_well_formed => "sm/server-not-well-formed.transcript",
     sm_terminal_stream_error => "sm/terminal-stream-error.transcript",
     sm_wake => "sm/wake.transcript",
+    strangers_live => "strangers/live.transcript",
 }
 
 #[test]

@@ -116,6 +116,12 @@ impl Client {
                 let args = mam::fin_args(fin, &Value::obj());
                 let complete = args[0].get("complete") == Some(&Value::Bool(true));
                 let last = args[1].get_str("last").map(str::to_owned);
+                // Everything up to the page's last id has been handled, delivered or skipped
+                // (docs/decisions.md §14): the next catch-up starts after it, not before a
+                // message that could not be read.
+                if let (Some(last), Some(mark)) = (&last, self.mark.as_mut()) {
+                    mark.id = Some(last.clone());
+                }
                 match last {
                     Some(last) if !complete && pages < MAX_PAGES => {
                         // Paging on from the last id of this page, whatever the mark was.

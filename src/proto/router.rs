@@ -18,12 +18,16 @@ use xmpp_parsers::FromElementError;
 type Carbon = (&'static str, Option<Jid>);
 
 impl Client {
-    /// A stanza on an established session. Stanzas in other namespaces, and ones that do not
-    /// parse as their type, are not ours to handle (RFC 6120 §8) and are ignored.
-    pub(crate) fn handle_stanza(&mut self, el: Element) {
+    /// A stanza on an established session. Stanzas in other namespaces are not ours to handle
+    /// (RFC 6120 §8); ones that do not parse as their type even once mended are skipped
+    /// (`docs/decisions.md` §14).
+    pub(crate) fn handle_stanza(&mut self, mut el: Element) {
         if !el.has_ns(ns::DEFAULT_NS) {
             return;
         }
+        // docs/decisions.md §14: an odd detail (an unknown message type, a second thread, a
+        // show or priority out of range) is mended rather than losing the stanza.
+        stanza::tolerant::mend(&mut el);
         // What answering a malformed request needs, kept only for an IQ get or set (not for
         // every message on the hot path).
         let request = if el.name() == "iq" && matches!(el.attr("type"), Some("get" | "set")) {

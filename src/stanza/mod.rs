@@ -15,6 +15,8 @@
 
 use std::io;
 
+pub mod tolerant;
+
 pub use xmpp_parsers::minidom::{Element, Node};
 pub use xmpp_parsers::ns;
 
