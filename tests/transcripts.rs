@@ -518,6 +518,9 @@ transcripts! {
     sm_server_not_well_formed => "sm/server-not-well-formed.transcript",
     sm_terminal_stream_error => "sm/terminal-stream-error.transcript",
     sm_wake => "sm/wake.transcript",
+    strangers_carbons => "strangers/carbons.transcript",
+    strangers_catchup => "strangers/catchup.transcript",
+    strangers_history => "strangers/history.transcript",
     strangers_live => "strangers/live.transcript",
 }
 
