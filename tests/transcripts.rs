@@ -521,6 +521,7 @@ transcripts! {
     strangers_carbons => "strangers/carbons.transcript",
     strangers_catchup => "strangers/catchup.transcript",
     strangers_history => "strangers/history.transcript",
+    strangers_limits => "strangers/limits.transcript",
     strangers_live => "strangers/live.transcript",
 }
 
