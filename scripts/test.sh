@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, installing what it needs (the README's test command; .ci/run calls it):
 #   1. lint: cargo fmt --check, clippy -D warnings (native and wasm32)
-#   2. core unit, transcript and property tests (cargo test, native), a 30 s fuzzing run
+#   2. core unit, transcript and property tests (cargo test, native), two 30 s fuzzing runs
+#      (no panic on any frame; no stanza from another user ends the session)
 #   3. release build of the npm package into pkg/ (size printed)
 #   4. tsc --strict on a typed usage example; npm pack installed into a fresh Vite app
 #   5. a throwaway Prosody on loopback, the npm package under Node.js (node --test), then the
@@ -51,6 +52,13 @@ if (cd fuzz && cargo fuzz run -s none frames corpus/frames seeds/frames -- -max_
   echo "fuzz: frames ok"; passed=$((passed + 1))
 else
   fail "fuzzing found a crash (see fuzz/artifacts/frames)"
+fi
+echo "== fuzzing with the session's invariant (30 s): stanzas from other people never end the session"
+mkdir -p fuzz/corpus/strangers
+if (cd fuzz && cargo fuzz run -s none strangers corpus/strangers seeds/strangers -- -max_total_time=30 -max_len=4096 -rss_limit_mb=1024 2>&1 | tail -3); then
+  echo "fuzz: strangers ok"; passed=$((passed + 1))
+else
+  fail "fuzzing broke the invariant (see fuzz/artifacts/strangers)"
 fi
 
 echo "== build pkg/"
