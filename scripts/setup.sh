@@ -36,6 +36,13 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked 2>/dev/null || cargo install cargo-fuzz
 fi
 
+# slixmpp (PyPI): a client that is not ours, sending what other people can send in the
+# browser tests (tests/peer/send_raw.py).
+if ! python3 -c 'import slixmpp' 2>/dev/null; then
+  echo "setup: pip install slixmpp"
+  pip3 install -q slixmpp 2>/dev/null || pip3 install -q --break-system-packages slixmpp
+fi
+
 if [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/@playwright/test ]]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error

@@ -15,7 +15,7 @@ root=$(pwd)
 passed=0; failed=0
 work=$(mktemp -d /tmp/xmpp-ftw-wasm-test.XXXXXX)
 http_port=${TEST_PROSODY_HTTP_PORT:-5380}; c2s_port=${TEST_PROSODY_C2S_PORT:-5322}
-export XMPP_WS_URL="ws://127.0.0.1:$http_port/xmpp-websocket" XMPP_SERVER=prosody
+export XMPP_WS_URL="ws://127.0.0.1:$http_port/xmpp-websocket" XMPP_SERVER=prosody XMPP_C2S_PORT=$c2s_port
 export TEST_HTTP_PORT=${TEST_HTTP_PORT:-8189}
 # XEP-0198 hibernation of both servers: short, so that a test can outlast it
 export XMPP_HIBERNATION_SECONDS=${XMPP_HIBERNATION_SECONDS:-8}
@@ -109,7 +109,7 @@ echo "== the same against ejabberd (127.0.0.1:$ejd_http)"
 # its own directory under /tmp: ejabberd runs as its own user, which cannot enter $work (0700)
 ejd_dir=$(mktemp -d /tmp/xmpp-ftw-wasm-ejabberd.XXXXXX)
 ./scripts/ejabberd.sh start "$ejd_dir" "$ejd_http" "$ejd_c2s" >/dev/null || fail "ejabberd did not start"
-export XMPP_WS_URL="ws://127.0.0.1:$ejd_http/xmpp-websocket" XMPP_SERVER=ejabberd
+export XMPP_WS_URL="ws://127.0.0.1:$ejd_http/xmpp-websocket" XMPP_SERVER=ejabberd XMPP_C2S_PORT=$ejd_c2s
 unset PROSODY_DIR
 node_suite ejabberd
 browser_suite ejabberd
