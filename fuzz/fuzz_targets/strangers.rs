@@ -1,4 +1,4 @@
-//! Fuzzing with the session's invariant (`docs/decisions.md` §14): stanzas written by another
+//! Fuzzing with the session's invariant (`docs/decisions.md` §13): stanzas written by another
 //! user, relayed by the server, never end the session. The input is split at NUL bytes; each
 //! piece becomes one stanza from `bob@localhost`, chosen by its first byte: the piece as a
 //! message's, presence's or IQ's content, inside a XEP-0313 result or a XEP-0280 carbon, or

@@ -117,7 +117,7 @@ impl Client {
                 let complete = args[0].get("complete") == Some(&Value::Bool(true));
                 let last = args[1].get_str("last").map(str::to_owned);
                 // Everything up to the page's last id has been handled, delivered or skipped
-                // (docs/decisions.md §14): the next catch-up starts after it, not before a
+                // (docs/decisions.md §13): the next catch-up starts after it, not before a
                 // message that could not be read.
                 if let (Some(last), Some(mark)) = (&last, self.mark.as_mut()) {
                     mark.id = Some(last.clone());

@@ -268,7 +268,7 @@ impl Client {
                 el
             }
             Err(e) => {
-                // docs/decisions.md §14: what is inside a stanza was written by someone else
+                // docs/decisions.md §13: what is inside a stanza was written by someone else
                 // and only relayed by the server; a stanza that cannot be read costs that
                 // stanza, never the stream. Only the server's own elements end it.
                 let head = stanza::stanza_head(text);
@@ -323,7 +323,7 @@ impl Client {
         }
     }
 
-    /// A stanza that could not be read (`docs/decisions.md` §14): counted like any other
+    /// A stanza that could not be read (`docs/decisions.md` §13): counted like any other
     /// (XEP-0198 §4), so the server neither resends it nor disagrees about the count; an IQ
     /// request whose start tag was readable gets `bad-request` (RFC 6120 §8.2.3), and an
     /// answer to one of this client's requests fails that request instead of leaving it to
@@ -436,7 +436,7 @@ impl Client {
     }
 }
 
-/// The error a request gets when its answer could not be read (`docs/decisions.md` §14).
+/// The error a request gets when its answer could not be read (`docs/decisions.md` §13).
 fn unreadable_answer(fault: stanza::FrameError) -> StanzaError {
     let text = match fault {
         stanza::FrameError::TooBig => "The answer is larger than maxStanzaBytes",

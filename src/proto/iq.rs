@@ -259,7 +259,7 @@ impl Client {
     }
 
     /// `bad-request` for an IQ request that could not be read (RFC 6120 §8.2.3: its sender
-    /// is not left waiting; `docs/decisions.md` §14).
+    /// is not left waiting; `docs/decisions.md` §13).
     pub(crate) fn answer_bad_request(&mut self, from: Option<Jid>, id: String) {
         let header = IqHeader {
             from: None,

@@ -20,12 +20,12 @@ type Carbon = (&'static str, Option<Jid>);
 impl Client {
     /// A stanza on an established session. Stanzas in other namespaces are not ours to handle
     /// (RFC 6120 §8); ones that do not parse as their type even once mended are skipped
-    /// (`docs/decisions.md` §14).
+    /// (`docs/decisions.md` §13).
     pub(crate) fn handle_stanza(&mut self, mut el: Element) {
         if !el.has_ns(ns::DEFAULT_NS) {
             return;
         }
-        // docs/decisions.md §14: an odd detail (an unknown message type, a second thread, a
+        // docs/decisions.md §13: an odd detail (an unknown message type, a second thread, a
         // show or priority out of range) is mended rather than losing the stanza.
         stanza::tolerant::mend(&mut el);
         // What answering a malformed request needs, kept only for an IQ get or set (not for

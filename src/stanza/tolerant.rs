@@ -1,4 +1,4 @@
-//! What other people write, read as far as it can be (`docs/decisions.md` §14): a stanza
+//! What other people write, read as far as it can be (`docs/decisions.md` §13): a stanza
 //! whose typed parser would reject it for a detail that the SDK can do without is mended
 //! first, so that one odd value does not hide the whole message or presence.
 //!

@@ -61,7 +61,12 @@ export interface RosterItem {
 }
 export interface RosterAdd { jid: string; name?: string; groups?: string[] }
 export interface RosterEdit { jid: string; groups: string[]; name?: string }
-export interface RawFrame { direction: "in" | "out"; frame: string }
+export interface RawFrame {
+  direction: "in" | "out";
+  frame: string;
+  /** An incoming stanza that could not be read and was skipped, and why. */
+  skipped?: "not-well-formed" | "restricted-xml" | "too-large" | "too-deep";
+}
 
 /** Commands: event name → [payload, callback data, callback rsm?]. */
 export interface XmppCommands {

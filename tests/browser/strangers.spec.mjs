@@ -1,4 +1,4 @@
-// What other people can send (docs/decisions.md §14), on the real servers: a client that is not
+// What other people can send (docs/decisions.md §13), on the real servers: a client that is not
 // ours (slixmpp, tests/peer/send_raw.py) sends the frames that used to lock a user out, and the
 // user stays online, receives the message after them, and after logging in again loads the
 // history with them in it.

@@ -1,5 +1,5 @@
 """A client that is not ours (slixmpp) sending stanzas as written, for the browser tests of
-what other people can send (docs/decisions.md §14).
+what other people can send (docs/decisions.md §13).
 
     python3 tests/peer/send_raw.py JID PASSWORD HOST PORT < frames.txt
 
