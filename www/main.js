@@ -333,10 +333,15 @@ socket.on('xmpp.connection', (data) => {
     $('remove-contact').hidden = true;
     $('peer-title').textContent = 'No conversation open';
     $('peer-presence').textContent = '';
-    status('Not connected.');
+    // why the connection ended, when it did not end by logging out
+    status(ended || 'Not connected.', Boolean(ended));
+    ended = '';
   }
 });
+/** The reason the SDK gave up on the connection, shown once the login form is back. */
+let ended = '';
 socket.on('xmpp.error', (e) => {
+  if (e.condition === 'disconnected') ended = explain(e);
   if ($('chat-view').hidden) status(explain(e), true); else banner(explain(e), true);
 });
 socket.on('xmpp.error.client', (e) => banner(explain(e), true));

@@ -55,7 +55,7 @@ impl Dedup {
     }
 
     /// Widens the own-archive window while a catch-up is due or running; narrowing it forgets
-    /// the oldest ids beyond [`ARCHIVE_IDS`].
+    /// the oldest ids beyond `ARCHIVE_IDS`.
     pub fn set_catching_up(&mut self, wide: bool) {
         self.wide = wide;
         while self.archive.len() > self.archive_limit() {

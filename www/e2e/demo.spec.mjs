@@ -242,3 +242,20 @@ test('a message written while the network is gone survives a reload: sending, th
     await ctxA.close(); await ctxB.close();
   }
 });
+
+test('when the server ends the connection, the demo says why', async ({ browser }) => {
+  const { alice, ctxA, ctxB, a } = await twoPeople(browser);
+  await signUp(a, alice);
+  const bound = (await a.locator('#bound-jid').textContent()) || '';
+  const resource = bound.slice(bound.indexOf('/') + 1);
+  // the same account and resource logs in elsewhere: the server ends this stream with
+  // <conflict/> (RFC 6120 §4.9.3.3)
+  await a.evaluate(async ({ jid, resource, ws }) => {
+    const { XmppSocket } = await import('/pkg/xmpp_ftw_wasm.js');
+    window.other = new XmppSocket();
+    await window.other.request('xmpp.login', { jid, password: 'pw', resource, websocket: ws });
+  }, { jid: alice, resource, ws: WS });
+  await expect(a.locator('#status')).toHaveText('The server ended the connection (conflict).');
+  await expect(a.locator('#login-view')).toBeVisible();
+  await ctxA.close(); await ctxB.close();
+});
