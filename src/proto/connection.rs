@@ -14,12 +14,13 @@ use crate::events::{self, Jid};
 use crate::stanza::{self, ns, Element};
 use crate::value::Value;
 
-/// How long after a resumption a `conflict` is taken for the old connection's notice.
-const RESUMED_CONFLICT_MS: u64 = 5_000;
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 use xmpp_parsers::stream_error::StreamError;
 use xmpp_parsers::websocket::Open;
+
+/// How long after a resumption a `conflict` is taken for the old connection's notice.
+const RESUMED_CONFLICT_MS: u64 = 5_000;
 
 impl Client {
     /// Ends the session after a failure: `xmpp.error` once, then `offline` if it was online.
