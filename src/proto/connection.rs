@@ -16,7 +16,7 @@ use crate::value::Value;
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
-use xmpp_parsers::stream_error::StreamError;
+use xmpp_parsers::stream_error::{DefinedCondition as StreamCondition, StreamError};
 use xmpp_parsers::websocket::Open;
 
 /// How long after a resumption a `conflict` is taken for the old connection's notice.
@@ -394,45 +394,51 @@ impl Client {
         }
     }
 
+    /// A stream error from the server (RFC 6120 §4.9): the stream is over; whether the client
+    /// connects again depends on the condition (`docs/decisions.md` §2).
     pub(crate) fn handle_stream_error(&mut self, el: Element) {
         let condition = StreamError::try_from(el)
-            .map(|e| error::condition_name(&e.condition))
-            .unwrap_or_else(|_| "undefined-condition".to_owned());
+            .map(|e| e.condition)
+            .unwrap_or(StreamCondition::UndefinedCondition);
         if let State::Closing { callback, .. } = self.state {
             self.transmits.push_back(Transmit::Close);
             self.state = State::Idle;
             return self.finish_logout(callback);
         }
         self.send_nonza(framing::close());
-        // docs/decisions.md §2: these are retried; every other condition is terminal. The client
-        // only sends XML it generated, so a `not-well-formed` from the server means bytes damaged
-        // in transit: seen against Prosody when a connection is cut in the middle of a frame and
-        // the dying connection's parser error reaches the resumed session. A new connection is
-        // the remedy.
-        //
-        // A `conflict` within seconds of this client resuming its session is the same kind of
-        // leak: the server replaced the old connection's process with ours (XEP-0198 §5) and
-        // the notice meant for the old connection arrived on the resumed one (seen against
-        // ejabberd 23.01 under rapid connection cuts). Nobody else took the resource: this
-        // client did. Later, a `conflict` means another client and stays terminal.
-        let leaked_conflict = condition == "conflict"
-            && self
-                .resumed_at
-                .is_some_and(|t| self.now.0 < t.0.saturating_add(RESUMED_CONFLICT_MS));
-        let retry = leaked_conflict
-            || matches!(
-                condition.as_str(),
-                "system-shutdown"
-                    | "connection-timeout"
-                    | "reset"
-                    | "internal-server-error"
-                    | "see-other-host"
-                    | "not-well-formed"
-            );
-        if retry {
-            self.connection_lost(Some(&condition));
+        let name = error::condition_name(&condition);
+        if self.is_retried(&condition) {
+            self.connection_lost(Some(&name));
         } else {
-            self.give_up(events::disconnected(Some(&condition)));
+            self.give_up(events::disconnected(Some(&name)));
+        }
+    }
+
+    /// Whether a stream error is retried with a new connection; every other condition is
+    /// terminal (`docs/decisions.md` §2).
+    fn is_retried(&self, condition: &StreamCondition) -> bool {
+        match condition {
+            // The server's own trouble, or a move: a new connection is the remedy.
+            StreamCondition::SystemShutdown
+            | StreamCondition::ConnectionTimeout
+            | StreamCondition::Reset
+            | StreamCondition::InternalServerError
+            | StreamCondition::SeeOtherHost(_) => true,
+            // The client only sends XML it generated, so a `not-well-formed` from the server
+            // means bytes damaged in transit: seen against Prosody when a connection is cut in
+            // the middle of a frame and the dying connection's parser error reaches the resumed
+            // session.
+            StreamCondition::NotWellFormed => true,
+            // A `conflict` within seconds of this client resuming its session is the same kind
+            // of leak: the server replaced the old connection's process with ours (XEP-0198
+            // §5) and the notice meant for the old connection arrived on the resumed one (seen
+            // against ejabberd 23.01 under rapid connection cuts). Nobody else took the
+            // resource: this client did. Later, a `conflict` means another client and stays
+            // terminal.
+            StreamCondition::Conflict => self
+                .resumed_at
+                .is_some_and(|t| self.now.0 < t.0.saturating_add(RESUMED_CONFLICT_MS)),
+            _ => false,
         }
     }
 }
