@@ -125,8 +125,8 @@ function startFlood(ws) {
   setTimeout(burst, Number(ws.params.get('delay') || 50));
 }
 
-// Each scenario answers the client's frames; `garbage` goes online, then sends a frame that is
-// not well-formed XML; `flood` goes online, then sends `?count=N` chat messages as fast as it can.
+// Each scenario answers the client's frames; `garbage` goes online, then sends a stanza that is
+// not well-formed XML (skipped) and a frame of the server's own that is not (the end); `flood` goes online, then sends `?count=N` chat messages as fast as it can.
 const scenarios = {
   flood(ws, frame) {
     loginThen(ws, frame, () => startFlood(ws));
@@ -138,6 +138,7 @@ const scenarios = {
       const id = /id=["']([^"']+)["']/.exec(frame)[1];
       ws.send(`<iq xmlns="jabber:client" type="result" id="${id}"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>alice@localhost/x</jid></bind></iq>`);
       setTimeout(() => ws.send('<message xmlns="jabber:client"><body>unclosed'), 50);
+      setTimeout(() => ws.send('<stream:features xmlns:stream="http://etherx.jabber.org/streams"><unclosed'), 100);
     } else if (frame.includes('xmpp-streams')) ws.gotStreamError = frame;
   },
 };

@@ -257,7 +257,7 @@ test('bad options throw at construction only', async ({ page }) => {
   expect(r).toEqual(["XmppSocket option 'requestTimeoutMs' must be a positive number", "Unknown XmppSocket option 'colour'", 'ok', 'ok']);
 });
 
-test('a frame that is not well-formed XML closes the stream with a stream error', async ({ page }) => {
+test('a stanza that is not well-formed XML is skipped; a frame of the server\'s own closes the stream with a stream error', async ({ page }) => {
   const r = await page.evaluate(async (port) => {
     const s = track();
     const frames = [];
@@ -267,8 +267,10 @@ test('a frame that is not well-formed XML closes the stream with a stream error'
     const err = await s.waitFor('xmpp.error');
     await s.waitFor('xmpp.connection', (d) => d.status === 'offline');
     const after = await s.request('xmpp.presence', {}).then(() => 'resolved', (e) => e.condition);
-    return { err, out: frames.filter((f) => f.direction === 'out').slice(-2).map((f) => f.frame), after };
+    const skipped = frames.filter((f) => f.skipped);
+    return { err, out: frames.filter((f) => f.direction === 'out').slice(-2).map((f) => f.frame), after, skipped };
   }, PORT);
+  expect(r.skipped).toEqual([{ direction: 'in', frame: '<message xmlns="jabber:client"><body>unclosed', skipped: 'not-well-formed' }]);
   expect(r.err).toEqual({ type: 'connection', condition: 'disconnected', description: 'XMPP client disconnected', streamError: 'not-well-formed' });
   expect(r.out).toEqual([
     "<error xmlns='http://etherx.jabber.org/streams'><not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></error>",
