@@ -266,10 +266,12 @@ impl Client {
             to: from,
             id,
         };
-        let error = StanzaError::new(ErrorType::Modify, DefinedCondition::BadRequest, "en", "");
         self.send_stanza_el(header.assemble(IqPayload::Error(StanzaError {
+            type_: ErrorType::Modify,
+            by: None,
+            defined_condition: DefinedCondition::BadRequest,
             texts: Default::default(),
-            ..error
+            other: None,
         })));
     }
 
