@@ -98,6 +98,58 @@ proptest! {
     }
 }
 
+/// Stanzas another user can make the server relay (docs/decisions.md §13), to be mutated.
+const STRANGER_SEEDS: &[&str] = &[
+    "<message xmlns='jabber:client' from='bob@localhost/x' type='chat' id='p1'><body xmlns:ns1='http://www.w3.org/XML/1998/namespace' ns1:foo='1'>x</body></message>",
+    "<message xmlns='jabber:client' from='bob@localhost/x' type='chat' id='p2'><body>b</body><x xmlns='urn:example:poison' a='AAAA'><y><z/></y></x><delay xmlns='urn:xmpp:delay' stamp='2024-01-01T00:00:00Z'/><replace xmlns='urn:xmpp:message-correct:0' id='p1'/><thread>t</thread></message>",
+    "<message xmlns='jabber:client' from='alice@localhost'><received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='bob@localhost/x' to='alice@localhost/y' type='chat' id='c'><body>x</body><composing xmlns='http://jabber.org/protocol/chatstates'/></message></forwarded></received></message>",
+    "<message xmlns='jabber:client' to='alice@localhost/web'><result xmlns='urn:xmpp:mam:2' queryid='q' id='r'><forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2024-01-01T00:00:00Z'/><message xmlns='jabber:client' from='bob@localhost' to='alice@localhost' type='chat'><body>old</body></message></forwarded></result></message>",
+    "<presence xmlns='jabber:client' from='bob@localhost/x'><show>away</show><status>s</status><priority>1</priority><c xmlns='http://jabber.org/protocol/caps' node='n' ver='v' hash='sha-1'/></presence>",
+    "<iq xmlns='jabber:client' type='get' id='v' from='bob@localhost/x'><query xmlns='jabber:iq:version'/></iq>",
+    "<iq xmlns='jabber:client' type='set' id='s' from='bob@localhost/x'><query xmlns='jabber:iq:roster'><item jid='eve@localhost'/></query></iq>",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// docs/decisions.md §13: whatever another user puts in a stanza (the root element's name
+    /// kept), the session stays up, sends no stream error and counts it (XEP-0198).
+    #[test]
+    fn mutated_stanzas_never_end_the_session(
+        picks in proptest::collection::vec((0..STRANGER_SEEDS.len(), proptest::collection::vec((any::<u8>(), any::<usize>(), any::<u8>()), 0..8)), 1..40)
+    ) {
+        let (mut c, _) = online_client(false);
+        let mut counted = 0;
+        let mut frames = Vec::new();
+        for (seed, ops) in &picks {
+            let original = STRANGER_SEEDS[*seed];
+            // mutations after the root's name and the space after it: it stays a stanza
+            let head = original.find(' ').map_or(0, |i| i + 1);
+            let frame = format!("{}{}", &original[..head], mutate(&original[head..], ops));
+            // counted: every stanza the server could have sent (in jabber:client), read or not
+            counted += usize::from(
+                xmpp_ftw_wasm::stanza::parse_frame(&frame, 1 << 20).map_or(true, |el| el.has_ns("jabber:client")),
+            );
+            c.handle_frame(&frame, Instant(1));
+            frames.push(frame.clone());
+            while let Some(t) = c.poll_transmit() {
+                let t = format!("{t:?}");
+                prop_assert!(!t.contains("stream:error") && !t.contains("xmpp-streams") && !t.contains("Close"), "{frame:?} -> {t}");
+            }
+            while let Some(e) = c.poll_event() {
+                if let Event::Emit { name, .. } = &e {
+                    prop_assert!(*name != "xmpp.connection" && *name != "xmpp.error", "{frame:?} -> {e:?}");
+                }
+            }
+            prop_assert!(c.is_online(), "{frame:?} ended the session");
+        }
+        c.handle_frame("<r xmlns='urn:xmpp:sm:3'/>", Instant(1));
+        let acks: Vec<String> = std::iter::from_fn(|| c.poll_transmit()).map(|t| format!("{t:?}")).collect();
+        let want = format!("h='{counted}'");
+        prop_assert!(acks.last().is_some_and(|a| a.contains("<a ") && a.contains(&want)), "{acks:?} (want {want}) {frames:?}");
+    }
+}
+
 #[test]
 fn a_flood_of_messages_keeps_memory_bounded() {
     let (mut c, _) = online_client(false);

@@ -324,8 +324,10 @@ pub fn stanza_head(text: &str) -> Option<StanzaHead> {
             Err(_) if kind.is_none() => {
                 let t = text.trim_start();
                 let name_end = t
-                    .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
-                    .unwrap_or(t.len());
+                    .char_indices()
+                    .skip(1)
+                    .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')))
+                    .map_or(t.len(), |(i, _)| i);
                 kind = Some(kind_of(t.get(1..name_end).filter(|_| t.starts_with('<'))?)?);
                 break;
             }
