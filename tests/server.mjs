@@ -128,6 +128,10 @@ function startFlood(ws) {
 // Each scenario answers the client's frames; `garbage` goes online, then sends a stanza that is
 // not well-formed XML (skipped) and a frame of the server's own that is not (the end); `flood` goes online, then sends `?count=N` chat messages as fast as it can.
 const scenarios = {
+  // goes online, then closes the WebSocket with the close code `?code=N` (RFC 6455 §7.1.5)
+  close(ws, frame) {
+    loginThen(ws, frame, () => setTimeout(() => ws.close(Number(ws.params.get('code') || 4000), 'test'), 50));
+  },
   flood(ws, frame) {
     loginThen(ws, frame, () => startFlood(ws));
   },

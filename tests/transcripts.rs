@@ -12,7 +12,7 @@
 //! - `T: connect <url>` / `T: discover <url>` / `T: close`: the next transmit
 //! - `T: derive sha1|sha256 <salt base64> <iterations>`: the next transmit asks the shell for
 //!   SCRAM's Hi(); `derived <key base64>|failed`: the shell's answer
-//! - `socket open` / `socket closed`: `handle_socket`
+//! - `socket open` / `socket closed [code]`: `handle_socket`
 //! - `network up` / `network down`: `handle_network` (the browser's online/offline events)
 //! - `wake`: `handle_wake` (the page became visible again)
 //! - `discovery links <rel> <href>` / `discovery xrd <xml>` / `discovery failed <text>`: the
@@ -318,10 +318,11 @@ fn run(path: &Path) {
             };
             assert_eq!(got, Some(want), "{at}");
         } else if let Some(s) = line.strip_prefix("socket ") {
-            let ev = if s == "open" {
-                SocketEvent::Open
-            } else {
-                SocketEvent::Closed
+            let ev = match s.strip_prefix("closed") {
+                None => SocketEvent::Open,
+                Some(code) => SocketEvent::Closed {
+                    code: code.trim().parse().ok(),
+                },
             };
             c.handle_socket(ev, now);
         } else if let Some(key) = line.strip_prefix("derived ") {

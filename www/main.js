@@ -18,10 +18,13 @@ const explain = (e) => ({
   'registration-fail': 'That account could not be created (it may already exist).',
   'insecure-transport': 'The server only accepts plain-text passwords, which this page refuses without TLS.',
   'discovery-failed': 'No XMPP WebSocket endpoint was found for that domain.',
-  // The stream error that ended it, when the server said one (RFC 6120 §4.9.3).
+  // The stream error that ended it (RFC 6120 §4.9.3), or the WebSocket's close code (RFC 6455
+  // §7.1.5), when there is one.
   'disconnected': e.streamError
     ? `The server ended the connection (${e.streamError}).`
-    : 'The connection to the server was lost.',
+    : e.closeCode
+      ? `The connection closed (WebSocket close code ${e.closeCode}).`
+      : 'The connection to the server was lost.',
   'timeout': 'The server did not answer in time.',
   'not-connected': 'You are not connected.',
   'client-error': e.description,

@@ -65,9 +65,15 @@ impl Client {
     /// An established session lost its connection: retry with jittered exponential backoff
     /// (`docs/decisions.md` §2), keeping the XEP-0198 state for resumption.
     pub(crate) fn connection_lost(&mut self, stream_error: Option<&str>) {
+        self.lost(events::disconnected(stream_error))
+    }
+
+    /// [`Client::connection_lost`], with the error the application gets if the client gives
+    /// up (`docs/decisions.md` §2).
+    fn lost(&mut self, err: Value) {
         self.deriving = None; // a SCRAM key still being derived belongs to the lost exchange
         if !self.established || !self.cfg.reconnect {
-            return self.give_up(events::disconnected(stream_error));
+            return self.give_up(err);
         }
         self.transmits.push_back(Transmit::Close);
         if self.is_online() {
@@ -178,13 +184,20 @@ impl Client {
                 self.send_nonza(framing::open(domain));
             }
             (SocketEvent::Open, _) => {}
-            (SocketEvent::Closed, State::Closing { callback, .. }) => {
+            (SocketEvent::Closed { .. }, State::Closing { callback, .. }) => {
                 let cb = *callback;
                 self.state = State::Idle;
                 self.finish_logout(cb);
             }
-            (SocketEvent::Closed, State::Idle | State::Waiting { .. }) => {}
-            (SocketEvent::Closed, _) => self.connection_lost(None),
+            (SocketEvent::Closed { .. }, State::Idle | State::Waiting { .. }) => {}
+            (SocketEvent::Closed { code }, _) => {
+                // when it is not retried, the application hears why: RFC 6455 §7.1.5
+                let mut err = events::disconnected(None);
+                if let Some(code) = code {
+                    err.set("closeCode", f64::from(code));
+                }
+                self.lost(err)
+            }
         }
     }
 

@@ -192,7 +192,10 @@ pub enum SocketEvent {
     /// The WebSocket opened (with the `xmpp` subprotocol).
     Open,
     /// The WebSocket closed or failed to open.
-    Closed,
+    Closed {
+        /// The close code (RFC 6455 §7.1.5), when the socket gave one.
+        code: Option<u16>,
+    },
 }
 
 /// The answer to a [`Transmit::Discover`].

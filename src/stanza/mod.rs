@@ -326,7 +326,13 @@ pub fn stanza_head(text: &str) -> Option<StanzaHead> {
                 let name_end = t
                     .char_indices()
                     .skip(1)
-                    .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')))
+                    .find(|&(_, c)| {
+                        // XML name characters, with every non-ASCII one taken for one (no
+                        // Unicode tables for a fallback)
+                        !(c.is_ascii_alphanumeric()
+                            || !c.is_ascii()
+                            || matches!(c, '-' | '_' | '.' | ':'))
+                    })
                     .map_or(t.len(), |(i, _)| i);
                 kind = Some(kind_of(t.get(1..name_end).filter(|_| t.starts_with('<'))?)?);
                 break;

@@ -434,12 +434,9 @@ impl Shell {
         self.socket = None;
         let weak = self.me.clone();
         let on_socket = move |ev: SocketEvent| {
-            let weak = weak.clone();
-            move || {
-                if let Some(rc) = weak.upgrade() {
-                    rc.borrow_mut().core.handle_socket(ev, now());
-                    pump(&rc);
-                }
+            if let Some(rc) = weak.upgrade() {
+                rc.borrow_mut().core.handle_socket(ev, now());
+                pump(&rc);
             }
         };
         let opened = match &self.websocket {
@@ -451,7 +448,7 @@ impl Shell {
             Ok(ws) => ws,
             Err(_) => {
                 // A malformed URL: report it as a closed socket (asynchronously, like a failed open).
-                Timeout::new(0, on_socket(SocketEvent::Closed)).forget();
+                Timeout::new(0, move || on_socket(SocketEvent::Closed { code: None })).forget();
                 return;
             }
         };
@@ -472,18 +469,24 @@ impl Shell {
             }
         });
         let ws_for_open = ws.clone();
-        let opened = on_socket(SocketEvent::Open);
-        let closed_on_open = on_socket(SocketEvent::Closed);
+        let on_open_socket = on_socket.clone();
         let on_open = EventListener::new(&ws, "open", move |_| {
             // RFC 7395 §3.1: the server must agree to the `xmpp` subprotocol.
-            if ws_for_open.protocol() == "xmpp" {
-                opened()
-            } else {
-                closed_on_open()
-            }
+            on_open_socket(match ws_for_open.protocol() == "xmpp" {
+                true => SocketEvent::Open,
+                false => SocketEvent::Closed { code: None },
+            })
         });
-        let closed = on_socket(SocketEvent::Closed);
-        let on_close = EventListener::new(&ws, "close", move |_| closed());
+        let on_close = EventListener::new(&ws, "close", move |e| {
+            // RFC 6455 §7.1.5: the close code, read as `event.code` (the `ws` package's events
+            // are not instances of the global `CloseEvent`).
+            let code = Reflect::get(e, &"code".into())
+                .ok()
+                .and_then(|c| c.as_f64())
+                .filter(|c| (0.0..=f64::from(u16::MAX)).contains(c))
+                .map(|c| c as u16);
+            on_socket(SocketEvent::Closed { code })
+        });
         self.socket = Some(Socket {
             ws,
             _listeners: [on_open, on_message, on_close],

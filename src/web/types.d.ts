@@ -11,6 +11,8 @@ export interface XmppError {
   application?: { condition: string; xmlns?: string; description?: string };
   /** The RFC 6120 §4.9.3 condition, when a stream error ended the stream. */
   streamError?: string;
+  /** The WebSocket close code (RFC 6455 §7.1.5) when a closed socket ended the session. */
+  closeCode?: number;
 }
 
 export interface LoginPayload {

@@ -278,3 +278,13 @@ test('a stanza that is not well-formed XML is skipped; a frame of the server\'s 
   ]);
   expect(r.after).toBe('not-connected');
 });
+
+test('a WebSocket closed by the server with a code: with reconnect off, xmpp.error carries it', async ({ page }) => {
+  const err = await page.evaluate(async (port) => {
+    const s = track({ reconnect: false });
+    s.send('xmpp.login', { jid: 'alice@localhost', password: 'pw', websocket: `ws://127.0.0.1:${port}/scripted/close?code=4003` });
+    await s.waitFor('xmpp.connection', (d) => d.status === 'online');
+    return s.waitFor('xmpp.error');
+  }, PORT);
+  expect(err).toEqual({ type: 'connection', condition: 'disconnected', description: 'XMPP client disconnected', closeCode: 4003 });
+});
