@@ -31,17 +31,17 @@ pub(crate) struct CatchUp {
 impl Client {
     /// Starts the catch-up that a new session is due, once MAM support is known.
     pub(crate) fn start_catchup(&mut self) {
-        if !std::mem::take(&mut self.catchup_due) || !self.cfg.catch_up {
+        if !std::mem::take(&mut self.session.catchup_due) || !self.cfg.catch_up {
             return;
         }
         if self.mam_support != Some(true) {
             return;
         }
-        let Some(mark) = self.mark.clone() else {
+        let Some(mark) = self.session.mark.clone() else {
             return;
         };
         let by_time = mark.id.is_none();
-        self.catchup = Some(CatchUp {
+        self.session.catchup = Some(CatchUp {
             query_id: String::new(),
             pages: 0,
             delivered: 0,
@@ -52,7 +52,7 @@ impl Client {
 
     /// Asks for the page after `mark` (its id, or its time when paging by time).
     fn catchup_page(&mut self, mark: &Mark) {
-        let Some(c) = self.catchup.as_ref() else {
+        let Some(c) = self.session.catchup.as_ref() else {
             return;
         };
         let mut rsm = obj! {"max" => f64::from(PAGE)};
@@ -77,7 +77,7 @@ impl Client {
                 query_id: query_id.clone(),
             },
         );
-        if let Some(c) = self.catchup.as_mut() {
+        if let Some(c) = self.session.catchup.as_mut() {
             c.query_id = query_id;
             c.pages += 1;
         }
@@ -85,14 +85,15 @@ impl Client {
 
     /// Whether a MAM result belongs to the catch-up.
     pub(crate) fn is_catchup_query(&self, query_id: &str) -> bool {
-        self.catchup
+        self.session
+            .catchup
             .as_ref()
             .is_some_and(|c| c.query_id == query_id)
     }
 
     /// Counts a message the catch-up delivered.
     pub(crate) fn caught(&mut self) {
-        if let Some(c) = self.catchup.as_mut() {
+        if let Some(c) = self.session.catchup.as_mut() {
             c.delivered += 1;
         }
     }
@@ -104,7 +105,12 @@ impl Client {
         query_id: &str,
         result: Option<Result<Option<crate::stanza::Element>, StanzaError>>,
     ) {
-        let Some(c) = self.catchup.as_ref().filter(|c| c.query_id == query_id) else {
+        let Some(c) = self
+            .session
+            .catchup
+            .as_ref()
+            .filter(|c| c.query_id == query_id)
+        else {
             return; // a page of an earlier session
         };
         let (pages, by_time) = (c.pages, c.by_time);
@@ -119,18 +125,19 @@ impl Client {
                 // Everything up to the page's last id has been handled, delivered or skipped
                 // (docs/decisions.md §13): the next catch-up starts after it, not before a
                 // message that could not be read.
-                if let (Some(last), Some(mark)) = (&last, self.mark.as_mut()) {
+                if let (Some(last), Some(mark)) = (&last, self.session.mark.as_mut()) {
                     mark.id = Some(last.clone());
                 }
                 match last {
                     Some(last) if !complete && pages < MAX_PAGES => {
                         // Paging on from the last id of this page, whatever the mark was.
                         let when = self
+                            .session
                             .mark
                             .as_ref()
                             .map(|m| m.when.clone())
                             .unwrap_or(When::Ms(0));
-                        if let Some(c) = self.catchup.as_mut() {
+                        if let Some(c) = self.session.catchup.as_mut() {
                             c.by_time = false;
                         }
                         self.catchup_page(&Mark {
@@ -144,10 +151,10 @@ impl Client {
             // XEP-0313 §6.1.1 (XEP-0059 §2.5): the archive does not know the id any more;
             // page from the time of the last delivery instead.
             Err(e) if e.defined_condition == DefinedCondition::ItemNotFound && !by_time => {
-                if let Some(c) = self.catchup.as_mut() {
+                if let Some(c) = self.session.catchup.as_mut() {
                     c.by_time = true;
                 }
-                if let Some(mark) = self.mark.clone() {
+                if let Some(mark) = self.session.mark.clone() {
                     self.catchup_page(&mark);
                 }
             }
@@ -157,7 +164,7 @@ impl Client {
 
     /// `xmpp.mam.caughtup {count, complete}`.
     pub(crate) fn finish_catchup(&mut self, complete: bool) {
-        let Some(c) = self.catchup.take() else {
+        let Some(c) = self.session.catchup.take() else {
             return;
         };
         self.mam_queries.retain(|q| *q != c.query_id);

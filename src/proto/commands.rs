@@ -119,7 +119,7 @@ impl Client {
                 if (name == presence::PRESENCE && payload.get("to").is_none())
                     || name == presence::OFFLINE
                 {
-                    self.last_presence = Some(stanza.clone());
+                    self.session.last_presence = Some(stanza.clone());
                 }
                 let q = Queued {
                     out: Out {
@@ -137,7 +137,7 @@ impl Client {
                         "description" => "Too many commands are waiting for the connection",
                     };
                     self.client_error(q.callback, err);
-                } else if self.established {
+                } else if self.session.established {
                     // docs/decisions.md §3: while reconnecting, the callback hears at once.
                     let mut q = q;
                     match (q.reply.take(), q.callback.id()) {
@@ -276,7 +276,7 @@ impl Client {
 
     pub(crate) fn finish_logout(&mut self, cb: Callback) {
         // A logout ends the session for good: nothing is kept for a reload.
-        if let Some(account) = self.kept_key.take() {
+        if let Some(account) = self.session.kept_key.take() {
             self.store_ops.push_back(StoreOp::Remove { account });
         }
         self.bound = None;

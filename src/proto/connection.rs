@@ -25,7 +25,7 @@ const RESUMED_CONFLICT_MS: u64 = 5_000;
 impl Client {
     /// Ends the session after a failure: `xmpp.error` once, then `offline` if it was online.
     pub(crate) fn give_up(&mut self, err: Value) {
-        let was_online = self.is_online() || self.established;
+        let was_online = self.is_online() || self.session.established;
         self.forget_session();
         self.fail_login_attempt(err.clone());
         self.emit(events::ERROR, err);
@@ -40,26 +40,7 @@ impl Client {
 
     /// Drops everything that only made sense for this login.
     pub(crate) fn forget_session(&mut self) {
-        self.sm = None;
-        self.deriving = None;
-        self.resend.clear();
-        self.established = false;
-        self.attempt = 0;
-        self.ping_pending = false;
-        self.ack_request_at = None;
-        self.last_presence = None;
-        self.last_features = None;
-        self.roster = None;
-        self.kept_key = None;
-        self.last_saved = None;
-        self.saved_outgoing = Default::default();
-        self.store_error_said = false;
-        self.kept_recent.clear();
-        self.mark = None;
-        self.catchup = None;
-        self.catchup_due = false;
-        self.presences.clear();
-        self.resumed_at = None;
+        self.session = super::Session::default();
     }
 
     /// An established session lost its connection: retry with jittered exponential backoff
@@ -71,8 +52,8 @@ impl Client {
     /// [`Client::connection_lost`], with the error the application gets if the client gives
     /// up (`docs/decisions.md` §2).
     fn lost(&mut self, err: Value) {
-        self.deriving = None; // a SCRAM key still being derived belongs to the lost exchange
-        if !self.established || !self.cfg.reconnect {
+        self.session.deriving = None; // a SCRAM key still being derived belongs to the lost exchange
+        if !self.session.established || !self.cfg.reconnect {
             return self.give_up(err);
         }
         self.transmits.push_back(Transmit::Close);
@@ -80,19 +61,19 @@ impl Client {
             self.emit(events::CONNECTION, obj! {"status" => "reconnecting"});
         }
         self.login_deadline = None;
-        self.ping_pending = false;
-        self.ack_request_at = None;
-        if let Some(sm) = self.sm.as_mut() {
+        self.session.ping_pending = false;
+        self.session.ack_request_at = None;
+        if let Some(sm) = self.session.sm.as_mut() {
             sm.requested = false;
         }
         let cap = self.cfg.max_reconnect_delay_ms.max(RECONNECT_BASE_MS);
         let delay = RECONNECT_BASE_MS
-            .saturating_mul(1u64 << self.attempt.min(20))
+            .saturating_mul(1u64 << self.session.attempt.min(20))
             .min(cap);
         let mut r = [0u8; 2];
         self.rng.fill(&mut r);
         let jitter = u64::from(u16::from_le_bytes(r)) * (delay / 2) / u64::from(u16::MAX);
-        self.attempt = self.attempt.saturating_add(1);
+        self.session.attempt = self.session.attempt.saturating_add(1);
         let at = self.network_up.then(|| self.now.plus(delay / 2 + jitter));
         self.state = State::Waiting { at };
     }
@@ -117,7 +98,7 @@ impl Client {
             State::Waiting { .. } if self.network_up => {
                 self.state = State::Waiting { at: Some(self.now) }
             }
-            State::Online if !self.ping_pending => self.send_ping(),
+            State::Online if !self.session.ping_pending => self.send_ping(),
             _ => {}
         }
     }
@@ -220,7 +201,7 @@ impl Client {
                 }
                 Timer::Login => {
                     if self.login_deadline.is_some_and(|d| d <= now) && !self.is_online() {
-                        if self.established {
+                        if self.session.established {
                             self.connection_lost(None); // an attempt that stalls is retried
                         } else {
                             self.give_up(events::timeout("Login timed out"));
@@ -228,7 +209,7 @@ impl Client {
                     }
                 }
                 Timer::Keepalive => {
-                    if self.is_online() && !self.ping_pending {
+                    if self.is_online() && !self.session.ping_pending {
                         self.send_ping();
                     }
                 }
@@ -328,7 +309,7 @@ impl Client {
     /// Counts a stanza received for XEP-0198 (§4: every stanza, whatever the client made of
     /// it); `false` without stream management.
     fn count_stanza(&mut self) -> bool {
-        match self.sm.as_mut() {
+        match self.session.sm.as_mut() {
             Some(sm) => {
                 sm.received();
                 true
@@ -449,6 +430,7 @@ impl Client {
             // resource: this client did. Later, a `conflict` means another client and stays
             // terminal.
             StreamCondition::Conflict => self
+                .session
                 .resumed_at
                 .is_some_and(|t| self.now.0 < t.0.saturating_add(RESUMED_CONFLICT_MS)),
             _ => false,

@@ -209,7 +209,7 @@ impl Client {
             (IqKind::ServerDisco, Ok(p)) => return self.handle_server_disco(p),
             (IqKind::AccountDisco, r) => return self.handle_account_disco(r.ok().flatten()),
             (IqKind::Ping, _) => {
-                self.ping_pending = false;
+                self.session.ping_pending = false;
                 return;
             }
             (IqKind::ServerDisco | IqKind::Quiet, _) => return,
@@ -321,7 +321,7 @@ impl Client {
         else {
             return;
         };
-        self.ping_pending = true;
+        self.session.ping_pending = true;
         self.internal_get(domain, Ping.into(), IqKind::Ping);
     }
 }

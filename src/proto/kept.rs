@@ -268,32 +268,32 @@ impl Client {
     /// messages per second, and the shell writes before the page can go (`pagehide`,
     /// `freeze`, hidden).
     pub fn store_urgent(&self) -> bool {
-        self.kept_key.is_some() && self.outgoing() != self.saved_outgoing
+        self.session.kept_key.is_some() && self.outgoing() != self.session.saved_outgoing
     }
 
     fn outgoing(&self) -> Outgoing {
-        let sm = self.sm.as_ref();
+        let sm = self.session.sm.as_ref();
         Outgoing {
             resumable: sm.is_some_and(|s| s.id.is_some()),
             acked: sm.map_or(0, |s| s.acked),
             unacked: sm.map_or(0, |s| s.unacked.len()),
-            resend: self.resend.len(),
+            resend: self.session.resend.len(),
             queue: self.queue.len(),
         }
     }
 
     /// [`StoreOp::Save`] of the state when it changed since the last save.
     pub fn poll_store_state(&mut self) -> Option<StoreOp> {
-        let account = self.kept_key.clone()?;
-        self.saved_outgoing = self.outgoing();
+        let account = self.session.kept_key.clone()?;
+        self.session.saved_outgoing = self.outgoing();
         let (text, overflow) = self.kept_state().write();
         if overflow {
             self.store_failed("more unacknowledged stanzas than fit in the store");
         }
-        if self.last_saved.as_deref() == Some(text.as_str()) {
+        if self.session.last_saved.as_deref() == Some(text.as_str()) {
             return None;
         }
-        self.last_saved = Some(text.clone());
+        self.session.last_saved = Some(text.clone());
         Some(StoreOp::Save { account, text })
     }
 
@@ -301,7 +301,7 @@ impl Client {
     /// `xmpp.error {type: "storage", condition: "resource-constraint"}`; the SDK goes on in
     /// memory.
     pub fn store_failed(&mut self, why: &str) {
-        if std::mem::replace(&mut self.store_error_said, true) {
+        if std::mem::replace(&mut self.session.store_error_said, true) {
             return;
         }
         self.emit(
@@ -323,8 +323,8 @@ impl Client {
         if bare != account || !matches!(self.state, State::Discovering | State::Connecting) {
             return;
         }
-        self.kept_key = Some(bare.clone());
-        self.last_saved = text.map(str::to_owned);
+        self.session.kept_key = Some(bare.clone());
+        self.session.last_saved = text.map(str::to_owned);
         let Some(k) = text.and_then(Kept::read) else {
             return;
         };
@@ -333,7 +333,7 @@ impl Client {
         };
         match k.sm_id {
             Some(id) => {
-                self.sm = Some(Sm {
+                self.session.sm = Some(Sm {
                     id: Some(id),
                     enabled: true,
                     handled: k.h_in,
@@ -345,32 +345,32 @@ impl Client {
                     jid: Some(jid),
                 });
             }
-            None => self.resend.extend(k.unacked),
+            None => self.session.resend.extend(k.unacked),
         }
-        self.resend.extend(k.later);
+        self.session.resend.extend(k.later);
         for (by, id) in k.seen {
             self.dedup.first_time(&by, &id);
-            self.kept_recent.push((by, id));
+            self.session.kept_recent.push((by, id));
         }
-        self.mark = k.mark;
-        self.presences = k.presences;
+        self.session.mark = k.mark;
+        self.session.presences = k.presences;
     }
 
     /// Records a contact's presence (`frame`: available; `None`: gone) for a reload.
     pub(crate) fn note_presence(&mut self, from: String, frame: Option<String>) {
-        self.presences.retain(|(f, _)| *f != from);
+        self.session.presences.retain(|(f, _)| *f != from);
         if let Some(frame) = frame {
-            if self.presences.len() == MAX_PRESENCES {
-                self.presences.remove(0);
+            if self.session.presences.len() == MAX_PRESENCES {
+                self.session.presences.remove(0);
             }
-            self.presences.push((from, frame));
+            self.session.presences.push((from, frame));
         }
     }
 
     /// After a resumption that follows a reload, the contacts' presence as it was, as
     /// `xmpp.presence` events: the server sends only what changed since.
     pub(crate) fn replay_presences(&mut self) {
-        for (_, frame) in self.presences.clone() {
+        for (_, frame) in self.session.presences.clone() {
             let event = stanza::parse_frame(&frame, usize::MAX)
                 .ok()
                 .and_then(events::presence::read);
@@ -383,10 +383,10 @@ impl Client {
     /// `xmpp.chat.pending`: the application's messages the server has not acknowledged yet,
     /// oldest first, as `[{id, to, content?, state?, replace?, receipt?}]`.
     pub(crate) fn pending_messages(&self) -> Value {
-        let sm = self.sm.iter().flat_map(|s| s.unacked.iter());
+        let sm = self.session.sm.iter().flat_map(|s| s.unacked.iter());
         let queued = self.queue.iter().map(|q| &q.out);
         let list = sm
-            .chain(self.resend.iter())
+            .chain(self.session.resend.iter())
             .chain(queued)
             .filter(|o| o.message.is_some())
             .filter_map(|o| chat::pending_payload(&o.frame))
@@ -397,26 +397,26 @@ impl Client {
     /// Remembers a delivered message's keys until the server has been told it was handled.
     pub(crate) fn note_delivered(&mut self, key: SeenKey) {
         // Only a resumable session gets stanzas sent again after a reload.
-        let resumable = self.sm.as_ref().is_some_and(|s| s.id.is_some());
-        if self.kept_key.is_none() || !resumable {
+        let resumable = self.session.sm.as_ref().is_some_and(|s| s.id.is_some());
+        if self.session.kept_key.is_none() || !resumable {
             return;
         }
-        if self.kept_recent.len() == MAX_RECENT {
-            self.kept_recent.remove(0);
+        if self.session.kept_recent.len() == MAX_RECENT {
+            self.session.kept_recent.remove(0);
         }
-        self.kept_recent.push(key);
+        self.session.kept_recent.push(key);
     }
 
     /// The state to keep now.
     fn kept_state(&self) -> Kept {
         let mut k = Kept {
-            seen: self.kept_recent.clone(),
-            mark: self.mark.clone(),
+            seen: self.session.kept_recent.clone(),
+            mark: self.session.mark.clone(),
             jid: self.bound.clone(),
-            presences: self.presences.clone(),
+            presences: self.session.presences.clone(),
             ..Kept::default()
         };
-        match self.sm.as_ref() {
+        match self.session.sm.as_ref() {
             Some(sm) if sm.id.is_some() && sm.jid.is_some() => {
                 k.jid = sm.jid.clone();
                 k.sm_id = sm.id.clone();
@@ -427,7 +427,7 @@ impl Client {
             Some(sm) => k.later = sm.unacked.iter().cloned().collect(),
             None => {}
         }
-        k.later.extend(self.resend.iter().cloned());
+        k.later.extend(self.session.resend.iter().cloned());
         k.later.extend(self.queue.iter().map(|q| q.out.clone()));
         if k.jid.is_none() {
             k.jid = self.login.as_ref().map(|p| Jid::from(p.jid.clone()));

@@ -290,24 +290,39 @@ pub struct Client {
     roster_waiting: Vec<(events::roster::Request, Callback)>,
     /// The server offers roster versioning (RFC 6121 §2.6) on this session.
     roster_versioning: bool,
-    /// The roster and its version, kept across reconnections of this account (§2.6).
-    roster: Option<roster::Cache>,
     /// `queryid`s of this socket's queries in flight: only their results are accepted.
     mam_queries: Vec<String>,
-    /// XEP-0198 state of the session (kept across reconnections while resumable).
-    sm: Option<sm::Sm>,
     /// The post-authentication features offered XEP-0198.
     sm_offered: bool,
+    /// What the browser says about the network (`navigator.onLine`).
+    network_up: bool,
+    /// When a frame last arrived (XEP-0199 keepalive).
+    last_rx: Instant,
+    /// Loads and removals for the shell.
+    store_ops: VecDeque<StoreOp>,
+    /// SaltedPassword values of this login (RFC 5802 §5.1), in memory only.
+    salted: Vec<(sasl::Salting, Vec<u8>)>,
+    /// The id of the last SCRAM derivation asked of the shell ([`Client::handle_derived`]).
+    derive_seq: u32,
+    /// What only makes sense for one login, dropped whole by `forget_session`.
+    session: Session,
+}
+
+/// What only makes sense for one login: the XEP-0198 state, the kept state, the catch-up,
+/// the roster cache, the reconnection backoff. `forget_session` drops it in one assignment,
+/// so that no field is forgotten and the next login inherits nothing.
+#[derive(Default)]
+struct Session {
+    /// The roster and its version, kept across reconnections of this account (§2.6).
+    roster: Option<roster::Cache>,
+    /// XEP-0198 state of the session (kept across reconnections while resumable).
+    sm: Option<sm::Sm>,
     /// Stanzas of a session that could not be resumed, to send again on the new one.
     resend: Vec<Out>,
     /// The session has been online: a drop is reconnected, not a failed login.
     established: bool,
     /// Reconnection attempts since the last time online (the backoff exponent).
     attempt: u32,
-    /// What the browser says about the network (`navigator.onLine`).
-    network_up: bool,
-    /// When a frame last arrived (XEP-0199 keepalive).
-    last_rx: Instant,
     /// A keepalive ping is outstanding.
     ping_pending: bool,
     /// When to send the next XEP-0198 `<r/>`.
@@ -318,13 +333,8 @@ pub struct Client {
     last_features: Option<xmpp_parsers::stream_features::StreamFeatures>,
     /// The account whose state is kept for a reload (`None`: nothing is written).
     kept_key: Option<String>,
-    /// Loads and removals for the shell.
-    store_ops: VecDeque<StoreOp>,
-    /// SaltedPassword values of this login (RFC 5802 §5.1), in memory only.
-    salted: Vec<(sasl::Salting, Vec<u8>)>,
     /// The SCRAM derivation waiting for [`Client::handle_derived`], and the last one's id.
     deriving: Option<(u32, sasl::Salting)>,
-    derive_seq: u32,
     /// The state last handed out for saving.
     last_saved: Option<String>,
     /// [`Client::store_urgent`]'s view of that state.
@@ -378,33 +388,14 @@ impl Client {
             mam_waiting: Vec::new(),
             roster_waiting: Vec::new(),
             roster_versioning: false,
-            roster: None,
             mam_queries: Vec::new(),
-            sm: None,
             sm_offered: false,
-            resend: Vec::new(),
-            established: false,
-            attempt: 0,
             network_up: true,
             last_rx: Instant(0),
-            ping_pending: false,
-            ack_request_at: None,
-            last_presence: None,
-            last_features: None,
-            kept_key: None,
             store_ops: VecDeque::new(),
             salted: Vec::new(),
-            deriving: None,
             derive_seq: 0,
-            last_saved: None,
-            saved_outgoing: kept::Outgoing::default(),
-            store_error_said: false,
-            kept_recent: Vec::new(),
-            mark: None,
-            catchup: None,
-            catchup_due: false,
-            presences: Vec::new(),
-            resumed_at: None,
+            session: Session::default(),
         }
     }
 
@@ -428,13 +419,13 @@ impl Client {
             + self.queue.len()
             + self.mam_waiting.len()
             + self.roster_waiting.len()
-            + self.roster.as_ref().map_or(0, roster::Cache::len)
+            + self.session.roster.as_ref().map_or(0, roster::Cache::len)
             + self.mam_queries.len()
-            + self.resend.len()
-            + self.sm.as_ref().map_or(0, |s| s.unacked.len())
+            + self.session.resend.len()
+            + self.session.sm.as_ref().map_or(0, |s| s.unacked.len())
             + self.dedup.len()
-            + self.kept_recent.len()
-            + self.presences.len()
+            + self.session.kept_recent.len()
+            + self.session.presences.len()
     }
 
     /// The account's bare JID while bound.
@@ -499,7 +490,7 @@ impl Client {
             // A copy of it in the own archive is not news to the catch-up (XEP-0313).
             self.dedup.first_time(dedup::SENT_HERE, id);
         }
-        let Some(sm) = self.sm.as_mut() else {
+        let Some(sm) = self.session.sm.as_mut() else {
             self.acknowledged(out.message.into_iter().collect());
             return self.send_frame(frame, None);
         };
@@ -514,8 +505,8 @@ impl Client {
             self.send_frame(frame, None);
             return self.send_frame(sm::Sm::request_frame(), None);
         }
-        if self.ack_request_at.is_none() {
-            self.ack_request_at = Some(self.now.plus(ACK_DELAY_MS));
+        if self.session.ack_request_at.is_none() {
+            self.session.ack_request_at = Some(self.now.plus(ACK_DELAY_MS));
         }
         self.send_frame(frame, None);
     }

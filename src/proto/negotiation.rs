@@ -72,8 +72,8 @@ impl Client {
                 }
                 self.sm_offered = features.stream_management.is_some();
                 self.roster_versioning = super::roster::versioning_offered(&features.others);
-                let resume = self.sm.as_ref().and_then(sm::Sm::resume);
-                self.last_features = Some(features);
+                let resume = self.session.sm.as_ref().and_then(sm::Sm::resume);
+                self.session.last_features = Some(features);
                 match resume {
                     Some(r) if self.sm_offered => {
                         self.send_nonza(r);
@@ -255,7 +255,7 @@ impl Client {
                 }
                 self.state = State::Negotiating(Step::ExpectSasl(exchange));
                 self.derive_seq = self.derive_seq.wrapping_add(1);
-                self.deriving = Some((self.derive_seq, salting.clone()));
+                self.session.deriving = Some((self.derive_seq, salting.clone()));
                 self.transmits.push_back(Transmit::Derive {
                     id: self.derive_seq,
                     salting,
@@ -295,11 +295,11 @@ impl Client {
     /// is over is ignored.
     pub fn handle_derived(&mut self, id: u32, key: Option<Vec<u8>>, now: Instant) {
         self.now = self.now.max(now);
-        match &self.deriving {
+        match &self.session.deriving {
             Some((want, _)) if *want == id => {}
             _ => return,
         }
-        let Some((_, salting)) = self.deriving.take() else {
+        let Some((_, salting)) = self.session.deriving.take() else {
             return;
         };
         if !matches!(self.state, State::Negotiating(Step::ExpectSasl(_))) {
@@ -349,7 +349,7 @@ impl Client {
     /// RFC 6120 §7: bind the requested resource (or let the server choose), with the
     /// post-authentication features kept in `last_features`.
     fn start_bind(&mut self) {
-        let Some(features) = self.last_features.as_ref() else {
+        let Some(features) = self.session.last_features.as_ref() else {
             return self.stream_error(PeerMisbehaved::InternalServerError);
         };
         if features.bind.is_none() {
@@ -361,8 +361,8 @@ impl Client {
             .iter()
             .any(|f| f.is("session", NS_SESSION) && !f.has_child("optional", NS_SESSION));
         // A new session: what the old one never had acknowledged is sent again once online.
-        if let Some(old) = self.sm.take() {
-            self.resend.extend(old.unacked);
+        if let Some(old) = self.session.sm.take() {
+            self.session.resend.extend(old.unacked);
         }
         let resource = self.login.as_ref().and_then(|p| p.resource.clone());
         let id = self.next_id();
@@ -377,20 +377,22 @@ impl Client {
 
     /// Online on a new session, or on a resumed one (`resumed`, XEP-0198 §5).
     fn go_online_as(&mut self, resumed: bool) {
-        let reconnection = self.established;
+        let reconnection = self.session.established;
         // A session kept from before a reload (docs/decisions.md §10) counts as one.
-        let restored = !reconnection && self.kept_key.is_some() && (resumed || self.mark.is_some());
+        let restored = !reconnection
+            && self.session.kept_key.is_some()
+            && (resumed || self.session.mark.is_some());
         self.state = State::Online;
         self.login_deadline = None;
-        self.established = true;
-        self.attempt = 0;
+        self.session.established = true;
+        self.session.attempt = 0;
         self.last_rx = self.now;
         if let Some(p) = self.login.as_mut() {
             p.register = false; // the account exists now; a reconnection only logs in
         }
         if !resumed && self.sm_offered {
             // XEP-0198 §3: counting starts with <enable/>.
-            self.sm = Some(sm::Sm::default());
+            self.session.sm = Some(sm::Sm::default());
             self.send_nonza(sm::Sm::enable());
         }
         let jid = self.bound.as_ref().map(events::jid_obj).unwrap_or_default();
@@ -405,11 +407,12 @@ impl Client {
         if resumed && !reconnection {
             self.replay_presences();
         } else if !resumed {
-            self.presences.clear(); // a new session: the server sends them again
+            self.session.presences.clear(); // a new session: the server sends them again
         }
         if resumed {
             // XEP-0198 §5: send again what the server had not received.
             let again: Vec<String> = self
+                .session
                 .sm
                 .as_ref()
                 .map(|sm| sm.unacked.iter().map(|o| o.frame.clone()).collect())
@@ -418,24 +421,24 @@ impl Client {
                 self.send_frame(frame, None);
             }
             // Kept from before a reload: what was waiting for the connection.
-            for out in std::mem::take(&mut self.resend) {
+            for out in std::mem::take(&mut self.session.resend) {
                 self.send_out(out);
             }
         } else {
             if reconnection {
-                if let Some(p) = self.last_presence.clone() {
+                if let Some(p) = self.session.last_presence.clone() {
                     self.send_stanza(p);
                 }
             }
-            for out in std::mem::take(&mut self.resend) {
+            for out in std::mem::take(&mut self.session.resend) {
                 self.send_out(out);
             }
             // XEP-0313 catch-up from the last point delivered, once MAM support is known; a
             // first session starts the mark at its own start.
-            self.catchup_due = self.mark.is_some();
-            if self.mark.is_none() {
+            self.session.catchup_due = self.session.mark.is_some();
+            if self.session.mark.is_none() {
                 let when = self.wall_time();
-                self.mark = Some(kept::Mark { id: None, when });
+                self.session.mark = Some(kept::Mark { id: None, when });
             }
         }
         for q in std::mem::take(&mut self.queue) {
@@ -455,23 +458,23 @@ impl Client {
         use xmpp_parsers::sm::Nonza;
         match sm::read_nonza(el) {
             Some(Nonza::Resumed(r)) => {
-                let Some(Ok(ids)) = self.sm.as_mut().map(|sm| {
+                let Some(Ok(ids)) = self.session.sm.as_mut().map(|sm| {
                     sm.answered = sm.handled; // `<resume h/>` told the server this much
                     sm.ack_resumed(r.h)
                 }) else {
                     return self.stream_error(PeerMisbehaved::UndefinedCondition);
                 };
                 // After a reload, the JID comes back with the session.
-                if let Some(jid) = self.sm.as_ref().and_then(|sm| sm.jid.clone()) {
+                if let Some(jid) = self.session.sm.as_ref().and_then(|sm| sm.jid.clone()) {
                     self.bound = Some(jid);
                 }
                 self.acknowledged(ids);
-                self.resumed_at = Some(self.now);
+                self.session.resumed_at = Some(self.now);
                 self.go_online_as(true);
             }
             Some(Nonza::Failed(f)) => {
                 // The server may say what it had received (v1.6 §5); the rest is resent.
-                if let (Some(sm), Some(h)) = (self.sm.as_mut(), f.h) {
+                if let (Some(sm), Some(h)) = (self.session.sm.as_mut(), f.h) {
                     if let Ok(ids) = sm.ack(h) {
                         self.acknowledged(ids);
                     }

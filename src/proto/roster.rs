@@ -73,6 +73,7 @@ impl Client {
             if request.get && self.roster_versioning {
                 // §2.6.2: the version held, or "" when none is.
                 let ver = self
+                    .session
                     .roster
                     .as_ref()
                     .map(|c| c.ver.clone())
@@ -96,7 +97,7 @@ impl Client {
         match result.and_then(|q| Roster::try_from(q).ok()) {
             Some(r) => {
                 let items = roster::items_value(&r);
-                self.roster = match (self.roster_versioning, r.ver) {
+                self.session.roster = match (self.roster_versioning, r.ver) {
                     (true, Some(ver)) => Some(Cache {
                         ver,
                         items: r.items,
@@ -106,7 +107,8 @@ impl Client {
                 items
             }
             None => Value::Arr(
-                self.roster
+                self.session
+                    .roster
                     .as_ref()
                     .map(|c| c.items.iter().map(roster::item_value).collect())
                     .unwrap_or_default(),
@@ -128,7 +130,7 @@ impl Client {
             return self.answer_iq(from, id, None);
         };
         for item in &push.items {
-            if let Some(cache) = self.roster.as_mut() {
+            if let Some(cache) = self.session.roster.as_mut() {
                 cache.apply(item, push.ver.as_deref());
             }
             self.emit(roster::PUSH, roster::item_value(item));

@@ -57,7 +57,7 @@ impl Client {
         };
         // Kept for a reload (docs/decisions.md §10): a resumed session does not send again
         // what the contacts' presence is.
-        let kept = self.kept_key.is_some().then(|| {
+        let kept = self.session.kept_key.is_some().then(|| {
             let available = el.attr("type").is_none();
             (
                 el.attr("from").map(str::to_owned),
@@ -166,13 +166,13 @@ impl Client {
             // Live messages move the mark only while no catch-up is due or running: offline
             // messages flushed before the catch-up starts must not make it skip what came
             // between, and a reload in the middle of one starts again where the pages got to.
-            if caught_up || (self.catchup.is_none() && !self.catchup_due) {
+            if caught_up || (self.session.catchup.is_none() && !self.session.catchup_due) {
                 let when = match (&m.delay, caught_up) {
                     (Some(d), true) => d.get_str("when").map(|w| When::Stamp(w.to_owned())),
                     _ => None,
                 };
                 let when = when.unwrap_or_else(|| self.wall_time());
-                self.mark = Some(Mark {
+                self.session.mark = Some(Mark {
                     id: Some(id.clone()),
                     when,
                 });
@@ -212,7 +212,7 @@ impl Client {
         ];
         let mut fresh = true;
         self.dedup
-            .set_catching_up(self.catchup_due || self.catchup.is_some());
+            .set_catching_up(self.session.catchup_due || self.session.catchup.is_some());
         for (by, id) in keys.into_iter().flatten() {
             // Both keys are recorded, whichever recognised the message.
             fresh &= self.dedup.first_time(&by, &id);

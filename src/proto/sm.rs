@@ -155,13 +155,15 @@ pub fn read_nonza(el: Element) -> Option<Nonza> {
 impl Client {
     /// XEP-0198 nonzas on an established stream: `<r/>`, `<a/>`, `<enabled/>`, `<failed/>`.
     pub(crate) fn handle_sm(&mut self, el: Element) {
-        let Some(sm) = self.sm.as_mut() else { return };
+        let Some(sm) = self.session.sm.as_mut() else {
+            return;
+        };
         match read_nonza(el) {
             Some(Nonza::Req(_)) => {
                 let a = sm.answer();
                 self.send_nonza(a);
                 // What the server now knows we handled, it will not send again.
-                self.kept_recent.clear();
+                self.session.kept_recent.clear();
             }
             Some(Nonza::Ack(a)) => match sm.ack(a.h) {
                 Ok(ids) => self.acknowledged(ids),
@@ -174,7 +176,7 @@ impl Client {
             }
             Some(Nonza::Failed(_)) => {
                 // <enable/> refused: no stream management on this session.
-                self.sm = None;
+                self.session.sm = None;
             }
             Some(_) => {}
             // A malformed `<a/>` cannot be trusted to count anything.
@@ -192,20 +194,22 @@ impl Client {
 
     /// An `<a/>` nobody asked for, after [`ACK_UNASKED_AFTER`] stanzas handled since the last.
     pub(crate) fn ack_unasked(&mut self) {
-        let Some(sm) = self.sm.as_mut() else { return };
+        let Some(sm) = self.session.sm.as_mut() else {
+            return;
+        };
         if !sm.enabled || sm.handled.wrapping_sub(sm.answered) < ACK_UNASKED_AFTER {
             return;
         }
         let a = sm.answer();
         self.send_nonza(a);
-        self.kept_recent.clear();
+        self.session.kept_recent.clear();
     }
 
     /// The ack request timer: asks for an acknowledgement of what is unacknowledged (§4).
     pub(crate) fn request_ack_now(&mut self) {
-        self.ack_request_at = None;
+        self.session.ack_request_at = None;
         let online = self.is_online();
-        if let Some(sm) = self.sm.as_mut() {
+        if let Some(sm) = self.session.sm.as_mut() {
             if sm.enabled && !sm.requested && !sm.unacked.is_empty() && online {
                 sm.requested = true;
                 self.send_frame(Sm::request_frame(), None);

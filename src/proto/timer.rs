@@ -26,7 +26,7 @@ impl Client {
         let state = match self.state {
             State::Closing { deadline, .. } => Some((Timer::CloseGrace, deadline)),
             State::Waiting { at: Some(at) } => Some((Timer::Reconnect, at)),
-            State::Online if !self.ping_pending => Some((
+            State::Online if !self.session.ping_pending => Some((
                 Timer::Keepalive,
                 self.last_rx.plus(self.cfg.ping_interval_ms),
             )),
@@ -35,7 +35,7 @@ impl Client {
         [
             self.login_deadline.map(|d| (Timer::Login, d)),
             state,
-            self.ack_request_at.map(|d| (Timer::AckRequest, d)),
+            self.session.ack_request_at.map(|d| (Timer::AckRequest, d)),
             self.iqs.next_deadline().map(|d| (Timer::Iq, d)),
         ]
         .into_iter()
@@ -61,7 +61,7 @@ mod tests {
         let mut c = Client::new(Config::default());
         assert_eq!(c.poll_timeout(), None);
         c.login_deadline = Some(Instant(500));
-        c.ack_request_at = Some(Instant(200));
+        c.session.ack_request_at = Some(Instant(200));
         assert_eq!(c.poll_timeout(), Some(Instant(200)));
         assert_eq!(c.due(Instant(300)), vec![Timer::AckRequest]);
         c.state = State::Waiting {
