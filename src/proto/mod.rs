@@ -333,7 +333,7 @@ struct Session {
     last_features: Option<xmpp_parsers::stream_features::StreamFeatures>,
     /// The account whose state is kept for a reload (`None`: nothing is written).
     kept_key: Option<String>,
-    /// The SCRAM derivation waiting for [`Client::handle_derived`], and the last one's id.
+    /// The SCRAM derivation waiting for [`Client::handle_derived`], with its id.
     deriving: Option<(u32, sasl::Salting)>,
     /// The state last handed out for saving.
     last_saved: Option<String>,
