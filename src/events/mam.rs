@@ -166,33 +166,63 @@ impl Query {
     }
 }
 
-/// The callback arguments for a query's `<fin/>` (in the IQ result): `[data, rsm]`.
-pub fn fin_args(result: Option<Element>, echo: &Value) -> Vec<Value> {
-    // A `<fin/>` without its RSM `<set/>` does not parse as xmpp-parsers' `Fin`; its
-    // `complete` flag still counts.
-    let flag = result
-        .as_ref()
-        .and_then(|el| el.attr("complete"))
-        .is_some_and(|c| c == "true" || c == "1");
-    let fin = result.and_then(|el| Fin::try_from(el).ok());
-    let mut data = echo.clone();
-    data.set("complete", fin.as_ref().map_or(flag, |f| f.complete));
-    let mut rsm = Value::obj();
-    if let Some(set) = fin.map(|f| f.set) {
-        if let Some(count) = set.count {
+/// A query's `<fin/>` (XEP-0313 §4.3, in the IQ result), read once: what the callback and
+/// the catch-up need of it.
+#[derive(Debug, Default, PartialEq)]
+pub struct FinPage {
+    /// `<fin complete>`: the last page.
+    pub complete: bool,
+    /// XEP-0059 `<count/>`.
+    pub count: Option<usize>,
+    /// XEP-0059 `<first/>` and its `index`.
+    pub first: Option<(String, Option<usize>)>,
+    /// XEP-0059 `<last/>`: where the next page starts (`after`).
+    pub last: Option<String>,
+}
+
+impl FinPage {
+    /// Reads the IQ result's payload; an absent or unreadable `<fin/>` is an empty page.
+    pub fn read(result: Option<Element>) -> FinPage {
+        // A `<fin/>` without its RSM `<set/>` does not parse as xmpp-parsers' `Fin`; its
+        // `complete` flag still counts.
+        let flag = result
+            .as_ref()
+            .and_then(|el| el.attr("complete"))
+            .is_some_and(|c| c == "true" || c == "1");
+        match result.and_then(|el| Fin::try_from(el).ok()) {
+            None => FinPage {
+                complete: flag,
+                ..FinPage::default()
+            },
+            Some(f) => FinPage {
+                complete: f.complete,
+                count: f.set.count,
+                first: f.set.first.map(|first| (first.item, first.index)),
+                last: f.set.last,
+            },
+        }
+    }
+
+    /// The callback arguments `[data, rsm]`: the query's echo with `complete`, and the RSM
+    /// values (`docs/decisions.md` §5).
+    pub fn args(self, echo: &Value) -> Vec<Value> {
+        let mut data = echo.clone();
+        data.set("complete", self.complete);
+        let mut rsm = Value::obj();
+        if let Some(count) = self.count {
             rsm.set("count", count as f64);
         }
-        if let Some(first) = set.first {
-            rsm.set("first", first.item);
-            if let Some(index) = first.index {
+        if let Some((first, index)) = self.first {
+            rsm.set("first", first);
+            if let Some(index) = index {
                 rsm.set("first-index", index.to_string());
             }
         }
-        if let Some(last) = set.last {
+        if let Some(last) = self.last {
             rsm.set("last", last);
         }
+        vec![data, rsm]
     }
-    vec![data, rsm]
 }
 
 /// A XEP-0313 `<result/>` (§4.2), read.
@@ -309,4 +339,42 @@ pub fn parse_preferences(result: Option<Element>) -> Value {
         DefaultPrefs::Roster => "roster",
     };
     obj! { "default" => default, "always" => list(&p.always), "never" => list(&p.never) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fin(s: &str) -> Option<Element> {
+        Some(stanza::parse_frame(s, 4096).expect("a test frame"))
+    }
+
+    #[test]
+    fn a_fin_page_is_read_once() {
+        let page = FinPage::read(fin(
+            "<fin xmlns='urn:xmpp:mam:2' complete='true'><set xmlns='http://jabber.org/protocol/rsm'>\
+             <first index='0'>a1</first><last>a9</last><count>10</count></set></fin>",
+        ));
+        assert_eq!(
+            page,
+            FinPage {
+                complete: true,
+                count: Some(10),
+                first: Some(("a1".into(), Some(0))),
+                last: Some("a9".into()),
+            }
+        );
+        let args = page.args(&obj! {"with" => "bob@localhost"});
+        assert_eq!(
+            args[0],
+            obj! {"with" => "bob@localhost", "complete" => true}
+        );
+        assert_eq!(
+            args[1],
+            obj! {"count" => 10.0, "first" => "a1", "first-index" => "0", "last" => "a9"}
+        );
+        // without its <set/>: the flag still counts; nothing at all: an empty page
+        assert!(FinPage::read(fin("<fin xmlns='urn:xmpp:mam:2' complete='1'/>")).complete);
+        assert_eq!(FinPage::read(None), FinPage::default());
+    }
 }

@@ -119,9 +119,7 @@ impl Client {
         };
         match result {
             Ok(fin) => {
-                let args = mam::fin_args(fin, &Value::obj());
-                let complete = args[0].get("complete") == Some(&Value::Bool(true));
-                let last = args[1].get_str("last").map(str::to_owned);
+                let mam::FinPage { complete, last, .. } = mam::FinPage::read(fin);
                 // Everything up to the page's last id has been handled, delivered or skipped
                 // (docs/decisions.md §13): the next catch-up starts after it, not before a
                 // message that could not be read.

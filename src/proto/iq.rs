@@ -218,7 +218,7 @@ impl Client {
             }
             (_, Err(e)) => Err(stanza_error::value(&e)),
             (IqKind::Ack, Ok(_)) => Ok(vec![Value::Bool(true)]),
-            (IqKind::MamQuery { echo, .. }, Ok(p)) => Ok(mam::fin_args(p, &echo)),
+            (IqKind::MamQuery { echo, .. }, Ok(p)) => Ok(mam::FinPage::read(p).args(&echo)),
             (IqKind::MamPrefsGet, Ok(p)) => Ok(vec![mam::parse_preferences(p)]),
             (IqKind::RosterGet, Ok(p)) => Ok(vec![self.roster_items(p)]),
         };
