@@ -194,21 +194,41 @@ pub fn receipt_stanza(payload: &Value, id: &str) -> Result<Message, Value> {
     }))
 }
 
-/// XEP-0203 `<delay/>` → `{when, from?, reason?}`, `None` when it does not parse.
+/// XEP-0203 `<delay/>`, read: the application gets it as `{when, from?, reason?}`.
 ///
 /// `when` is the `stamp` exactly as the server wrote it, once xmpp-parsers has checked that it
 /// is an XEP-0082 DateTime (xmpp-ftw passes the attribute through). Re-formatting it would make
 /// the width of the fraction vary with its value (`…05.1Z`, `…05.123456Z`), and the strings
 /// of one server would no longer sort in time order; as written they do, and they go back to
 /// the server unchanged as MAM `start`/`end` (`docs/decisions.md` §5).
-pub fn delay_value(el: Element) -> Option<Value> {
-    let stamp = el.attr("stamp")?.to_owned();
-    let d = Delay::try_from(el).ok()?;
-    Some(
-        obj! { "when" => stamp }
-            .with_opt("from", d.from.as_ref().map(|f| f.to_string()))
-            .with_opt("reason", d.data.as_deref().filter(|r| !r.is_empty())),
-    )
+#[derive(Debug, Clone, PartialEq)]
+pub struct DelayInfo {
+    /// The stamp as written.
+    pub when: String,
+    /// Who delayed it.
+    pub from: Option<String>,
+    /// Why (the element's text), when not empty.
+    pub reason: Option<String>,
+}
+
+impl DelayInfo {
+    /// Reads a `<delay/>`; `None` when it does not parse.
+    pub fn read(el: Element) -> Option<DelayInfo> {
+        let when = el.attr("stamp")?.to_owned();
+        let d = Delay::try_from(el).ok()?;
+        Some(DelayInfo {
+            when,
+            from: d.from.as_ref().map(|f| f.to_string()),
+            reason: d.data.filter(|r| !r.is_empty()),
+        })
+    }
+
+    /// `{when, from?, reason?}` for the application.
+    pub fn value(&self) -> Value {
+        obj! { "when" => self.when.as_str() }
+            .with_opt("from", self.from.as_deref())
+            .with_opt("reason", self.reason.as_deref())
+    }
 }
 
 /// Checks an XEP-0082 DateTime given by the application (MAM `start`/`end`).
@@ -237,7 +257,7 @@ pub struct Incoming {
     /// XEP-0308 replaced id.
     pub replace: Option<String>,
     /// XEP-0203, as the application gets it.
-    pub delay: Option<Value>,
+    pub delay: Option<DelayInfo>,
     /// XEP-0359 stanza-ids.
     pub stanza_ids: Vec<StanzaId>,
     /// XEP-0359 origin-id.
@@ -270,7 +290,7 @@ impl Incoming {
             } else if p.is("replace", ns::MESSAGE_CORRECT) {
                 v.replace = Replace::try_from(p).ok().map(|r| r.id.0);
             } else if p.is("delay", ns::DELAY) {
-                v.delay = delay_value(p);
+                v.delay = DelayInfo::read(p);
             } else if p.is("stanza-id", ns::SID) {
                 v.stanza_ids.extend(StanzaId::try_from(p).ok());
             } else if p.is("origin-id", ns::SID) {
@@ -330,7 +350,7 @@ impl Incoming {
             v.set("format", format);
         }
         if let Some(d) = &self.delay {
-            v.set("delay", d.clone());
+            v.set("delay", d.value());
         }
         self.add_extensions(&mut v);
         if v.get("content").is_none() && v.get("state").is_none() {
@@ -368,7 +388,7 @@ impl Incoming {
 
     /// Reads it as the archive entry `id` of the account `own` (XEP-0313 §4.2), delivered
     /// at `delay` when it carries no time of its own.
-    pub fn from_archive(&mut self, own: &Jid, id: String, delay: Option<Value>) {
+    pub fn from_archive(&mut self, own: &Jid, id: String, delay: Option<DelayInfo>) {
         if self.own_archive_id(own).is_none() {
             self.stanza_ids.push(StanzaId {
                 id,
@@ -405,7 +425,7 @@ mod tests {
                 1024,
             )
             .unwrap();
-            delay_value(el).map(|d| d.get_str("when").map(str::to_owned))
+            DelayInfo::read(el).map(|d| Some(d.when))
         };
         let stamps = [
             "2026-12-01T00:00:05.122999Z",

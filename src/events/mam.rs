@@ -234,7 +234,7 @@ pub struct ArchivedResult {
     /// The forwarded message.
     pub forwarded: Forwarded,
     /// The archive time (XEP-0297 `<delay/>`) as the application gets it.
-    pub delay: Option<Value>,
+    pub delay: Option<chat::DelayInfo>,
 }
 
 /// Reads a XEP-0313 `<result/>` (§4.2); `None` when it is not one or lacks its `queryid`.
@@ -243,7 +243,7 @@ pub fn unwrap_result(result: Element) -> Option<ArchivedResult> {
         .get_child("forwarded", ns::FORWARD)
         .and_then(|f| f.get_child("delay", ns::DELAY))
         .cloned()
-        .and_then(chat::delay_value);
+        .and_then(chat::DelayInfo::read);
     let r = xmpp_parsers::mam::Result_::try_from(result).ok()?;
     Some(ArchivedResult {
         query_id: r.queryid?.0,
@@ -262,7 +262,7 @@ pub fn message_payload(r: ArchivedResult) -> Option<Value> {
         forwarded,
         delay,
     } = r;
-    let delay = delay.unwrap_or_default();
+    let delay = delay.map(|d| d.value()).unwrap_or_default();
     let m = forwarded.message;
     let from = jid_obj(m.from.as_ref()?);
     let to = m.to.as_ref().map(jid_obj).unwrap_or_default();

@@ -168,7 +168,7 @@ impl Client {
             // between, and a reload in the middle of one starts again where the pages got to.
             if caught_up || (self.session.catchup.is_none() && !self.session.catchup_due) {
                 let when = match (&m.delay, caught_up) {
-                    (Some(d), true) => d.get_str("when").map(|w| When::Stamp(w.to_owned())),
+                    (Some(d), true) => Some(When::Stamp(d.when.clone())),
                     _ => None,
                 };
                 let when = when.unwrap_or_else(|| self.wall_time());
