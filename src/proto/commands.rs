@@ -69,8 +69,9 @@ impl Client {
                 }
             };
         }
-        // The stanza, and what a callback gets once it is handed over.
-        let built: Result<(Element, Option<Vec<Value>>), Value> = match name {
+        // The stanza, and the id of an application's chat message: its callback gets `{id}`
+        // once it is handed over, and `xmpp.chat.sent` reports the id once acknowledged.
+        let built: Result<(Element, Option<String>), Value> = match name {
             presence::PRESENCE => presence::build(&payload).map(|e| (e, None)),
             presence::OFFLINE => Ok((presence::build_offline(), None)),
             presence::GET => presence::build_directed(&payload, None).map(|e| (e, None)),
@@ -89,7 +90,7 @@ impl Client {
             chat::MESSAGE => chat::validate(&payload, cb.id().is_some()).map(|m| {
                 // docs/decisions.md §4: every outgoing message has a UUID v4 id, callback or not.
                 let id = self.next_id();
-                (m.stanza(&id).into(), Some(vec![obj! {"id" => id}]))
+                (m.stanza(&id).into(), Some(id))
             }),
             chat::RECEIPT => {
                 let id = self.next_id();
@@ -105,16 +106,9 @@ impl Client {
         }
         match built {
             Err(e) => self.client_error(cb, e),
-            Ok((el, reply)) => {
+            Ok((el, message)) => {
                 let stanza = stanza::write(el);
-                // An application's chat message: `xmpp.chat.sent` once acknowledged.
-                let message = match &reply {
-                    Some(args) if name == chat::MESSAGE => args
-                        .first()
-                        .and_then(|a| a.get_str("id"))
-                        .map(str::to_owned),
-                    _ => None,
-                };
+                let reply = message.as_ref().map(|id| vec![obj! {"id" => id.as_str()}]);
                 // docs/decisions.md §2: the last broadcast presence is restored on a new session.
                 if (name == presence::PRESENCE && payload.get("to").is_none())
                     || name == presence::OFFLINE
