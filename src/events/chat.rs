@@ -301,10 +301,7 @@ impl Incoming {
                 if let (Some(by), Some(id)) = (p.attr("by"), p.attr("id")) {
                     v.archived.push((by.to_owned(), id.to_owned()));
                 }
-            } else if p.is("received", ns::CARBONS)
-                || p.is("sent", ns::CARBONS)
-                || p.is("result", ns::MAM)
-            {
+            } else if stanza::is_forwarding_wrapper(&p) {
                 v.wrapper = Some(p);
             }
         }

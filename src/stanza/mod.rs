@@ -109,12 +109,8 @@ impl Frame {
         if self.depth <= MAX_DEPTH && len <= max_bytes {
             return Ok(self.el);
         }
-        let wrapper = self.el.is("message", ns::DEFAULT_NS)
-            && self.el.children().any(|c| {
-                c.is("result", ns::MAM)
-                    || c.is("received", ns::CARBONS)
-                    || c.is("sent", ns::CARBONS)
-            });
+        let wrapper =
+            self.el.is("message", ns::DEFAULT_NS) && self.el.children().any(is_forwarding_wrapper);
         let (depth, bytes) = match wrapper {
             true => (
                 MAX_DEPTH + WRAPPER_DEPTH,
@@ -130,6 +126,14 @@ impl Frame {
             Ok(self.el)
         }
     }
+}
+
+/// Whether a child of a `<message/>` wraps a message the server forwards: a XEP-0313
+/// `<result/>` (§4.2) or a XEP-0280 `<received/>`/`<sent/>` carbon (§6, §7).
+pub fn is_forwarding_wrapper(child: &Element) -> bool {
+    child.is("result", ns::MAM)
+        || child.is("received", ns::CARBONS)
+        || child.is("sent", ns::CARBONS)
 }
 
 /// Parses one RFC 7395 frame: exactly one element, at most `max_bytes` long and

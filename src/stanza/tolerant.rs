@@ -37,12 +37,10 @@ fn mend_message(el: &mut Element, outer: bool) {
     if !outer {
         return;
     }
-    for w in el.children_mut() {
-        let wrapper =
-            w.is("result", ns::MAM) || w.is("received", ns::CARBONS) || w.is("sent", ns::CARBONS);
-        if !wrapper {
-            continue;
-        }
+    for w in el
+        .children_mut()
+        .filter(|c| super::is_forwarding_wrapper(c))
+    {
         for fwd in w.children_mut().filter(|c| c.is("forwarded", ns::FORWARD)) {
             for inner in fwd
                 .children_mut()
