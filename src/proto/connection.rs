@@ -252,9 +252,7 @@ impl Client {
             return;
         }
         self.last_rx = self.now;
-        let max = self.cfg.max_stanza_bytes;
-        let parsed = stanza::read_frame(text, max).and_then(|f| f.check(text.len(), max));
-        let el = match parsed {
+        let el = match stanza::parse_frame(text, self.cfg.max_stanza_bytes) {
             Ok(el) => {
                 if self.raw {
                     let shown = framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());

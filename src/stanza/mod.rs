@@ -94,18 +94,18 @@ fn io_fault(e: &io::Error) -> FrameError {
 /// One frame read by [`read_frame`]: its element and how deep it nests (1: an element
 /// without children).
 #[derive(Debug)]
-pub struct Frame {
+struct Frame {
     /// The frame's element.
-    pub el: Element,
+    el: Element,
     /// The deepest nesting level in it.
-    pub depth: usize,
+    depth: usize,
 }
 
 impl Frame {
     /// Checks the stanza limits, counted from the stanza: a message that wraps another one
     /// (XEP-0313 result, XEP-0280 carbon) may be [`WRAPPER_DEPTH`] levels deeper and
     /// [`WRAPPER_BYTES`] longer than `max_bytes`, every other element may not.
-    pub fn check(self, len: usize, max_bytes: usize) -> Result<Element, FrameError> {
+    fn check(self, len: usize, max_bytes: usize) -> Result<Element, FrameError> {
         if self.depth <= MAX_DEPTH && len <= max_bytes {
             return Ok(self.el);
         }
@@ -136,22 +136,23 @@ pub fn is_forwarding_wrapper(child: &Element) -> bool {
         || child.is("sent", ns::CARBONS)
 }
 
-/// Parses one RFC 7395 frame: exactly one element, at most `max_bytes` long and
-/// [`MAX_DEPTH`] + [`WRAPPER_DEPTH`] deep, in restricted XML (RFC 6120 §11.1). For the
-/// stanza limits, see [`Frame::check`].
+/// Parses one RFC 7395 frame: exactly one element, in restricted XML (RFC 6120 §11.1), at most
+/// `max_bytes` long and [`MAX_DEPTH`] deep, counted from the stanza: a message that wraps
+/// another one (XEP-0313 result, XEP-0280 carbon) may be [`WRAPPER_DEPTH`] levels deeper and
+/// [`WRAPPER_BYTES`] longer.
 pub fn parse_frame(text: &str, max_bytes: usize) -> Result<Element, FrameError> {
-    read_frame(text, max_bytes).map(|f| f.el)
+    read_frame(text, max_bytes).and_then(|f| f.check(text.len(), max_bytes))
 }
 
-/// [`parse_frame`], with the frame's depth. `max_bytes` is raised by [`WRAPPER_BYTES`] for a
-/// frame that may wrap a stanza; [`Frame::check`] applies the exact limit.
+/// The frame and its depth, read within the limits of a wrapper (the most any frame may
+/// have); [`Frame::check`] then applies the frame's own.
 ///
 /// A prefix bound to the XML namespace other than `xml` is not namespace-well-formed
 /// (Namespaces in XML 1.0 §3), yet Prosody 0.12 writes one when it relays an attribute such as
 /// `xml:foo` (`xmlns:ns1='http://www.w3.org/XML/1998/namespace' ns1:foo='1'`): such a frame is
 /// read again with the prefix rebound and the attributes under it dropped, so the stanza
 /// arrives as the sender meant it, less what cannot be represented.
-pub fn read_frame(text: &str, max_bytes: usize) -> Result<Frame, FrameError> {
+fn read_frame(text: &str, max_bytes: usize) -> Result<Frame, FrameError> {
     let allowed = max_bytes.saturating_add(WRAPPER_BYTES);
     if text.len() > allowed {
         return Err(FrameError::TooBig);
@@ -476,7 +477,7 @@ mod tests {
                 "</a>".repeat(n - 1)
             )
         };
-        let check = |s: &str| read_frame(s, 1 << 20).and_then(|f| f.check(s.len(), 1 << 20));
+        let check = |s: &str| parse_frame(s, 1 << 20);
         assert!(check(&nest(MAX_DEPTH)).is_ok());
         assert_eq!(check(&nest(MAX_DEPTH + 1)).err(), Some(FrameError::TooDeep));
         assert_eq!(
@@ -498,7 +499,7 @@ mod tests {
     }
 
     fn check_with(s: &str, max: usize) -> Result<Element, FrameError> {
-        read_frame(s, max).and_then(|f| f.check(s.len(), max))
+        parse_frame(s, max)
     }
 
     /// A message accepted live is accepted inside a MAM result or a carbon.
