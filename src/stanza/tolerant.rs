@@ -57,11 +57,7 @@ fn mend_presence(el: &mut Element) {
     let bad_priority =
         |c: &Element| c.is("priority", ns::DEFAULT_NS) && c.text().trim().parse::<i8>().is_err();
     if el.children().any(|c| bad_show(c) || bad_priority(c)) {
-        let kept: Vec<Element> = take_children(el)
-            .into_iter()
-            .filter(|c| !bad_show(c) && !bad_priority(c))
-            .collect();
-        el.append_all_children(kept);
+        retain_children(el, |c| !bad_show(c) && !bad_priority(c));
     }
     keep_first(el, |c| c.is("show", ns::DEFAULT_NS));
     keep_first(el, |c| c.is("priority", ns::DEFAULT_NS));
@@ -73,38 +69,21 @@ fn keep_first(el: &mut Element, is: impl Fn(&Element) -> bool) {
         return;
     }
     let mut seen = false;
-    let kept: Vec<Element> = take_children(el)
-        .into_iter()
-        .filter(|c| {
-            let repeat = seen && is(c);
-            seen |= is(c);
-            !repeat
-        })
-        .collect();
-    el.append_all_children(kept);
+    retain_children(el, |c| {
+        let repeat = seen && is(c);
+        seen |= is(c);
+        !repeat
+    });
 }
 
-/// The element's child elements, taken out (text between them is whitespace in a stanza's
-/// top level and is dropped with them).
-fn take_children(el: &mut Element) -> Vec<Element> {
-    el.take_nodes()
-        .into_iter()
-        .filter_map(|n| match n {
-            super::Node::Element(e) => Some(e),
-            super::Node::Text(_) => None,
-        })
-        .collect()
-}
-
-/// `append_all` for an already built element.
-trait AppendAll {
-    fn append_all_children(&mut self, children: Vec<Element>);
-}
-
-impl AppendAll for Element {
-    fn append_all_children(&mut self, children: Vec<Element>) {
-        for c in children {
-            self.append_child(c);
+/// Keeps the child elements for which `keep` holds, in order (text between them is whitespace
+/// in a stanza's top level and is dropped with them).
+fn retain_children(el: &mut Element, mut keep: impl FnMut(&Element) -> bool) {
+    for node in el.take_nodes() {
+        if let super::Node::Element(c) = node {
+            if keep(&c) {
+                el.append_child(c);
+            }
         }
     }
 }
