@@ -468,6 +468,7 @@ transcripts! {
     chat_receipts => "chat/receipts.transcript",
     errors_before_login => "errors/before-login.transcript",
     errors_deep_nesting => "errors/deep-nesting.transcript",
+    errors_negotiation_not_well_formed => "errors/negotiation-not-well-formed.transcript",
     errors_no_reconnect => "errors/no-reconnect.transcript",
     errors_not_well_formed => "errors/not-well-formed.transcript",
     errors_policy_violation => "errors/policy-violation.transcript",

@@ -263,8 +263,10 @@ impl Client {
             Err(e) => {
                 // docs/decisions.md §13: what is inside a stanza was written by someone else
                 // and only relayed by the server; a stanza that cannot be read costs that
-                // stanza, never the stream. Only the server's own elements end it.
-                let head = stanza::stanza_head(text);
+                // stanza, never the stream. Only the server's own elements end it, and so do
+                // the IQ answers of the negotiation (binding, registration), which it writes.
+                let head = stanza::stanza_head(text)
+                    .filter(|_| !matches!(self.state, State::Negotiating(_)));
                 if self.raw {
                     let mut v = obj! {"direction" => "in", "frame" => text};
                     if head.is_some() {
@@ -322,7 +324,7 @@ impl Client {
     /// answer to one of this client's requests fails that request instead of leaving it to
     /// time out. Nothing else: no event the application must handle.
     fn skip_stanza(&mut self, head: stanza::StanzaHead, fault: stanza::FrameError) {
-        if matches!(self.state, State::Closing { .. } | State::Negotiating(_)) {
+        if matches!(self.state, State::Closing { .. }) {
             return;
         }
         let counted = self.count_stanza();
