@@ -13,7 +13,9 @@ work=.work/demo-prosody
 trap './scripts/prosody.sh stop "'"$work"'"' EXIT
 ws="ws://127.0.0.1:$http_port/xmpp-websocket"
 echo
-echo "  Demo chat: http://127.0.0.1:$web_port/www/?ws=$ws   (open it in two windows to chat)"
+echo "  Demo chat: http://127.0.0.1:$web_port/?ws=$ws   (open it in two windows to chat)"
 echo "  Accounts: alice@localhost, bob@localhost, carol@localhost (password: password)"
 echo
-XMPP_WS_URL="$ws" node tests/server.mjs "$web_port"
+# --demo: only the page and the package are served, never the rest of the repository (the demo
+# Prosody's accounts and archives are under .work/).
+XMPP_WS_URL="$ws" node tests/server.mjs "$web_port" --demo

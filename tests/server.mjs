@@ -5,7 +5,10 @@
 //   /proxy-control?cuts=on&min=200&max=600 | cuts=off      starts/stops its random connection cuts
 //   /proxy-control?down=on | down=off                      cuts every connection and refuses new ones
 //                                                          (a network that is gone) / lets them in again
-// Usage: node tests/server.mjs [port]   (env XMPP_WS_URL, default ws://127.0.0.1:5280/xmpp-websocket)
+// Usage: node tests/server.mjs [port] [--demo]   (env XMPP_WS_URL, default ws://127.0.0.1:5280/xmpp-websocket)
+// --demo: the demo's server (scripts/demo.sh): only the page (www/) and the package (pkg/), `/`
+// leading to the page, nothing else of the repository (not the demo Prosody's data under .work/),
+// no proxy and no scripted servers.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +18,13 @@ import { WebSocket, WebSocketServer } from 'ws';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.argv[2] || process.env.PORT || 8089);
+const demo = process.argv.includes('--demo');
+
+/// In demo mode, whether a path is one of the page's or the package's files (no dotfiles).
+function demoPath(pathname) {
+  const parts = pathname.split('/').slice(1);
+  return (parts[0] === 'www' || parts[0] === 'pkg') && !parts.some((p) => p.startsWith('.'));
+}
 const wsUrl = process.env.XMPP_WS_URL || 'ws://127.0.0.1:5280/xmpp-websocket';
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
@@ -24,6 +34,15 @@ const types = {
 
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
+  if (demo) {
+    if (url.pathname === '/') {
+      res.writeHead(302, { location: `/www/${url.search}` });
+      return res.end();
+    }
+    let pathname;
+    try { pathname = decodeURIComponent(url.pathname); } catch { pathname = ''; }
+    if (!demoPath(pathname)) { res.writeHead(404); return res.end('not found'); }
+  }
   if (url.pathname === '/.well-known/host-meta.json') {
     res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
     return res.end(JSON.stringify({ links: [{ rel: 'urn:xmpp:alt-connections:websocket', href: wsUrl }] }));
@@ -181,6 +200,7 @@ function startProxy(client) {
 
 const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false) });
 server.on('upgrade', (req, sock, head) => {
+  if (demo) return sock.destroy();
   if (new URL(req.url, 'http://localhost').pathname === '/proxy') {
     if (proxy.down) return sock.destroy();
     return wss.handleUpgrade(req, sock, head, startProxy);
