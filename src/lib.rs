@@ -2,8 +2,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
-#[macro_use]
-pub mod value;
 pub mod events;
 pub mod proto;
 pub mod stanza;

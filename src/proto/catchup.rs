@@ -7,8 +7,9 @@
 use super::iq::IqKind;
 use super::kept::{Mark, When};
 use super::{Callback, Client};
-use crate::events::mam;
-use crate::value::Value;
+use crate::events::command;
+use crate::events::field::{Field, NumOrStr};
+use crate::events::{mam, Emit};
 use xmpp_parsers::stanza_error::{DefinedCondition, StanzaError};
 
 /// Messages per page.
@@ -55,15 +56,18 @@ impl Client {
         let Some(c) = self.session.catchup.as_ref() else {
             return;
         };
-        let mut rsm = obj! {"max" => f64::from(PAGE)};
-        let mut payload = Value::obj();
+        let mut rsm = command::Rsm {
+            max: Field::Given(NumOrStr::Num(f64::from(PAGE))),
+            ..command::Rsm::default()
+        };
+        let mut payload = command::MamQuery::default();
         match (&mark.id, c.by_time) {
-            (Some(id), false) => rsm.set("after", id.as_str()),
-            _ => payload.set("start", mark.when.stamp()),
+            (Some(id), false) => rsm.after = Field::Given(id.clone()),
+            _ => payload.start = Field::Given(mark.when.stamp()),
         }
-        payload.set("rsm", rsm);
+        payload.rsm = Field::Given(rsm);
         let query_id = self.next_id();
-        let Ok(q) = mam::validate_query(&payload, query_id.clone()) else {
+        let Ok(q) = mam::validate_query(payload, query_id.clone()) else {
             return self.finish_catchup(false);
         };
         let id = self.next_id();
@@ -166,9 +170,9 @@ impl Client {
             return;
         };
         self.mam_queries.retain(|q| *q != c.query_id);
-        self.emit(
-            mam::CAUGHT_UP,
-            obj! {"count" => f64::from(c.delivered), "complete" => complete},
-        );
+        self.emit(Emit::CaughtUp(mam::CaughtUp {
+            count: c.delivered,
+            complete,
+        }));
     }
 }

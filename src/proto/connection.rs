@@ -2,7 +2,7 @@
 //! reconnection with jittered exponential backoff, the browser's network and visibility
 //! signals, and the timers (`docs/decisions.md` §2).
 
-use super::error::{self, PeerMisbehaved};
+use super::error::PeerMisbehaved;
 use super::iq::IqKind;
 use super::negotiation::Step;
 use super::timer::Timer;
@@ -10,9 +10,8 @@ use super::{
     framing, Client, Discovery, Instant, SocketEvent, State, Transmit, MAX_REDIRECTS,
     RECONNECT_BASE_MS,
 };
-use crate::events::{self, Jid};
+use crate::events::{Connection, ConnectionError, Emit, Error, Jid, Raw};
 use crate::stanza::{self, ns, Element};
-use crate::value::Value;
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
@@ -24,17 +23,18 @@ const RESUMED_CONFLICT_MS: u64 = 5_000;
 
 impl Client {
     /// Ends the session after a failure: `xmpp.error` once, then `offline` if it was online.
-    pub(crate) fn give_up(&mut self, err: Value) {
+    pub(crate) fn give_up(&mut self, err: impl Into<Error>) {
+        let err = err.into();
         let was_online = self.is_online() || self.session.established;
         self.forget_session();
         self.fail_login_attempt(err.clone());
-        self.emit(events::ERROR, err);
+        self.emit(Emit::Error(err));
         self.transmits.push_back(Transmit::Close);
         self.state = State::Idle;
         self.bound = None;
         self.login = None;
         if was_online {
-            self.emit(events::CONNECTION, obj! {"status" => "offline"});
+            self.emit(Emit::Connection(Connection::status("offline")));
         }
     }
 
@@ -45,20 +45,23 @@ impl Client {
 
     /// An established session lost its connection: retry with jittered exponential backoff
     /// (`docs/decisions.md` §2), keeping the XEP-0198 state for resumption.
-    pub(crate) fn connection_lost(&mut self, stream_error: Option<&str>) {
-        self.lost(events::disconnected(stream_error))
+    pub(crate) fn connection_lost(&mut self, stream_error: Option<StreamCondition>) {
+        self.lost(ConnectionError::Disconnected {
+            stream_error,
+            close_code: None,
+        })
     }
 
     /// [`Client::connection_lost`], with the error the application gets if the client gives
     /// up (`docs/decisions.md` §2).
-    fn lost(&mut self, err: Value) {
+    fn lost(&mut self, err: ConnectionError) {
         self.session.deriving = None; // a SCRAM key still being derived belongs to the lost exchange
         if !self.session.established || !self.cfg.reconnect {
             return self.give_up(err);
         }
         self.transmits.push_back(Transmit::Close);
         if self.is_online() {
-            self.emit(events::CONNECTION, obj! {"status" => "reconnecting"});
+            self.emit(Emit::Connection(Connection::status("reconnecting")));
         }
         self.login_deadline = None;
         self.session.ping_pending = false;
@@ -106,7 +109,7 @@ impl Client {
     /// Starts a reconnection attempt to the last endpoint.
     pub(crate) fn reconnect_now(&mut self) {
         let Some(url) = self.url.clone() else {
-            return self.give_up(events::disconnected(None));
+            return self.give_up(ConnectionError::disconnected());
         };
         self.login_deadline = Some(self.now.plus(self.cfg.request_timeout_ms));
         self.connect(url);
@@ -144,11 +147,7 @@ impl Client {
                     Discovery::Failed(why) => why,
                     _ => "No XMPP WebSocket endpoint in host-meta".to_owned(),
                 };
-                self.give_up(obj! {
-                    "type" => "connection",
-                    "condition" => "discovery-failed",
-                    "description" => why,
-                });
+                self.give_up(ConnectionError::DiscoveryFailed(why));
             }
         }
     }
@@ -173,11 +172,10 @@ impl Client {
             (SocketEvent::Closed { .. }, State::Idle | State::Waiting { .. }) => {}
             (SocketEvent::Closed { code }, _) => {
                 // when it is not retried, the application hears why: RFC 6455 §7.1.5
-                let mut err = events::disconnected(None);
-                if let Some(code) = code {
-                    err.set("closeCode", f64::from(code));
-                }
-                self.lost(err)
+                self.lost(ConnectionError::Disconnected {
+                    stream_error: None,
+                    close_code: code,
+                })
             }
         }
     }
@@ -204,7 +202,7 @@ impl Client {
                         if self.session.established {
                             self.connection_lost(None); // an attempt that stalls is retried
                         } else {
-                            self.give_up(events::timeout("Login timed out"));
+                            self.give_up(ConnectionError::Timeout("Login timed out".into()));
                         }
                     }
                 }
@@ -238,7 +236,10 @@ impl Client {
             if iq.internal() {
                 continue;
             }
-            self.connection_error(iq.callback, events::timeout("The request timed out"));
+            self.connection_error(
+                iq.callback,
+                ConnectionError::Timeout("The request timed out".into()),
+            );
         }
     }
 
@@ -256,7 +257,11 @@ impl Client {
             Ok(el) => {
                 if self.raw {
                     let shown = framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());
-                    self.emit(events::RAW, obj! {"direction" => "in", "frame" => shown});
+                    self.emit(Emit::Raw(Raw {
+                        direction: "in",
+                        frame: shown,
+                        skipped: None,
+                    }));
                 }
                 el
             }
@@ -268,11 +273,11 @@ impl Client {
                 let head = stanza::stanza_head(text)
                     .filter(|_| !matches!(self.state, State::Negotiating(_)));
                 if self.raw {
-                    let mut v = obj! {"direction" => "in", "frame" => text};
-                    if head.is_some() {
-                        v.set("skipped", e.reason());
-                    }
-                    self.emit(events::RAW, v);
+                    self.emit(Emit::Raw(Raw {
+                        direction: "in",
+                        frame: text.to_owned(),
+                        skipped: head.is_some().then(|| e.reason()),
+                    }));
                 }
                 return match head {
                     Some(head) => self.skip_stanza(head, e),
@@ -377,7 +382,7 @@ impl Client {
                 self.transmits.push_back(Transmit::Close);
                 self.bound = None;
                 if was_online {
-                    self.emit(events::CONNECTION, obj! {"status" => "reconnecting"});
+                    self.emit(Emit::Connection(Connection::status("reconnecting")));
                 }
                 self.connect(url.to_owned());
             }
@@ -400,11 +405,13 @@ impl Client {
             return self.finish_logout(callback);
         }
         self.send_nonza(framing::close());
-        let name = error::condition_name(&condition);
         if self.is_retried(&condition) {
-            self.connection_lost(Some(&name));
+            self.connection_lost(Some(condition));
         } else {
-            self.give_up(events::disconnected(Some(&name)));
+            self.give_up(ConnectionError::Disconnected {
+                stream_error: Some(condition),
+                close_code: None,
+            });
         }
     }
 
@@ -477,10 +484,9 @@ mod tests {
         assert!(frames[1].contains("<close"), "{frames:?}");
         let errors: Vec<String> = std::iter::from_fn(|| c.poll_event())
             .filter_map(|e| match e {
-                Event::Emit {
-                    name: "xmpp.error",
-                    data,
-                } => Some(format!("{data:?}")),
+                Event::Emit(e @ crate::events::Emit::Error(_)) => {
+                    Some(serde_json::to_string(&e).unwrap())
+                }
                 _ => None,
             })
             .collect();

@@ -4,9 +4,8 @@
 //! (RFC 6120 §8.4, `docs/decisions.md` §6).
 
 use super::{Callback, Client, Instant};
-use crate::events::{self, mam, stanza_error, BareJid, Jid};
+use crate::events::{mam, BareJid, Emit, Error, Jid, Reply};
 use crate::stanza::{self, ns, Element};
-use crate::value::Value;
 use xmpp_parsers::disco::DiscoInfoQuery;
 use xmpp_parsers::iq::{Iq, IqHeader, IqPayload};
 use xmpp_parsers::ping::Ping;
@@ -23,7 +22,10 @@ pub(crate) enum IqKind {
     /// XEP-0030 disco#info of the account: tells whether MAM is there (`docs/decisions.md` §5).
     AccountDisco,
     /// A XEP-0313 query: its `<fin/>` settles the callback.
-    MamQuery { query_id: String, echo: Value },
+    MamQuery {
+        query_id: String,
+        echo: mam::PageEcho,
+    },
     /// XEP-0313 preferences read back.
     MamPrefsGet,
     /// RFC 6121 §2.1.3 roster get: the items go to the callback.
@@ -216,15 +218,18 @@ impl Client {
             (IqKind::CatchUp { query_id }, r) => {
                 return self.handle_catchup_answer(&query_id, Some(r));
             }
-            (_, Err(e)) => Err(stanza_error::value(&e)),
-            (IqKind::Ack, Ok(_)) => Ok(vec![Value::Bool(true)]),
-            (IqKind::MamQuery { echo, .. }, Ok(p)) => Ok(mam::FinPage::read(p).args(&echo)),
-            (IqKind::MamPrefsGet, Ok(p)) => Ok(vec![mam::parse_preferences(p)]),
-            (IqKind::RosterGet, Ok(p)) => Ok(vec![self.roster_items(p)]),
+            (_, Err(e)) => Err(Error::from(e)),
+            (IqKind::Ack, Ok(_)) => Ok(Reply::True),
+            (IqKind::MamQuery { echo, .. }, Ok(p)) => {
+                let (data, rsm) = mam::FinPage::read(p).args(echo);
+                Ok(Reply::Page(data, rsm))
+            }
+            (IqKind::MamPrefsGet, Ok(p)) => Ok(Reply::Preferences(mam::parse_preferences(p))),
+            (IqKind::RosterGet, Ok(p)) => Ok(Reply::Roster(self.roster_items(p))),
         };
         match (pending.callback.id(), reply) {
             (Some(rid), r) => self.reply(rid, r),
-            (None, Err(e)) => self.emit(events::ERROR, e),
+            (None, Err(e)) => self.emit(Emit::Error(e)),
             (None, Ok(_)) => {}
         }
     }

@@ -13,9 +13,8 @@
 
 use super::sm::{Out, Sm};
 use super::{Client, State};
-use crate::events::{self, chat, Jid};
+use crate::events::{self, chat, Emit, Jid, Limit};
 use crate::stanza::{self, Element};
-use crate::value::Value;
 
 /// Namespace of the kept state (private to this SDK; the version is part of it).
 const NS_KEPT: &str = "urn:xmpp-ftw-wasm:kept:0";
@@ -304,13 +303,7 @@ impl Client {
         if std::mem::replace(&mut self.session.store_error_said, true) {
             return;
         }
-        self.emit(
-            events::ERROR,
-            obj! {
-                "type" => "storage", "condition" => "resource-constraint",
-                "description" => format!("Unsent messages cannot be kept for a page reload: {why}"),
-            },
-        );
+        self.emit(Emit::Error(Limit::Storage(why.to_owned()).into()));
     }
 
     /// The answer to [`StoreOp::Load`]: the state kept for `account`, if any. It is used when
@@ -374,15 +367,15 @@ impl Client {
             let event = stanza::parse_frame(&frame, usize::MAX)
                 .ok()
                 .and_then(events::presence::read);
-            if let Some((name, data)) = event {
-                self.emit(name, data);
+            if let Some(event) = event {
+                self.emit(event);
             }
         }
     }
 
     /// `xmpp.chat.pending`: the application's messages the server has not acknowledged yet,
     /// oldest first, as `[{id, to, content?, state?, replace?, receipt?}]`.
-    pub(crate) fn pending_messages(&self) -> Value {
+    pub(crate) fn pending_messages(&self) -> Vec<chat::PendingMessage> {
         let sm = self.session.sm.iter().flat_map(|s| s.unacked.iter());
         let queued = self.queue.iter().map(|q| &q.out);
         let list = sm
@@ -391,7 +384,7 @@ impl Client {
             .filter(|o| o.message.is_some())
             .filter_map(|o| chat::pending_payload(&o.frame))
             .collect();
-        Value::Arr(list)
+        list
     }
 
     /// Remembers a delivered message's keys until the server has been told it was handled.

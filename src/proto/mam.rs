@@ -4,41 +4,39 @@
 
 use super::iq::IqKind;
 use super::{Callback, Client};
-use crate::events::{self, mam};
-use crate::value::Value;
+use crate::events::command::Command;
+use crate::events::{mam, Limit};
+use xmpp_parsers::mam_prefs::Prefs;
 
 /// A XEP-0313 command ready to be sent once MAM support is known.
 pub(crate) enum MamCommand {
     Query(mam::Query),
-    Prefs(Value),
+    Prefs(Prefs),
     PrefsGet,
 }
 
 impl Client {
     /// Validates a MAM command and queues it until the session and MAM support are known.
-    pub(crate) fn handle_mam_command(&mut self, name: &str, payload: Value, cb: Callback) {
+    pub(crate) fn handle_mam_command(&mut self, cmd: Command, cb: Callback) {
         if cb.id().is_none() {
-            return self.emit(
-                events::ERROR_CLIENT,
-                events::client_error("Missing callback", payload),
-            );
+            return self.missing_callback();
         }
-        let cmd = match name {
-            mam::QUERY => {
+        let cmd = match cmd {
+            Command::MamQuery(p) => {
                 let generated = self.next_id();
-                match mam::validate_query(&payload, generated) {
+                match mam::validate_query(p, generated) {
                     Ok(q) => MamCommand::Query(q),
                     Err(e) => return self.client_error(cb, e),
                 }
             }
-            mam::PREFERENCES => match mam::preferences_stanza(&payload, "") {
-                Ok(_) => MamCommand::Prefs(payload),
+            Command::MamPreferences(p) => match mam::validate_preferences(p) {
+                Ok(prefs) => MamCommand::Prefs(prefs),
                 Err(e) => return self.client_error(cb, e),
             },
             _ => MamCommand::PrefsGet,
         };
         if !self.has_session() {
-            return self.connection_error(cb, events::not_connected());
+            return self.not_connected(cb);
         }
         self.mam_waiting.push((cmd, cb));
         self.flush_mam();
@@ -54,13 +52,7 @@ impl Client {
         };
         for (cmd, cb) in std::mem::take(&mut self.mam_waiting) {
             if !supported {
-                self.connection_error(
-                    cb,
-                    obj! {
-                        "type" => "cancel", "condition" => "feature-not-implemented",
-                        "description" => "The server does not support urn:xmpp:mam:2",
-                    },
-                );
+                self.connection_error(cb, Limit::NoMam);
                 continue;
             }
             let id = self.next_id();
@@ -75,13 +67,7 @@ impl Client {
                         },
                     )
                 }
-                MamCommand::Prefs(p) => match mam::preferences_stanza(&p, &id) {
-                    Ok(iq) => (iq, IqKind::Ack),
-                    Err(e) => {
-                        self.client_error(cb, e);
-                        continue;
-                    }
-                },
+                MamCommand::Prefs(p) => (mam::preferences_stanza(p, &id), IqKind::Ack),
                 MamCommand::PrefsGet => (mam::preferences_get_stanza(&id), IqKind::MamPrefsGet),
             };
             self.send_stanza_el(iq);
@@ -92,13 +78,24 @@ impl Client {
 
 #[cfg(test)]
 mod tests {
+    use crate::events::command::Command;
     use crate::proto::testing::online_client;
     use crate::proto::{Callback, Client, Config, Event, Instant};
+
+    fn query() -> Command {
+        Command::read(
+            "xmpp.mam.query",
+            Some(&mut serde_json::Deserializer::from_str("{}")),
+        )
+    }
 
     fn replies(c: &mut Client) -> Vec<String> {
         std::iter::from_fn(|| c.poll_event())
             .filter_map(|e| match e {
-                Event::Reply { result, .. } => Some(format!("{result:?}")),
+                Event::Reply { result, .. } => Some(match result {
+                    Ok(r) => serde_json::to_string(&r).unwrap(),
+                    Err(e) => serde_json::to_string(&e).unwrap(),
+                }),
                 _ => None,
             })
             .collect()
@@ -107,10 +104,10 @@ mod tests {
     #[test]
     fn queries_wait_for_support_and_need_a_session() {
         let mut idle = Client::new(Config::default());
-        idle.handle_command("xmpp.mam.query", obj! {}, Callback::Function(1), Instant(0));
+        idle.handle_command(query(), Callback::Function(1), Instant(0));
         assert!(replies(&mut idle)[0].contains("not-connected"));
         let (mut c, _) = online_client(false, "pw");
-        c.handle_command("xmpp.mam.query", obj! {}, Callback::Function(2), Instant(1));
+        c.handle_command(query(), Callback::Function(2), Instant(1));
         assert!(
             replies(&mut c).is_empty(),
             "waits for the account's disco#info"

@@ -42,9 +42,8 @@ pub mod warm;
 
 use std::collections::VecDeque;
 
-use crate::events::{self, login::LoginParams, Jid};
+use crate::events::{self, login::LoginParams, ClientError, Emit, Error, Jid, Reply};
 use crate::stanza::{self, Element};
-use crate::value::Value;
 use iq::IqTable;
 use negotiation::Step;
 use rng::Rng;
@@ -213,19 +212,14 @@ pub enum Discovery {
 /// Something for the application.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// Emit `name` with `data` to the `on(name)` handlers.
-    Emit {
-        /// xmpp-ftw event name.
-        name: &'static str,
-        /// The payload.
-        data: Value,
-    },
+    /// Emit an event ([`Emit::name`]) to the `on(name)` handlers.
+    Emit(Emit),
     /// Settle a callback or promise: `Ok(args)` is `cb(null, ...args)`, `Err(e)` is `cb(e)`.
     Reply {
         /// Which callback.
         request: RequestId,
         /// The outcome.
-        result: Result<Vec<Value>, Value>,
+        result: Result<Reply, Error>,
     },
 }
 
@@ -255,7 +249,7 @@ pub(crate) struct Queued {
     out: Out,
     callback: Callback,
     /// What the callback gets once the stanza is sent (`None`: only a promise hears of it).
-    reply: Option<Vec<Value>>,
+    reply: Option<Reply>,
 }
 
 /// The XMPP client state machine. See the module docs for the driving order.
@@ -455,11 +449,11 @@ impl Client {
 
     // ----- output helpers -------------------------------------------------------------
 
-    fn emit(&mut self, name: &'static str, data: Value) {
-        self.events.push_back(Event::Emit { name, data });
+    fn emit(&mut self, event: Emit) {
+        self.events.push_back(Event::Emit(event));
     }
 
-    fn reply(&mut self, request: RequestId, result: Result<Vec<Value>, Value>) {
+    fn reply(&mut self, request: RequestId, result: Result<Reply, Error>) {
         self.events.push_back(Event::Reply { request, result });
     }
 
@@ -467,7 +461,11 @@ impl Client {
     fn send_frame(&mut self, frame: String, redacted: Option<&str>) {
         if self.raw {
             let shown = redacted.map_or_else(|| frame.clone(), str::to_owned);
-            self.emit(events::RAW, obj! {"direction" => "out", "frame" => shown});
+            self.emit(Emit::Raw(events::Raw {
+                direction: "out",
+                frame: shown,
+                skipped: None,
+            }));
         }
         self.transmits.push_back(Transmit::Frame(frame));
     }
@@ -521,25 +519,39 @@ impl Client {
     }
 
     /// The callback-else-event rule for errors caused by the caller (`docs/decisions.md` §3).
-    fn client_error(&mut self, cb: Callback, err: Value) {
+    fn client_error(&mut self, cb: Callback, err: impl Into<Error>) {
+        let err = err.into();
         match cb.id() {
             Some(id) => self.reply(id, Err(err)),
-            None => self.emit(events::ERROR_CLIENT, err),
+            None => self.emit(Emit::ClientError(err)),
         }
     }
 
+    /// `Missing callback`: always the event `xmpp.error.client`.
+    fn missing_callback(&mut self) {
+        self.emit(Emit::ClientError(
+            ClientError::new("Missing callback").into(),
+        ));
+    }
+
     /// The same rule for connection errors (event `xmpp.error`).
-    fn connection_error(&mut self, cb: Callback, err: Value) {
+    fn connection_error(&mut self, cb: Callback, err: impl Into<Error>) {
+        let err = err.into();
         match cb.id() {
             Some(id) => self.reply(id, Err(err)),
-            None => self.emit(events::ERROR, err),
+            None => self.emit(Emit::Error(err)),
         }
+    }
+
+    /// `not-connected`, by the same rule.
+    fn not_connected(&mut self, cb: Callback) {
+        self.connection_error(cb, events::ConnectionError::NotConnected);
     }
 
     /// Success of a command that has no callback in xmpp-ftw: only a promise hears of it.
     fn handed_over(&mut self, cb: Callback) {
         if let Callback::Promise(id) = cb {
-            self.reply(id, Ok(vec![]));
+            self.reply(id, Ok(Reply::Done));
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::error::PeerMisbehaved;
 use super::{framing, kept, sasl, sm, Callback, Client, Instant, State, Transmit};
-use crate::events::{self, stanza_error, Jid};
+use crate::events::{self, Connection, ConnectionError, Emit, Jid, Reply, StanzaFault};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::bind::{BindQuery, BindResponse};
 use xmpp_parsers::iq::Iq;
@@ -87,7 +87,7 @@ impl Client {
                 Some(Ok(_)) => self.start_sasl(&mechanisms),
                 Some(Err(_)) => {
                     self.send_nonza(framing::close());
-                    self.give_up(events::registration_fail());
+                    self.give_up(ConnectionError::RegistrationFail);
                 }
             },
             Step::ExpectSasl(exchange) => self.handle_sasl(el, exchange),
@@ -108,10 +108,13 @@ impl Client {
                         }
                         (None, r) => {
                             let mut err = match r {
-                                Err(el) => stanza_error::parse(&el),
-                                Ok(_) => obj! { "type" => "cancel" },
+                                Err(el) => StanzaFault::of(&el),
+                                Ok(_) => StanzaFault {
+                                    error: None,
+                                    description: None,
+                                },
                             };
-                            err.set("description", "Resource binding failed");
+                            err.description = Some("Resource binding failed".into());
                             self.send_nonza(framing::close());
                             self.give_up(err);
                         }
@@ -146,7 +149,7 @@ impl Client {
         if p.register {
             if !features.in_band_registration {
                 self.send_nonza(framing::close());
-                return self.give_up(events::registration_fail());
+                return self.give_up(ConnectionError::RegistrationFail);
             }
             // XEP-0077 §3.1: the server accepts a set with username and password directly.
             let (user, password) = (p.user(), p.password.clone());
@@ -183,11 +186,8 @@ impl Client {
             Ok(m) => m,
             Err(e) => {
                 let err = match e {
-                    sasl::ChoiceError::InsecurePlain => obj! {
-                        "type" => "auth", "condition" => "insecure-transport",
-                        "description" => "The server offers only PLAIN, which is refused over ws:// to a non-loopback host",
-                    },
-                    sasl::ChoiceError::NoMechanism => events::login_fail(),
+                    sasl::ChoiceError::InsecurePlain => ConnectionError::InsecureTransport,
+                    sasl::ChoiceError::NoMechanism => ConnectionError::LoginFail,
                 };
                 self.send_nonza(framing::close());
                 return self.give_up(err);
@@ -241,7 +241,7 @@ impl Client {
                     // RFC 6120 §6.4.4: abort, then end the attempt.
                     self.send_nonza(xmpp_parsers::sasl::Abort);
                     self.send_nonza(framing::close());
-                    return self.give_up(events::login_fail());
+                    return self.give_up(ConnectionError::LoginFail);
                 };
                 // RFC 5802 §5.1: a client may keep SaltedPassword for the next
                 // authentication; kept in memory only, so a reconnection skips PBKDF2.
@@ -270,7 +270,7 @@ impl Client {
                 if !verified {
                     // The server could not prove it knows the password (RFC 5802 §9).
                     self.send_nonza(framing::close());
-                    return self.give_up(events::login_fail());
+                    return self.give_up(ConnectionError::LoginFail);
                 }
                 // RFC 6120 §6.4.6: restart the stream.
                 let Some(jid) = self.login.as_ref().map(|p| p.jid.clone()) else {
@@ -281,7 +281,7 @@ impl Client {
             }
             "failure" => {
                 self.send_nonza(framing::close());
-                self.give_up(events::login_fail());
+                self.give_up(ConnectionError::LoginFail);
             }
             _ => {
                 self.state = State::Negotiating(Step::ExpectSasl(exchange));
@@ -395,15 +395,15 @@ impl Client {
             self.session.sm = Some(sm::Sm::default());
             self.send_nonza(sm::Sm::enable());
         }
-        let jid = self.bound.as_ref().map(events::jid_obj).unwrap_or_default();
-        let mut data = obj! {"status" => "online", "jid" => jid};
-        if reconnection || restored {
-            data.set("resumed", resumed);
-        }
+        let data = Connection {
+            status: "online",
+            jid: self.bound.as_ref().map(events::jid_obj),
+            resumed: (reconnection || restored).then_some(resumed),
+        };
         if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
-            self.reply(id, Ok(vec![data.clone()]));
+            self.reply(id, Ok(Reply::Online(data.clone())));
         }
-        self.emit(events::CONNECTION, data);
+        self.emit(Emit::Connection(data));
         if resumed && !reconnection {
             self.replay_presences();
         } else if !resumed {

@@ -9,9 +9,9 @@
 
 use super::iq::IqKind;
 use super::{from_account, Callback, Client};
-use crate::events::{self, roster, Jid};
+use crate::events::command::{self, RosterOp};
+use crate::events::{roster, Emit, Jid};
 use crate::stanza::{self, Element};
-use crate::value::Value;
 use xmpp_parsers::iq::{IqHeader, IqPayload};
 use xmpp_parsers::roster::{Item, Roster, Subscription};
 
@@ -50,14 +50,21 @@ pub(crate) fn versioning_offered(others: &[Element]) -> bool {
 
 impl Client {
     /// A roster command from the application: validated, then sent once online.
-    pub(crate) fn handle_roster_command(&mut self, name: &str, payload: Value, cb: Callback) {
-        let request = match roster::validate(name, &payload, cb.id().is_some()) {
+    pub(crate) fn handle_roster_command(
+        &mut self,
+        op: RosterOp,
+        payload: command::RosterItem,
+        cb: Callback,
+    ) {
+        let request = match roster::validate(op, payload, cb.id().is_some()) {
             Ok(r) => r,
-            Err(roster::Refused::MissingCallback(e)) => return self.emit(events::ERROR_CLIENT, e),
+            Err(roster::Refused::MissingCallback(e)) => {
+                return self.emit(Emit::ClientError(e.into()))
+            }
             Err(roster::Refused::Invalid(e)) => return self.client_error(cb, e),
         };
         if !self.has_session() {
-            return self.connection_error(cb, events::not_connected());
+            return self.not_connected(cb);
         }
         self.roster_waiting.push((request, cb));
         self.flush_roster();
@@ -93,7 +100,7 @@ impl Client {
 
     /// The items of a `get` answer (`(null, items)`): the roster it carries, kept when it has
     /// a version; or, for an empty answer (§2.6.3: nothing changed), the roster kept.
-    pub(crate) fn roster_items(&mut self, result: Option<Element>) -> Value {
+    pub(crate) fn roster_items(&mut self, result: Option<Element>) -> Vec<roster::RosterItem> {
         match result.and_then(|q| Roster::try_from(q).ok()) {
             Some(r) => {
                 let items = roster::items_value(&r);
@@ -106,13 +113,12 @@ impl Client {
                 };
                 items
             }
-            None => Value::Arr(
-                self.session
-                    .roster
-                    .as_ref()
-                    .map(|c| c.items.iter().map(roster::item_value).collect())
-                    .unwrap_or_default(),
-            ),
+            None => self
+                .session
+                .roster
+                .as_ref()
+                .map(|c| c.items.iter().map(roster::item_value).collect())
+                .unwrap_or_default(),
         }
     }
 
@@ -133,7 +139,7 @@ impl Client {
             if let Some(cache) = self.session.roster.as_mut() {
                 cache.apply(item, push.ver.as_deref());
             }
-            self.emit(roster::PUSH, roster::item_value(item));
+            self.emit(Emit::RosterPush(roster::item_value(item)));
         }
         let header = IqHeader {
             from: None,

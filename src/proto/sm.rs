@@ -188,7 +188,7 @@ impl Client {
     /// (`docs/decisions.md` §10).
     pub(crate) fn acknowledged(&mut self, ids: Vec<String>) {
         for id in ids {
-            self.emit(crate::events::chat::SENT, obj! {"id" => id});
+            self.emit(crate::events::Emit::Sent(crate::events::chat::Sent { id }));
         }
     }
 

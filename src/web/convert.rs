@@ -1,22 +1,28 @@
-//! `JsValue` <-> [`Value`].
+//! JS payloads in, typed events out.
 //!
-//! To JS: serde-wasm-bindgen. From JS: a hardened reader rather than serde-wasm-bindgen's
-//! deserializer, which walks objects with `Object.entries`: that runs getters and proxy traps
-//! and lets their exceptions through to the caller of `send`, and it follows cycles. This
-//! reader reads own data properties from their descriptors (no getter or trap runs), catches
-//! every exception, and bounds depth, size and the total walk (self-referencing payloads).
+//! In: the caller's payload is copied into a plain JS value before serde-wasm-bindgen reads
+//! it. serde-wasm-bindgen's deserializer walks objects with `Object.entries`, which runs
+//! getters and proxy traps, lets their exceptions through to the caller of `send` and follows
+//! cycles. The copy reads own data properties from their descriptors (no getter or trap runs),
+//! catches every exception, and bounds depth, size and the total walk (self-referencing
+//! payloads); a value JSON has no form for (a function, a symbol, a bigint, a cycle, too deep)
+//! becomes a symbol, which every command key reads as a wrong type. The copy is also what a
+//! client error echoes as `request`.
+//!
+//! Out: events, callback arguments and errors with serde-wasm-bindgen (plain objects).
 
-use crate::value::Value;
-use js_sys::{Array, Object, Reflect};
+use crate::events::command::Command;
+use crate::events::{Echo, Error};
+use js_sys::{Array, Object, Reflect, Symbol};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Deepest payload nesting converted; deeper values become [`Value::Other`] (a wrong type).
+/// Deepest payload nesting copied; deeper values are a wrong type.
 const MAX_DEPTH: usize = 32;
-/// Most array items or object keys converted; more is a wrong type.
+/// Most array items or object keys copied; more is a wrong type.
 const MAX_ITEMS: u32 = 10_000;
 
-/// Most values (of any kind, at any depth) converted from one payload: bounds the work for
+/// Most values (of any kind, at any depth) copied from one payload: bounds the work for
 /// payloads that contain themselves (a key pointing back to the object or a parent), whose
 /// walk would otherwise grow exponentially with the depth limit.
 const MAX_NODES: usize = 20_000;
@@ -27,70 +33,69 @@ struct Walk {
     path: Vec<JsValue>,
 }
 
-/// Converts a JS value. Never throws: getters that throw, proxies and cycles become
-/// `Null`/`Other`, which validation then refuses with a client error.
-pub(crate) fn from_js(v: &JsValue) -> Value {
+/// The stand-in for a value of a type no payload key takes.
+fn wrong() -> JsValue {
+    Symbol::for_("xmpp-ftw-wasm: wrong type").into()
+}
+
+/// Copies a JS payload. Never throws: getters that throw, proxies and cycles become absent
+/// keys or wrong types, which validation then refuses with a client error.
+pub(crate) fn copy_payload(v: &JsValue) -> JsValue {
     let mut walk = Walk {
         budget: MAX_NODES,
         path: Vec::new(),
     };
-    from_js_depth(v, 0, &mut walk)
+    copy(v, 0, &mut walk)
 }
 
-fn from_js_depth(v: &JsValue, depth: usize, walk: &mut Walk) -> Value {
+fn copy(v: &JsValue, depth: usize, walk: &mut Walk) -> JsValue {
     if walk.budget == 0 {
-        return Value::Other;
+        return wrong();
     }
     walk.budget -= 1;
-    if v.is_undefined() || v.is_null() {
-        return Value::Null;
+    if v.is_undefined() || v.is_null() || v.as_bool().is_some() || v.is_string() {
+        return v.clone();
     }
-    if let Some(b) = v.as_bool() {
-        return Value::Bool(b);
-    }
-    if let Some(n) = v.as_f64() {
-        return Value::Num(n);
-    }
-    if let Some(s) = v.as_string() {
-        return Value::Str(s);
+    if v.as_f64().is_some() {
+        return v.clone();
     }
     if depth >= MAX_DEPTH || v.is_function() || !v.is_object() {
-        return Value::Other;
+        return wrong();
     }
     // An object that contains itself (directly or through a child) is a wrong type.
     if walk.path.iter().any(|p| Object::is(p, v)) {
-        return Value::Other;
+        return wrong();
     }
     walk.path.push(v.clone());
-    let out = from_js_object(v, depth, walk);
+    let out = copy_object(v, depth, walk);
     walk.path.pop();
     out
 }
 
-fn from_js_object(v: &JsValue, depth: usize, walk: &mut Walk) -> Value {
+fn copy_object(v: &JsValue, depth: usize, walk: &mut Walk) -> JsValue {
     if Array::is_array(v) {
         let a: &Array = v.unchecked_ref();
         if a.length() > MAX_ITEMS {
-            return Value::Other;
+            return wrong();
         }
-        return Value::Arr(
-            a.iter()
-                .map(|x| from_js_depth(&x, depth + 1, walk))
-                .collect(),
-        );
+        return a
+            .iter()
+            .map(|x| copy(&x, depth + 1, walk))
+            .collect::<Array>()
+            .into();
     }
     let Ok(keys) = Reflect::own_keys(v) else {
-        return Value::Other;
+        return wrong();
     };
     if keys.length() > MAX_ITEMS {
-        return Value::Other;
+        return wrong();
     }
-    let mut fields = Vec::new();
+    let out = Object::new();
     let obj: &Object = v.unchecked_ref();
     for k in keys.iter() {
-        let Some(name) = k.as_string() else { continue };
-        // Not an xmpp-ftw key; skipped so that no echo of it can set a prototype.
-        if name == "__proto__" {
+        // Symbol keys are not xmpp-ftw keys; `__proto__` is skipped so that no copy of it
+        // can set a prototype.
+        if !k.is_string() || k.as_string().as_deref() == Some("__proto__") {
             continue;
         }
         // Own enumerable data properties only, read from their descriptors: no getter, proxy
@@ -107,15 +112,55 @@ fn from_js_object(v: &JsValue, depth: usize, walk: &mut Walk) -> Value {
         if val.is_undefined() {
             continue;
         }
-        fields.push((name, from_js_depth(&val, depth + 1, walk)));
+        let _ = Reflect::set(&out, &k, &copy(&val, depth + 1, walk));
     }
-    Value::Obj(fields)
+    out.into()
 }
 
-/// Converts an event payload to a plain JS value with serde-wasm-bindgen (objects, not Maps).
-/// Never fails for a [`Value`] (strings, finite or not numbers, booleans, arrays, objects).
-pub(crate) fn to_js(v: &Value) -> JsValue {
+/// Reads a command from the copy of its payload (`undefined`/`null`: an empty payload).
+pub(crate) fn read_command(name: &str, copy: &JsValue) -> Command {
+    if copy.is_undefined() || copy.is_null() {
+        return Command::read::<serde_wasm_bindgen::Deserializer>(name, None);
+    }
+    Command::read(
+        name,
+        Some(serde_wasm_bindgen::Deserializer::from(copy.clone())),
+    )
+}
+
+/// Converts an event payload or callback arguments to plain JS values.
+pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
     v.serialize(&SERIALIZER).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// An error as the application gets it: a client error carries `request`, the copy of the
+/// caller's payload (`echo`), without its password or with `type: "chat"` where xmpp-ftw
+/// says so.
+pub(crate) fn error_to_js(e: &Error, echo: Option<&JsValue>) -> JsValue {
+    let out = to_js(e);
+    if let Some(c) = e.as_client() {
+        // `undefined` and `null` are an empty payload
+        let payload = echo
+            .filter(|p| !p.is_undefined() && !p.is_null())
+            .cloned()
+            .unwrap_or_else(|| Object::new().into());
+        let request: JsValue = match c.echo {
+            Echo::Empty => Object::new().into(),
+            Echo::Payload => payload,
+            Echo::AsChat | Echo::Redacted if payload.is_object() => {
+                let r = Object::assign(&Object::new(), payload.unchecked_ref());
+                if c.echo == Echo::AsChat {
+                    let _ = Reflect::set(&r, &"type".into(), &"chat".into());
+                } else {
+                    let _ = Reflect::delete_property(&r, &"password".into());
+                }
+                r.into()
+            }
+            Echo::AsChat | Echo::Redacted => Object::new().into(),
+        };
+        let _ = Reflect::set(&out, &"request".into(), &request);
+    }
+    out
 }
 
 /// Plain objects for maps, `null` for unit.
