@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use xmpp_ftw_wasm::events::command::Command;
+use xmpp_ftw_wasm::events::command::{Command, Payload};
 use xmpp_ftw_wasm::proto::{Callback, Client, Event, Instant, Transmit};
 
 const PASSWORD: &str = "s3cr3t-Pa55";
@@ -97,7 +97,7 @@ proptest! {
             while c.poll_transmit().is_some() {}
             while c.poll_event().is_some() {}
             // whatever happened, the client still answers commands without panicking
-            let cmd = Command::read::<&mut serde_json::Deserializer<serde_json::de::StrRead>>("xmpp.chat.message", None);
+            let cmd = Command::read::<&mut serde_json::Deserializer<serde_json::de::StrRead>>("xmpp.chat.message", Payload::Empty);
             c.handle_command(cmd, Callback::Function(1), Instant(i as u64));
             while c.poll_event().is_some() {}
             prop_assert!(c.footprint() < 200, "footprint {}", c.footprint());

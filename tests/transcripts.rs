@@ -41,7 +41,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use std::collections::VecDeque;
-use xmpp_ftw_wasm::events::command::Command;
+use xmpp_ftw_wasm::events::command::{Command, Payload};
 use xmpp_ftw_wasm::events::{Echo, Error};
 use xmpp_ftw_wasm::proto::{
     Callback, Client, Config, Discovery, Event, Instant, SocketEvent, StoreOp, Transmit,
@@ -297,11 +297,15 @@ fn run(path: &Path) {
             };
             let text = subst(payload, &vars);
             let payload = json(&text);
-            let cmd = if payload.is_null() {
-                Command::read::<&mut serde_json::Deserializer<serde_json::de::StrRead>>(ev, None)
-            } else {
-                Command::read(ev, Some(&mut serde_json::Deserializer::from_str(&text)))
-            };
+            let mut de = serde_json::Deserializer::from_str(&text);
+            let cmd = Command::read(
+                ev,
+                match &payload {
+                    Value::Null => Payload::Empty,
+                    Value::Object(_) => Payload::Object(&mut de),
+                    _ => Payload::NotAnObject,
+                },
+            );
             c.handle_command(cmd, cb, now);
             // What this command caused carries its payload, for the echo of client errors.
             while let Some(e) = c.poll_event() {

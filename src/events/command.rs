@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use super::field::{BoolOrStr, Field, NumOrStr, ObjectOnly, Truthy};
+use super::field::{BoolOrStr, Field, NumOrStr, Truthy};
 use super::{chat, mam, presence, roster, LOGIN, LOGIN_ANONYMOUS, LOGOUT};
 use crate::loose_struct;
 
@@ -216,22 +216,35 @@ pub enum Command {
     Unknown(String),
 }
 
+/// A command's payload, as the caller gave it.
+pub enum Payload<D> {
+    /// `undefined` or `null`: an empty payload.
+    Empty,
+    /// Not an object (a string, a number, an array...).
+    NotAnObject,
+    /// An object, to be read by `D`.
+    Object(D),
+}
+
 impl Command {
-    /// Reads the payload of `name`; `payload: None` is `undefined` or `null` (an empty
-    /// payload). Never fails: a payload that is not an object is [`Command::NotAnObject`]
-    /// (a login reads it as empty; a logout takes no payload).
-    pub fn read<'de, D: Deserializer<'de>>(name: &str, payload: Option<D>) -> Command {
-        fn de<'de, T: Deserialize<'de> + Default, D: Deserializer<'de>>(p: Option<D>) -> Option<T> {
+    /// Reads the payload of `name`. Never fails: a payload that is not an object is
+    /// [`Command::NotAnObject`] (a login reads it as empty; a logout takes no payload).
+    pub fn read<'de, D: Deserializer<'de>>(name: &str, payload: Payload<D>) -> Command {
+        fn de<'de, T: Deserialize<'de> + Default, D: Deserializer<'de>>(
+            p: Payload<D>,
+        ) -> Option<T> {
             match p {
-                None => Some(T::default()),
-                Some(d) => ObjectOnly::<T>::deserialize(d).ok().map(|o| o.0),
+                Payload::Empty => Some(T::default()),
+                Payload::NotAnObject => None,
+                Payload::Object(d) => T::deserialize(d).ok(),
             }
         }
         let not_object = || Command::NotAnObject;
-        let directed = |k, p: Option<D>| de(p).map_or_else(not_object, |t| Command::Directed(k, t));
-        let roster = |op, p: Option<D>| de(p).map_or_else(not_object, |r| Command::Roster(op, r));
+        let directed =
+            |k, p: Payload<D>| de(p).map_or_else(not_object, |t| Command::Directed(k, t));
+        let roster = |op, p: Payload<D>| de(p).map_or_else(not_object, |r| Command::Roster(op, r));
         // A command without payload keys still needs an object (or nothing).
-        let unit = |p: Option<D>, cmd: Command| match de::<IgnoredObject, D>(p) {
+        let unit = |p: Payload<D>, cmd: Command| match de::<IgnoredObject, D>(p) {
             Some(_) => cmd,
             None => Command::NotAnObject,
         };

@@ -304,7 +304,9 @@ mod tests {
         let payload = r#"{"to": "bob@localhost", "content": "a\u0000b\u001fc"}"#;
         let cmd = Command::read(
             chat::MESSAGE,
-            Some(&mut serde_json::Deserializer::from_str(payload)),
+            crate::events::command::Payload::Object(&mut serde_json::Deserializer::from_str(
+                payload,
+            )),
         );
         c.handle_command(cmd, Callback::Function(1), Instant(1));
         let frames: Vec<String> = std::iter::from_fn(|| c.poll_transmit())

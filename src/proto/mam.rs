@@ -85,7 +85,7 @@ mod tests {
     fn query() -> Command {
         Command::read(
             "xmpp.mam.query",
-            Some(&mut serde_json::Deserializer::from_str("{}")),
+            crate::events::command::Payload::Object(&mut serde_json::Deserializer::from_str("{}")),
         )
     }
 

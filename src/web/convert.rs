@@ -11,7 +11,7 @@
 //!
 //! Out: events, callback arguments and errors with serde-wasm-bindgen (plain objects).
 
-use crate::events::command::Command;
+use crate::events::command::{Command, Payload};
 use crate::events::{Echo, Error};
 use js_sys::{Array, Object, Reflect, Symbol};
 use serde::Serialize;
@@ -117,15 +117,16 @@ fn copy_object(v: &JsValue, depth: usize, walk: &mut Walk) -> JsValue {
     out.into()
 }
 
-/// Reads a command from the copy of its payload (`undefined`/`null`: an empty payload).
+/// Reads a command from the copy of its payload.
 pub(crate) fn read_command(name: &str, copy: &JsValue) -> Command {
-    if copy.is_undefined() || copy.is_null() {
-        return Command::read::<serde_wasm_bindgen::Deserializer>(name, None);
-    }
-    Command::read(
-        name,
-        Some(serde_wasm_bindgen::Deserializer::from(copy.clone())),
-    )
+    let payload = if copy.is_undefined() || copy.is_null() {
+        Payload::Empty
+    } else if !copy.is_object() || Array::is_array(copy) {
+        Payload::NotAnObject
+    } else {
+        Payload::Object(serde_wasm_bindgen::Deserializer::from(copy.clone()))
+    };
+    Command::read(name, payload)
 }
 
 /// Converts an event payload or callback arguments to plain JS values.
