@@ -5,5 +5,6 @@
 pub mod events;
 pub mod proto;
 pub mod stanza;
+pub mod tree;
 #[cfg(target_arch = "wasm32")]
 mod web;

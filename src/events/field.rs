@@ -211,26 +211,6 @@ macro_rules! loose_struct {
     };
 }
 
-/// A command payload: an object, never an array or a scalar (a derived struct would also take
-/// an array, by position).
-pub struct ObjectOnly<T>(pub T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = ObjectOnly<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ObjectOnly<T>, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(ObjectOnly)
-            }
-        }
-        d.deserialize_any(V(PhantomData))
-    }
-}
-
 impl<'de, T: Loose<'de>> Deserialize<'de> for Field<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // A value the deserializer cannot read at all (a JS function or symbol) is of a wrong

@@ -66,7 +66,7 @@ struct Shell {
     /// A save of the kept state is scheduled for the end of this JS task.
     save_scheduled: bool,
     /// The copy of the payload of the command being handled: client errors echo it.
-    echo: Option<JsValue>,
+    echo: Option<crate::tree::Tree>,
     /// A save of the kept state is scheduled for later (`Shell::schedule_save`).
     save_timer: Option<Timeout>,
     me: Weak<RefCell<Shell>>,
@@ -347,7 +347,7 @@ fn pump(rc: &Rc<RefCell<Shell>>) {
     }
 }
 
-fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event, echo: Option<&JsValue>) {
+fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event, echo: Option<&crate::tree::Tree>) {
     match ev {
         Event::Emit(emit) => {
             let name = emit.name();

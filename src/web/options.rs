@@ -10,8 +10,9 @@ use serde::Deserialize;
 
 use super::convert::copy_payload;
 use super::{global, pbkdf2, store, PERFORMANCE};
-use crate::events::field::{Field, ObjectOnly};
+use crate::events::field::Field;
 use crate::proto::Config;
+use crate::tree::Tree;
 
 /// The options `new XmppSocket(options)` takes (`WebSocket` is read by [`websocket`]).
 const KNOWN: &[&str] = &[
@@ -88,19 +89,14 @@ pub(super) fn parse(opts: &JsValue) -> Result<Config, JsError> {
         return Ok(cfg);
     }
     let copy = copy_payload(opts);
-    if !copy.is_object() || js_sys::Array::is_array(&copy) {
+    let Tree::Obj(fields) = &copy else {
         return Err(JsError::new("XmppSocket options must be an object"));
+    };
+    if let Some((k, _)) = fields.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+        return Err(JsError::new(&format!("Unknown XmppSocket option '{k}'")));
     }
-    let obj: &js_sys::Object = copy.unchecked_ref();
-    for k in js_sys::Object::keys(obj).iter() {
-        let k = k.as_string().unwrap_or_default();
-        if !KNOWN.contains(&k.as_str()) {
-            return Err(JsError::new(&format!("Unknown XmppSocket option '{k}'")));
-        }
-    }
-    let o = ObjectOnly::<Options>::deserialize(serde_wasm_bindgen::Deserializer::from(copy))
-        .map_err(|_| JsError::new("XmppSocket options must be an object"))?
-        .0;
+    let o = Options::deserialize(&copy)
+        .map_err(|_| JsError::new("XmppSocket options must be an object"))?;
     let ms = |k: &str, v: Field<f64>, slot: &mut u64| -> Result<(), JsError> {
         match v {
             Field::Absent => Ok(()),
