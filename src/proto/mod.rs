@@ -25,6 +25,7 @@ mod commands;
 mod connection;
 pub mod dedup;
 pub mod error;
+mod features;
 pub mod framing;
 mod iq;
 pub mod kept;
@@ -324,7 +325,7 @@ struct Session {
     /// The last broadcast presence the application sent, re-sent on a new session.
     last_presence: Option<String>,
     /// The post-authentication features, kept while a resumption is tried.
-    last_features: Option<xmpp_parsers::stream_features::StreamFeatures>,
+    last_features: Option<features::Features>,
     /// The account whose state is kept for a reload (`None`: nothing is written).
     kept_key: Option<String>,
     /// The SCRAM derivation waiting for [`Client::handle_derived`], with its id.

@@ -10,10 +10,9 @@ use crate::stanza::{self, ns, Element};
 use xmpp_parsers::bind::{BindQuery, BindResponse};
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::sasl::{Auth, Challenge, Mechanism, Response, Success};
-use xmpp_parsers::stream_features::StreamFeatures;
 
 /// RFC 3921 §3 session establishment (not in xmpp-parsers' `ns`: RFC 6121 dropped it).
-const NS_SESSION: &str = "urn:ietf:params:xml:ns:xmpp-session";
+use super::features::{Features, NS_SESSION};
 
 /// Where the stream negotiation is (RFC 6120 §4.3, §6, §7).
 #[allow(clippy::enum_variant_names)] // the style guide names states `Expect*`
@@ -63,15 +62,15 @@ impl Client {
                 self.stream_error(PeerMisbehaved::InvalidXml)
             }
             Step::ExpectFeatures { authed } => {
-                let Ok(features) = StreamFeatures::try_from(el) else {
+                let Some(features) = Features::read(&el) else {
                     self.state = State::Negotiating(Step::ExpectFeatures { authed });
                     return self.stream_error(PeerMisbehaved::InvalidXml);
                 };
                 if !authed {
                     return self.start_auth(&features);
                 }
-                self.sm_offered = features.stream_management.is_some();
-                self.roster_versioning = super::roster::versioning_offered(&features.others);
+                self.sm_offered = features.sm;
+                self.roster_versioning = features.roster_ver;
                 let resume = self.session.sm.as_ref().and_then(sm::Sm::resume);
                 self.session.last_features = Some(features);
                 match resume {
@@ -141,13 +140,13 @@ impl Client {
     }
 
     /// Pre-authentication features: XEP-0077 registration when asked, then SASL.
-    fn start_auth(&mut self, features: &StreamFeatures) {
-        let mechanisms: Vec<String> = features.sasl_mechanisms.iter().cloned().collect();
+    fn start_auth(&mut self, features: &Features) {
+        let mechanisms = features.mechanisms.clone();
         let Some(p) = self.login.as_ref() else {
             return self.stream_error(PeerMisbehaved::InternalServerError);
         };
         if p.register {
-            if !features.in_band_registration {
+            if !features.register {
                 self.send_nonza(framing::close());
                 return self.give_up(ConnectionError::RegistrationFail);
             }
@@ -352,14 +351,11 @@ impl Client {
         let Some(features) = self.session.last_features.as_ref() else {
             return self.stream_error(PeerMisbehaved::InternalServerError);
         };
-        if features.bind.is_none() {
+        if !features.bind {
             return self.stream_error(PeerMisbehaved::UnsupportedFeature);
         }
         // RFC 3921 §3: `<session/>` unless it is marked optional (RFC 6121 leaves it out).
-        self.session_required = features
-            .others
-            .iter()
-            .any(|f| f.is("session", NS_SESSION) && !f.has_child("optional", NS_SESSION));
+        self.session_required = features.session_required;
         // A new session: what the old one never had acknowledged is sent again once online.
         if let Some(old) = self.session.sm.take() {
             self.session.resend.extend(old.unacked);

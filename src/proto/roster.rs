@@ -15,9 +15,6 @@ use crate::stanza::{self, Element};
 use xmpp_parsers::iq::{IqHeader, IqPayload};
 use xmpp_parsers::roster::{Item, Roster, Subscription};
 
-/// RFC 6121 §2.6.1 stream feature.
-const NS_ROSTERVER: &str = "urn:xmpp:features:rosterver";
-
 /// The roster as last received with a version (§2.6).
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
@@ -41,11 +38,6 @@ impl Cache {
             v.clone_into(&mut self.ver);
         }
     }
-}
-
-/// Whether post-authentication features offer roster versioning (§2.6.1).
-pub(crate) fn versioning_offered(others: &[Element]) -> bool {
-    others.iter().any(|f| f.is("ver", NS_ROSTERVER))
 }
 
 impl Client {
