@@ -26,6 +26,11 @@ pub const SENT: &str = "xmpp.chat.sent";
 pub const PENDING: &str = "xmpp.chat.pending";
 
 /// `xmpp.chat.message`, received (`docs/xmpp-ftw-api.md` §4, `docs/decisions.md` §4).
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "ChatMessageReceived")
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ChatMessage {
     /// The sender.
@@ -38,31 +43,37 @@ pub struct ChatMessage {
     pub content: Option<String>,
     /// `plain` or `xhtml`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"plain\" | \"xhtml\""))]
     pub format: Option<&'static str>,
     /// XEP-0203.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<DelayInfo>,
     /// XEP-0085.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "ChatState"))]
     pub state: Option<&'static str>,
     /// XEP-0184: the sender asks for a receipt (only ever `true`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "true"))]
     pub receipt: Option<bool>,
     /// XEP-0308: the id of the message this one corrects.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replace: Option<String>,
     /// Where the account's archive keeps it (XEP-0359 stanza-id, legacy `<archived/>`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<Archived>>"))]
     pub archived: Vec<Archived>,
     /// The message id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// XEP-0280: `received` or `sent`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"received\" | \"sent\""))]
     pub carbon: Option<&'static str>,
 }
 
 /// An archive entry of a message: `{by, id}`.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "ArchiveEntry"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Archived {
     /// The archive.
@@ -72,6 +83,11 @@ pub struct Archived {
 }
 
 /// `xmpp.chat.receipt {from, id, carbon?}` (XEP-0184 §5).
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "ReceiptReceived")
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Receipt {
     /// Who received the message.
@@ -80,10 +96,12 @@ pub struct Receipt {
     pub id: String,
     /// XEP-0280: `received` or `sent`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"received\" | \"sent\""))]
     pub carbon: Option<&'static str>,
 }
 
 /// `xmpp.chat.sent {id}`: the server acknowledged one of the application's messages.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "SentMessage"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sent {
     /// The message's id.
@@ -91,6 +109,11 @@ pub struct Sent {
 }
 
 /// One message of `xmpp.chat.pending`, as the application sent it.
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "PendingMessage")
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PendingMessage {
     /// The message id.
@@ -102,6 +125,7 @@ pub struct PendingMessage {
     pub content: Option<String>,
     /// XEP-0085.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "ChatState"))]
     pub state: Option<&'static str>,
     /// XEP-0308.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -288,6 +312,7 @@ pub fn receipt_stanza(p: command::Receipt, id: &str) -> Result<Message, ClientEr
 /// the width of the fraction vary with its value (`…05.1Z`, `…05.123456Z`), and the strings
 /// of one server would no longer sort in time order; as written they do, and they go back to
 /// the server unchanged as MAM `start`/`end` (`docs/decisions.md` §5).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "Delay"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DelayInfo {
     /// The stamp as written.

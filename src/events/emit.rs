@@ -14,9 +14,15 @@ use super::JidObj;
 
 /// `xmpp.connection`: `{status: "online", jid, resumed?}`, `{status: "reconnecting"}` or
 /// `{status: "offline"}` (`docs/decisions.md` §2).
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "ConnectionStatus")
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Connection {
     /// `online`, `reconnecting` or `offline`.
+    #[cfg_attr(test, ts(type = "\"online\" | \"offline\" | \"reconnecting\""))]
     pub status: &'static str,
     /// The bound JID, when online.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -39,13 +45,22 @@ impl Connection {
 
 /// `xmpp.raw`: a frame in or out, credentials redacted; `skipped` says why an incoming
 /// stanza that could not be read was skipped (`docs/decisions.md` §13).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "RawFrame"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Raw {
     /// `in` or `out`.
+    #[cfg_attr(test, ts(type = "\"in\" | \"out\""))]
     pub direction: &'static str,
     /// The frame's text.
     pub frame: String,
     /// `not-well-formed`, `restricted-xml`, `too-large` or `too-deep`.
+    #[cfg_attr(
+        test,
+        ts(
+            optional,
+            type = "\"not-well-formed\" | \"restricted-xml\" | \"too-large\" | \"too-deep\""
+        )
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<&'static str>,
 }

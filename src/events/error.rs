@@ -178,23 +178,29 @@ pub enum Limit {
 }
 
 /// xmpp-ftw's `application` key: an application-specific condition of a stanza error.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ErrorApplication"))]
 #[derive(Serialize)]
-struct Application<'a> {
+pub(super) struct Application<'a> {
     condition: &'a str,
     #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<String>", optional))]
     xmlns: String,
     #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<String>", optional))]
     description: String,
 }
 
-/// The one shape every error takes in JS.
+/// The one shape every error takes in JS (the shell adds `request` to client errors).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "ErrorShape"))]
 #[derive(Serialize)]
-struct Shape<'a> {
+pub(super) struct Shape<'a> {
     #[serde(rename = "type")]
     type_: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(as = "Option<String>", optional))]
     condition: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(as = "Option<String>", optional))]
     description: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     by: Option<String>,

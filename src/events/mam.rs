@@ -31,6 +31,7 @@ pub const PREFERENCES_GET: &str = "xmpp.mam.preferences.get";
 pub use xmpp_parsers::ns::MAM as NS_MAM;
 
 /// The filter of a query, echoed to its callback with `complete` (`docs/decisions.md` §5).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "MamFin"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PageEcho {
     /// The `with` filter, as given.
@@ -47,10 +48,12 @@ pub struct PageEcho {
 }
 
 /// The XEP-0059 values of a page: `{count?, first?, first-index?, last?}`.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "Rsm"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RsmPage {
     /// `<count/>`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, as = "Option<u32>"))]
     pub count: Option<usize>,
     /// `<first/>`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,6 +67,7 @@ pub struct RsmPage {
 }
 
 /// `xmpp.mam.message`: an archived message (`docs/decisions.md` §5).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "MamMessage"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MamMessage {
     /// The sender.
@@ -73,14 +77,18 @@ pub struct MamMessage {
     pub content: Option<String>,
     /// `plain` or `xhtml`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"plain\" | \"xhtml\""))]
     pub format: Option<&'static str>,
     /// The archive's time (`null` when the archive gave none).
+    #[cfg_attr(test, ts(optional = false))]
     pub delay: Option<DelayInfo>,
     /// XEP-0085.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "ChatState"))]
     pub state: Option<&'static str>,
     /// XEP-0184 asked (only ever `true`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "true"))]
     pub receipt: Option<bool>,
     /// XEP-0308.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,9 +101,11 @@ pub struct MamMessage {
 }
 
 /// `{to, id, queryId}` of an archived message.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "MamRef"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MamRef {
     /// The recipient (`null` when the message had none).
+    #[cfg_attr(test, ts(optional = false))]
     pub to: Option<JidObj>,
     /// The archive id.
     pub id: String,
@@ -105,6 +115,7 @@ pub struct MamRef {
 }
 
 /// `xmpp.mam.caughtup {count, complete}`: the catch-up is over.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "CaughtUp"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaughtUp {
     /// Messages delivered by it.
@@ -114,9 +125,15 @@ pub struct CaughtUp {
 }
 
 /// `xmpp.mam.preferences.get`'s answer `{default, always, never}` (XEP-0313 §6).
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "MamPreferencesReceived")
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Preferences {
     /// `always`, `never` or `roster`.
+    #[cfg_attr(test, ts(type = "\"always\" | \"never\" | \"roster\""))]
     pub default: &'static str,
     /// JIDs always archived.
     pub always: Vec<String>,

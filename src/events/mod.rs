@@ -15,6 +15,8 @@ pub mod login;
 pub mod mam;
 pub mod presence;
 pub mod roster;
+#[cfg(test)]
+mod typescript;
 pub mod xhtml;
 
 pub use emit::{Connection, Emit, Raw, Reply};
@@ -39,6 +41,7 @@ pub const RAW: &str = "xmpp.raw";
 
 /// A JID as xmpp-ftw's object `{domain, user?, resource?}` (RFC 7622, parsed by the `jid`
 /// crate, so a resource may contain `/`).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "JidObject"))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct JidObj {
     /// The domainpart.

@@ -36,12 +36,24 @@ pub const UNSUBSCRIBED: &str = "xmpp.presence.unsubscribed";
 pub const ERROR: &str = "xmpp.presence.error";
 
 /// `xmpp.presence`, received: `{from, show?, status?, priority?, client?}`.
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "PresenceReceived")
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PresenceUpdate {
     /// The contact's full JID.
     pub from: JidObj,
     /// `chat`, `away`, `dnd`, `xa`, or `offline` for unavailable.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        ts(
+            optional,
+            type = "\"chat\" | \"away\" | \"dnd\" | \"xa\" | \"offline\""
+        )
+    )]
     pub show: Option<&'static str>,
     /// `<status/>`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,6 +67,7 @@ pub struct PresenceUpdate {
 }
 
 /// XEP-0115 capabilities of a contact's client.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "ClientCaps"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Client {
     /// The client's node URI.
@@ -66,6 +79,11 @@ pub struct Client {
 }
 
 /// `xmpp.presence.subscribe|subscribed|unsubscribe|unsubscribed {from, nick?}`.
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "SubscriptionReceived")
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionEvent {
     /// Which one (the event name).
@@ -91,6 +109,7 @@ impl SubscriptionEvent {
 }
 
 /// `xmpp.presence.error {error, from}`: the condition of a presence error.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "PresenceError"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PresenceError {
     /// The RFC 6120 §8.3.3 condition (empty when none could be read).

@@ -144,20 +144,27 @@ pub fn validate(
 
 /// A roster item as xmpp-ftw's `{jid: {user?, domain}, subscription, name?, ask?, groups?}`
 /// (`xmpp.roster.get`'s answer, `xmpp.roster.push`).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "RosterItem"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RosterItem {
     /// The contact.
     pub jid: JidObj,
     /// `none`, `from`, `to`, `both` or `remove`.
+    #[cfg_attr(
+        test,
+        ts(type = "\"none\" | \"to\" | \"from\" | \"both\" | \"remove\"")
+    )]
     pub subscription: &'static str,
     /// The contact's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `subscribe` while a subscription request is pending.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"subscribe\""))]
     pub ask: Option<&'static str>,
     /// The groups.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<String>>"))]
     pub groups: Vec<String>,
 }
 

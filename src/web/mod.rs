@@ -20,7 +20,7 @@ use crate::proto::{Callback, Client, Discovery, Event, Instant, RequestId, Socke
 use convert::{copy_payload, error_to_js, read_command, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = include_str!("types.d.ts");
+const TS_TYPES: &'static str = concat!(include_str!("payloads.d.ts"), include_str!("types.d.ts"));
 
 /// How a `send` callback or a `request` promise is settled.
 enum Pending {
