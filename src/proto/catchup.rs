@@ -35,7 +35,7 @@ impl Client {
         if !std::mem::take(&mut self.session.catchup_due) || !self.cfg.catch_up {
             return;
         }
-        if self.mam_support != Some(true) {
+        if self.mam.support != Some(true) {
             return;
         }
         let Some(mark) = self.session.mark.clone() else {
@@ -71,7 +71,7 @@ impl Client {
             return self.finish_catchup(false);
         };
         let id = self.next_id();
-        self.mam_queries.push(query_id.clone());
+        self.mam.started(query_id.clone());
         self.send_stanza_el(q.stanza(&id));
         self.track_iq(
             id,
@@ -169,7 +169,7 @@ impl Client {
         let Some(c) = self.session.catchup.take() else {
             return;
         };
-        self.mam_queries.retain(|q| *q != c.query_id);
+        self.mam.finished(&c.query_id);
         self.emit(Emit::CaughtUp(mam::CaughtUp {
             count: c.delivered,
             complete,

@@ -103,7 +103,7 @@ impl Client {
                 };
                 if self.is_online() {
                     self.send_queued(q);
-                } else if self.queue.len() >= MAX_QUEUED {
+                } else if self.waiting.commands.len() >= MAX_QUEUED {
                     self.client_error(q.callback, Limit::QueueFull);
                 } else if self.session.established {
                     // docs/decisions.md §3: while reconnecting, the callback hears at once.
@@ -113,9 +113,9 @@ impl Client {
                         _ => self.handed_over(q.callback),
                     }
                     q.callback = Callback::None;
-                    self.queue.push(q);
+                    self.waiting.commands.push(q);
                 } else {
-                    self.queue.push(q);
+                    self.waiting.commands.push(q);
                 }
             }
         }
@@ -155,40 +155,23 @@ impl Client {
         }
         // What the previous login keeps is written before it is forgotten.
         if let Some(op) = self.poll_store_state() {
-            self.store_ops.push_back(op);
+            self.out.store_ops.push_back(op);
         }
         // A new login starts from nothing: no stream to resume, no roster of another account.
         self.forget_session();
         // docs/decisions.md §10: the state kept for this account (after a reload) is asked
         // for; the shell answers with `handle_kept` before the socket opens.
         if self.cfg.persist && !anonymous {
-            self.store_ops.push_back(StoreOp::Load {
+            self.out.store_ops.push_back(StoreOp::Load {
                 account: params.jid.to_string(),
             });
         }
-        self.login = Some(params);
-        self.login_seq = self.login_seq.wrapping_add(1);
-        self.login_callback = match cb {
-            Callback::Promise(_) => cb,
-            _ => Callback::None,
-        };
-        self.login_deadline = Some(now.plus(self.cfg.request_timeout_ms));
-        self.redirects = 0;
-        let (ws, domain) = {
-            let p = self.login.as_ref().expect("set just above");
-            (p.websocket.clone(), p.jid.domain().to_string())
-        };
-        match ws {
+        let deadline = now.plus(self.cfg.request_timeout_ms);
+        let host_meta = self.cfg.host_meta_url.clone();
+        self.attempt.start(params, cb, deadline, host_meta);
+        match self.attempt.websocket() {
             Some(url) => self.connect(url),
             None => {
-                // XEP-0156 §3: the JSON document first, then the XRD one.
-                self.discovery_urls = match self.cfg.host_meta_url.clone() {
-                    Some(url) => vec![url],
-                    None => vec![
-                        format!("https://{domain}/.well-known/host-meta"),
-                        format!("https://{domain}/.well-known/host-meta.json"),
-                    ],
-                };
                 self.state = State::Discovering;
                 self.next_discovery();
             }
@@ -197,11 +180,11 @@ impl Client {
 
     /// Asks the shell for the next host-meta URL; `false` when none is left.
     pub(crate) fn next_discovery(&mut self) -> bool {
-        match self.discovery_urls.pop() {
+        match self.attempt.discovery.pop() {
             Some(url) => {
-                self.transmits.push_back(Transmit::Discover {
+                self.out.transmits.push_back(Transmit::Discover {
                     url,
-                    login: self.login_seq,
+                    login: self.attempt.seq,
                 });
                 true
             }
@@ -210,9 +193,9 @@ impl Client {
     }
 
     pub(crate) fn connect(&mut self, url: String) {
-        self.url = Some(url.clone());
+        self.attempt.url = Some(url.clone());
         self.state = State::Connecting;
-        self.transmits.push_back(Transmit::Connect { url });
+        self.out.transmits.push_back(Transmit::Connect { url });
     }
 
     pub(crate) fn handle_logout(&mut self, cb: Callback, now: Instant) {
@@ -234,7 +217,7 @@ impl Client {
             }
             State::Discovering | State::Connecting | State::Waiting { .. } => {
                 self.fail_login_attempt(ConnectionError::NotConnected.into());
-                self.transmits.push_back(Transmit::Close);
+                self.out.transmits.push_back(Transmit::Close);
                 self.state = State::Idle;
                 self.finish_logout(cb);
             }
@@ -244,11 +227,11 @@ impl Client {
     pub(crate) fn finish_logout(&mut self, cb: Callback) {
         // A logout ends the session for good: nothing is kept for a reload.
         if let Some(account) = self.session.kept_key.take() {
-            self.store_ops.push_back(StoreOp::Remove { account });
+            self.out.store_ops.push_back(StoreOp::Remove { account });
         }
-        self.bound = None;
-        self.login = None;
-        self.salted.clear();
+        self.stream.bound = None;
+        self.attempt.params = None;
+        self.scram.clear();
         self.forget_session();
         if let Some(id) = cb.id() {
             self.reply(id, Ok(Reply::True));
@@ -259,21 +242,14 @@ impl Client {
     /// Settles everything that waited for this login with `err`: the login promise, the
     /// commands queued before online, and pending IQs.
     pub(crate) fn fail_login_attempt(&mut self, err: Error) {
-        self.login_deadline = None;
-        if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
+        self.attempt.deadline = None;
+        if let Callback::Promise(id) = self.attempt.take_callback() {
             self.reply(id, Err(err));
         }
-        for q in std::mem::take(&mut self.queue) {
-            self.not_connected(q.callback);
-        }
-        for (_, cb) in std::mem::take(&mut self.roster_waiting) {
+        let waiting = self.waiting.drain_callbacks();
+        for cb in waiting.into_iter().chain(self.mam.reset()) {
             self.not_connected(cb);
         }
-        for (_, cb) in std::mem::take(&mut self.mam_waiting) {
-            self.not_connected(cb);
-        }
-        self.mam_queries.clear();
-        self.mam_support = None;
         for iq in self.iqs.drain() {
             if iq.internal() {
                 continue;
@@ -287,9 +263,9 @@ impl Client {
         if let Some(e) = err {
             self.fail_login_attempt(e);
         }
-        self.transmits.push_back(Transmit::Close);
+        self.out.transmits.push_back(Transmit::Close);
         self.state = State::Idle;
-        self.bound = None;
+        self.stream.bound = None;
     }
 }
 

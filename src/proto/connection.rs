@@ -29,10 +29,10 @@ impl Client {
         self.forget_session();
         self.fail_login_attempt(err.clone());
         self.emit(Emit::Error(err));
-        self.transmits.push_back(Transmit::Close);
+        self.out.transmits.push_back(Transmit::Close);
         self.state = State::Idle;
-        self.bound = None;
-        self.login = None;
+        self.stream.bound = None;
+        self.attempt.params = None;
         if was_online {
             self.emit(Emit::Connection(Connection::status("offline")));
         }
@@ -59,11 +59,11 @@ impl Client {
         if !self.session.established || !self.cfg.reconnect {
             return self.give_up(err);
         }
-        self.transmits.push_back(Transmit::Close);
+        self.out.transmits.push_back(Transmit::Close);
         if self.is_online() {
             self.emit(Emit::Connection(Connection::status("reconnecting")));
         }
-        self.login_deadline = None;
+        self.attempt.deadline = None;
         self.session.ping_pending = false;
         self.session.ack_request_at = None;
         if let Some(sm) = self.session.sm.as_mut() {
@@ -108,10 +108,10 @@ impl Client {
 
     /// Starts a reconnection attempt to the last endpoint.
     pub(crate) fn reconnect_now(&mut self) {
-        let Some(url) = self.url.clone() else {
+        let Some(url) = self.attempt.url.clone() else {
             return self.give_up(ConnectionError::disconnected());
         };
-        self.login_deadline = Some(self.now.plus(self.cfg.request_timeout_ms));
+        self.attempt.deadline = Some(self.now.plus(self.cfg.request_timeout_ms));
         self.connect(url);
     }
 
@@ -129,7 +129,7 @@ impl Client {
     /// newer login started is ignored.
     pub fn handle_discovery(&mut self, login: u32, d: Discovery, now: Instant) {
         self.now = self.now.max(now);
-        if !matches!(self.state, State::Discovering) || login != self.login_seq {
+        if !matches!(self.state, State::Discovering) || login != self.attempt.seq {
             return;
         }
         let url = match &d {
@@ -157,7 +157,7 @@ impl Client {
         self.now = self.now.max(now);
         match (ev, &self.state) {
             (SocketEvent::Open, State::Connecting) => {
-                let Some(domain) = self.login.as_ref().map(|p| p.jid.clone()) else {
+                let Some(domain) = self.attempt.params.as_ref().map(|p| p.jid.clone()) else {
                     return;
                 };
                 self.state = State::Negotiating(Step::ExpectOpen { authed: false });
@@ -187,7 +187,7 @@ impl Client {
             match timer {
                 Timer::CloseGrace => {
                     if let State::Closing { callback, .. } = self.state {
-                        self.transmits.push_back(Transmit::Close);
+                        self.out.transmits.push_back(Transmit::Close);
                         self.state = State::Idle;
                         self.finish_logout(callback);
                     }
@@ -198,7 +198,7 @@ impl Client {
                     }
                 }
                 Timer::Login => {
-                    if self.login_deadline.is_some_and(|d| d <= now) && !self.is_online() {
+                    if self.attempt.deadline.is_some_and(|d| d <= now) && !self.is_online() {
                         if self.session.established {
                             self.connection_lost(None); // an attempt that stalls is retried
                         } else {
@@ -226,7 +226,7 @@ impl Client {
             }
             if matches!(iq.kind, IqKind::AccountDisco) {
                 // No answer about MAM: treat it as absent rather than leave queries waiting.
-                self.mam_support = Some(false);
+                self.mam.support = Some(false);
                 self.flush_mam();
                 self.start_catchup(); // not due any more: live deliveries move the mark again
             }
@@ -252,10 +252,10 @@ impl Client {
         ) {
             return;
         }
-        self.last_rx = self.now;
+        self.stream.last_rx = self.now;
         let el = match stanza::parse_frame(text, self.cfg.max_stanza_bytes) {
             Ok(el) => {
-                if self.raw {
+                if self.out.raw {
                     let shown = framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());
                     self.emit(Emit::Raw(Raw {
                         direction: "in",
@@ -272,7 +272,7 @@ impl Client {
                 // the IQ answers of the negotiation (binding, registration), which it writes.
                 let head = stanza::stanza_head(text)
                     .filter(|_| !matches!(self.state, State::Negotiating(_)));
-                if self.raw {
+                if self.out.raw {
                     self.emit(Emit::Raw(Raw {
                         direction: "in",
                         frame: text.to_owned(),
@@ -368,19 +368,23 @@ impl Client {
     /// reconnects there and negotiates again, unless that would leave TLS or loop.
     pub(crate) fn handle_close(&mut self, see_other_uri: Option<&str>) {
         if let State::Closing { callback, .. } = self.state {
-            self.transmits.push_back(Transmit::Close);
+            self.out.transmits.push_back(Transmit::Close);
             self.state = State::Idle;
             return self.finish_logout(callback);
         }
-        let was_tls = self.url.as_deref().is_some_and(|u| u.starts_with("wss://"));
+        let was_tls = self
+            .attempt
+            .url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("wss://"));
         let target = see_other_uri
             .filter(|u| u.starts_with("wss://") || (!was_tls && u.starts_with("ws://")));
         match target {
-            Some(url) if self.redirects < MAX_REDIRECTS => {
-                self.redirects += 1;
+            Some(url) if self.attempt.redirects < MAX_REDIRECTS => {
+                self.attempt.redirects += 1;
                 let was_online = self.is_online();
-                self.transmits.push_back(Transmit::Close);
-                self.bound = None;
+                self.out.transmits.push_back(Transmit::Close);
+                self.stream.bound = None;
                 if was_online {
                     self.emit(Emit::Connection(Connection::status("reconnecting")));
                 }
@@ -400,7 +404,7 @@ impl Client {
             .map(|e| e.condition)
             .unwrap_or(StreamCondition::UndefinedCondition);
         if let State::Closing { callback, .. } = self.state {
-            self.transmits.push_back(Transmit::Close);
+            self.out.transmits.push_back(Transmit::Close);
             self.state = State::Idle;
             return self.finish_logout(callback);
         }

@@ -199,13 +199,13 @@ impl Client {
                 from, id, error, ..
             } => (from, id, Err(error)),
         };
-        let me = self.bound.clone();
+        let me = self.stream.bound.clone();
         let Some(pending) = self.iqs.take_answer(&id, from.as_ref(), me.as_ref()) else {
             return; // no such request, or a spoofed sender (docs/decisions.md §6)
         };
         if let IqKind::MamQuery { query_id, .. } | IqKind::CatchUp { query_id } = &pending.kind {
             let query_id = query_id.clone();
-            self.mam_queries.retain(|q| *q != query_id);
+            self.mam.finished(&query_id);
         }
         let reply = match (pending.kind, result) {
             (IqKind::ServerDisco, Ok(p)) => return self.handle_server_disco(p),
@@ -282,7 +282,9 @@ impl Client {
 
     /// XEP-0030 queries of a new session: the server (carbons) and the account (MAM).
     pub(crate) fn discover_services(&mut self) {
-        let Some(me) = self.bound.clone() else { return };
+        let Some(me) = self.stream.bound.clone() else {
+            return;
+        };
         let disco = || Element::from(DiscoInfoQuery { node: None });
         // XEP-0280 §4: find out whether the server offers Message Carbons, then enable them.
         let domain = Jid::from(BareJid::from_parts(None, me.domain()));
@@ -303,7 +305,7 @@ impl Client {
     }
 
     fn handle_account_disco(&mut self, result: Option<Element>) {
-        self.mam_support = Some(Self::offers(result, ns::MAM));
+        self.mam.support = Some(Self::offers(result, ns::MAM));
         self.flush_mam();
         self.start_catchup();
     }
@@ -320,6 +322,7 @@ impl Client {
     /// XEP-0199 §4.2: a client-to-server ping finds connections that died silently.
     pub(crate) fn send_ping(&mut self) {
         let Some(domain) = self
+            .stream
             .bound
             .as_ref()
             .map(|j| Jid::from(BareJid::from_parts(None, j.domain())))

@@ -8,6 +8,50 @@ use crate::events::command::Command;
 use crate::events::{mam, Limit};
 use xmpp_parsers::mam_prefs::Prefs;
 
+/// The XEP-0313 side of the session: whether the account's archive speaks `urn:xmpp:mam:2`,
+/// the commands waiting to know it, and the `queryid`s of this socket's queries in flight
+/// (only their results are accepted, `docs/decisions.md` §5).
+#[derive(Default)]
+pub(crate) struct Mam {
+    /// `None`: not known yet.
+    pub(crate) support: Option<bool>,
+    pub(crate) waiting: Vec<(MamCommand, Callback)>,
+    queries: Vec<String>,
+}
+
+impl Mam {
+    /// A query of this socket is in flight.
+    pub(crate) fn started(&mut self, query_id: String) {
+        self.queries.push(query_id);
+    }
+
+    /// Whether a `<result queryid/>` answers a query of this socket.
+    pub(crate) fn is_ours(&self, query_id: &str) -> bool {
+        self.queries.iter().any(|q| q == query_id)
+    }
+
+    /// The query is over (its `<fin/>` came, or it failed).
+    pub(crate) fn finished(&mut self, query_id: &str) {
+        self.queries.retain(|q| q != query_id);
+    }
+
+    /// The login ended: support is asked again next time, nothing is in flight. Returns the
+    /// callbacks of the commands that waited.
+    pub(crate) fn reset(&mut self) -> Vec<Callback> {
+        self.queries.clear();
+        self.support = None;
+        std::mem::take(&mut self.waiting)
+            .into_iter()
+            .map(|(_, cb)| cb)
+            .collect()
+    }
+
+    /// Items held.
+    pub(crate) fn len(&self) -> usize {
+        self.waiting.len() + self.queries.len()
+    }
+}
+
 /// A XEP-0313 command ready to be sent once MAM support is known.
 pub(crate) enum MamCommand {
     Query(mam::Query),
@@ -38,7 +82,7 @@ impl Client {
         if !self.has_session() {
             return self.not_connected(cb);
         }
-        self.mam_waiting.push((cmd, cb));
+        self.mam.waiting.push((cmd, cb));
         self.flush_mam();
     }
 
@@ -47,10 +91,10 @@ impl Client {
         if !self.is_online() {
             return;
         }
-        let Some(supported) = self.mam_support else {
+        let Some(supported) = self.mam.support else {
             return;
         };
-        for (cmd, cb) in std::mem::take(&mut self.mam_waiting) {
+        for (cmd, cb) in std::mem::take(&mut self.mam.waiting) {
             if !supported {
                 self.connection_error(cb, Limit::NoMam);
                 continue;
@@ -58,7 +102,7 @@ impl Client {
             let id = self.next_id();
             let (iq, kind) = match cmd {
                 MamCommand::Query(q) => {
-                    self.mam_queries.push(q.query_id.clone());
+                    self.mam.started(q.query_id.clone());
                     (
                         q.stanza(&id),
                         IqKind::MamQuery {
@@ -102,6 +146,21 @@ mod tests {
     }
 
     #[test]
+    fn only_this_sockets_queries_are_ours() {
+        let mut m = super::Mam::default();
+        m.started("q1".into());
+        m.waiting
+            .push((super::MamCommand::PrefsGet, Callback::Function(7)));
+        assert!(m.is_ours("q1") && !m.is_ours("q2"));
+        m.finished("q1");
+        assert!(!m.is_ours("q1"));
+        m.support = Some(true);
+        m.started("q3".into());
+        assert_eq!(m.reset(), [Callback::Function(7)]);
+        assert_eq!((m.len(), m.support), (0, None));
+    }
+
+    #[test]
     fn queries_wait_for_support_and_need_a_session() {
         let mut idle = Client::new(Config::default());
         idle.handle_command(query(), Callback::Function(1), Instant(0));
@@ -112,7 +171,7 @@ mod tests {
             replies(&mut c).is_empty(),
             "waits for the account's disco#info"
         );
-        c.mam_support = Some(false);
+        c.mam.support = Some(false);
         c.flush_mam();
         assert!(replies(&mut c)[0].contains("feature-not-implemented"));
     }

@@ -33,9 +33,6 @@ pub(crate) enum Step {
     ExpectResume,
 }
 
-/// Most SaltedPassword values kept in memory (one per hash, salt, count and password).
-const MAX_SALTED: usize = 4;
-
 /// The result or error answering the IQ `id`; `None` for any other element.
 fn answer(el: Element, id: &str) -> Option<Result<Option<Element>, Element>> {
     if !el.is("iq", ns::DEFAULT_NS) || el.attr("id") != Some(id) {
@@ -69,12 +66,12 @@ impl Client {
                 if !authed {
                     return self.start_auth(&features);
                 }
-                self.sm_offered = features.sm;
-                self.roster_versioning = features.roster_ver;
+                self.stream.sm_offered = features.sm;
+                self.stream.roster_versioning = features.roster_ver;
                 let resume = self.session.sm.as_ref().and_then(sm::Sm::resume);
                 self.session.last_features = Some(features);
                 match resume {
-                    Some(r) if self.sm_offered => {
+                    Some(r) if self.stream.sm_offered => {
                         self.send_nonza(r);
                         self.state = State::Negotiating(Step::ExpectResume);
                     }
@@ -102,7 +99,7 @@ impl Client {
                         .map(|b| Jid::from(b.jid));
                     match (jid, result) {
                         (Some(jid), _) => {
-                            self.bound = Some(jid);
+                            self.stream.bound = Some(jid);
                             self.after_bind();
                         }
                         (None, r) => {
@@ -130,7 +127,7 @@ impl Client {
 
     /// RFC 3921 session establishment, only where a server still requires it; else online.
     fn after_bind(&mut self) {
-        if !self.session_required {
+        if !self.stream.session_required {
             return self.go_online();
         }
         let id = self.next_id();
@@ -142,7 +139,7 @@ impl Client {
     /// Pre-authentication features: XEP-0077 registration when asked, then SASL.
     fn start_auth(&mut self, features: &Features) {
         let mechanisms = features.mechanisms.clone();
-        let Some(p) = self.login.as_ref() else {
+        let Some(p) = self.attempt.params.as_ref() else {
             return self.stream_error(PeerMisbehaved::InternalServerError);
         };
         if p.register {
@@ -174,10 +171,11 @@ impl Client {
 
     /// RFC 6120 §6.4.2: choose a mechanism and send `<auth/>` with the initial response.
     fn start_sasl(&mut self, mechanisms: &[String]) {
-        let Some(p) = self.login.as_ref() else {
+        let Some(p) = self.attempt.params.as_ref() else {
             return self.stream_error(PeerMisbehaved::InternalServerError);
         };
         let plain_ok = self
+            .attempt
             .url
             .as_deref()
             .is_some_and(events::login::plain_allowed);
@@ -244,8 +242,7 @@ impl Client {
                 };
                 // RFC 5802 §5.1: a client may keep SaltedPassword for the next
                 // authentication; kept in memory only, so a reconnection skips PBKDF2.
-                let cached = self.salted.iter().find(|(k, _)| *k == salting);
-                if let Some(key) = cached.map(|(_, key)| key.clone()) {
+                if let Some(key) = self.scram.cached(&salting) {
                     return self.sasl_respond(exchange, &key);
                 }
                 if !self.cfg.derive_in_shell {
@@ -253,12 +250,9 @@ impl Client {
                     return self.sasl_respond_derived(exchange, salting, key);
                 }
                 self.state = State::Negotiating(Step::ExpectSasl(exchange));
-                self.derive_seq = self.derive_seq.wrapping_add(1);
-                self.session.deriving = Some((self.derive_seq, salting.clone()));
-                self.transmits.push_back(Transmit::Derive {
-                    id: self.derive_seq,
-                    salting,
-                });
+                let id = self.scram.next_derivation();
+                self.session.deriving = Some((id, salting.clone()));
+                self.out.transmit(Transmit::Derive { id, salting });
             }
             "success" => {
                 let verified = match (&exchange, Success::try_from(el)) {
@@ -272,7 +266,7 @@ impl Client {
                     return self.give_up(ConnectionError::LoginFail);
                 }
                 // RFC 6120 §6.4.6: restart the stream.
-                let Some(jid) = self.login.as_ref().map(|p| p.jid.clone()) else {
+                let Some(jid) = self.attempt.params.as_ref().map(|p| p.jid.clone()) else {
                     return self.stream_error(PeerMisbehaved::InternalServerError);
                 };
                 self.send_nonza(framing::open(jid));
@@ -323,11 +317,8 @@ impl Client {
         salting: sasl::Salting,
         key: Vec<u8>,
     ) {
-        if self.salted.len() == MAX_SALTED {
-            self.salted.remove(0);
-        }
         self.sasl_respond(exchange, &key);
-        self.salted.push((salting, key));
+        self.scram.keep(salting, key);
     }
 
     /// Sends `client-final-message` (RFC 5802 §5.1) computed from SaltedPassword.
@@ -355,12 +346,16 @@ impl Client {
             return self.stream_error(PeerMisbehaved::UnsupportedFeature);
         }
         // RFC 3921 §3: `<session/>` unless it is marked optional (RFC 6121 leaves it out).
-        self.session_required = features.session_required;
+        self.stream.session_required = features.session_required;
         // A new session: what the old one never had acknowledged is sent again once online.
         if let Some(old) = self.session.sm.take() {
             self.session.resend.extend(old.unacked);
         }
-        let resource = self.login.as_ref().and_then(|p| p.resource.clone());
+        let resource = self
+            .attempt
+            .params
+            .as_ref()
+            .and_then(|p| p.resource.clone());
         let id = self.next_id();
         self.send_nonza(Iq::from_set(id.clone(), BindQuery::new(resource)));
         self.state = State::Negotiating(Step::ExpectBind { id });
@@ -379,24 +374,24 @@ impl Client {
             && self.session.kept_key.is_some()
             && (resumed || self.session.mark.is_some());
         self.state = State::Online;
-        self.login_deadline = None;
+        self.attempt.deadline = None;
         self.session.established = true;
         self.session.attempt = 0;
-        self.last_rx = self.now;
-        if let Some(p) = self.login.as_mut() {
+        self.stream.last_rx = self.now;
+        if let Some(p) = self.attempt.params.as_mut() {
             p.register = false; // the account exists now; a reconnection only logs in
         }
-        if !resumed && self.sm_offered {
+        if !resumed && self.stream.sm_offered {
             // XEP-0198 §3: counting starts with <enable/>.
             self.session.sm = Some(sm::Sm::default());
             self.send_nonza(sm::Sm::enable());
         }
         let data = Connection {
             status: "online",
-            jid: self.bound.as_ref().map(events::jid_obj),
+            jid: self.stream.bound.as_ref().map(events::jid_obj),
             resumed: (reconnection || restored).then_some(resumed),
         };
-        if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
+        if let Callback::Promise(id) = self.attempt.take_callback() {
             self.reply(id, Ok(Reply::Online(data.clone())));
         }
         self.emit(Emit::Connection(data));
@@ -437,7 +432,7 @@ impl Client {
                 self.session.mark = Some(kept::Mark { id: None, when });
             }
         }
-        for q in std::mem::take(&mut self.queue) {
+        for q in std::mem::take(&mut self.waiting.commands) {
             self.send_queued(q);
         }
         // A resumption within the page keeps what the session knew; one after a reload
@@ -462,7 +457,7 @@ impl Client {
                 };
                 // After a reload, the JID comes back with the session.
                 if let Some(jid) = self.session.sm.as_ref().and_then(|sm| sm.jid.clone()) {
-                    self.bound = Some(jid);
+                    self.stream.bound = Some(jid);
                 }
                 self.acknowledged(ids);
                 self.session.resumed_at = Some(self.now);

@@ -58,7 +58,7 @@ impl Client {
         if !self.has_session() {
             return self.not_connected(cb);
         }
-        self.roster_waiting.push((request, cb));
+        self.waiting.roster.push((request, cb));
         self.flush_roster();
     }
 
@@ -67,9 +67,9 @@ impl Client {
         if !self.is_online() {
             return;
         }
-        for (mut request, cb) in std::mem::take(&mut self.roster_waiting) {
+        for (mut request, cb) in std::mem::take(&mut self.waiting.roster) {
             let id = self.next_id();
-            if request.get && self.roster_versioning {
+            if request.get && self.stream.roster_versioning {
                 // §2.6.2: the version held, or "" when none is.
                 let ver = self
                     .session
@@ -96,7 +96,7 @@ impl Client {
         match result.and_then(|q| Roster::try_from(q).ok()) {
             Some(r) => {
                 let items = roster::items_value(&r);
-                self.session.roster = match (self.roster_versioning, r.ver) {
+                self.session.roster = match (self.stream.roster_versioning, r.ver) {
                     (true, Some(ver)) => Some(Cache {
                         ver,
                         items: r.items,

@@ -94,7 +94,7 @@ impl Client {
                 if self.is_catchup_query(&result.query_id) {
                     return self.deliver_archived(result, &own);
                 }
-                if self.mam_queries.contains(&result.query_id) {
+                if self.mam.is_ours(&result.query_id) {
                     if let Some(v) = mam::message_payload(result) {
                         self.emit(Emit::MamMessage(v));
                     }

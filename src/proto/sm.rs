@@ -171,7 +171,7 @@ impl Client {
             },
             Some(Nonza::Enabled(e)) => {
                 sm.enabled = true;
-                sm.jid = self.bound.clone();
+                sm.jid = self.stream.bound.clone();
                 sm.id = e.id.filter(|_| e.resume).map(|i| i.0);
             }
             Some(Nonza::Failed(_)) => {
