@@ -1,6 +1,7 @@
 //! Stream negotiation (RFC 6120 §4.3): the features, XEP-0077 in-band registration, SASL
 //! (§6), resource binding (§7), the RFC 3921 session where a server still requires it, and
-//! XEP-0198 resumption (§5), as `Expect*` states consumed by `handle_negotiation`. Every
+//! XEP-0198 resumption (§5), as `Expect*` steps: each consumes an element and returns the step
+//! that comes next (`None` once online or given up), so no step puts the state back by hand. Every
 //! element is read and built with its xmpp-parsers type.
 
 use super::error::PeerMisbehaved;
@@ -48,20 +49,38 @@ fn answer(el: Element, id: &str) -> Option<Result<Option<Element>, Element>> {
 }
 
 impl Client {
+    /// An element during the negotiation: the current step consumes it and says which step
+    /// comes next (`None`: the negotiation is over, online or given up, and whoever ended it
+    /// set the state).
     pub(crate) fn handle_negotiation(&mut self, el: Element) {
         let State::Negotiating(step) = std::mem::replace(&mut self.state, State::Idle) else {
             return;
         };
+        if let Some(next) = self.negotiate(step, el) {
+            self.state = State::Negotiating(next);
+        }
+    }
+
+    /// Ends the negotiation with a stream error (RFC 6120 §4.9.3).
+    fn fail(&mut self, fault: PeerMisbehaved) -> Option<Step> {
+        self.stream_error(fault);
+        None
+    }
+
+    /// Ends the negotiation: `err` for the application, after `<close/>`.
+    fn refuse(&mut self, err: impl Into<events::Error>) -> Option<Step> {
+        self.send_nonza(framing::close());
+        self.give_up(err);
+        None
+    }
+
+    fn negotiate(&mut self, step: Step, el: Element) -> Option<Step> {
         match step {
-            Step::ExpectOpen { authed } => {
-                // A stanza before the stream header.
-                self.state = State::Negotiating(Step::ExpectOpen { authed });
-                self.stream_error(PeerMisbehaved::InvalidXml)
-            }
+            // A stanza before the stream header.
+            Step::ExpectOpen { .. } => self.fail(PeerMisbehaved::InvalidXml),
             Step::ExpectFeatures { authed } => {
                 let Some(features) = Features::read(&el) else {
-                    self.state = State::Negotiating(Step::ExpectFeatures { authed });
-                    return self.stream_error(PeerMisbehaved::InvalidXml);
+                    return self.fail(PeerMisbehaved::InvalidXml);
                 };
                 if !authed {
                     return self.start_auth(&features);
@@ -73,22 +92,19 @@ impl Client {
                 match resume {
                     Some(r) if self.stream.sm_offered => {
                         self.send_nonza(r);
-                        self.state = State::Negotiating(Step::ExpectResume);
+                        Some(Step::ExpectResume)
                     }
                     _ => self.start_bind(),
                 }
             }
             Step::ExpectRegister { id, mechanisms } => match answer(el, &id) {
-                None => self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms }),
+                None => Some(Step::ExpectRegister { id, mechanisms }),
                 Some(Ok(_)) => self.start_sasl(&mechanisms),
-                Some(Err(_)) => {
-                    self.send_nonza(framing::close());
-                    self.give_up(ConnectionError::RegistrationFail);
-                }
+                Some(Err(_)) => self.refuse(ConnectionError::RegistrationFail),
             },
             Step::ExpectSasl(exchange) => self.handle_sasl(el, exchange),
             Step::ExpectBind { id } => match answer(el, &id) {
-                None => self.state = State::Negotiating(Step::ExpectBind { id }),
+                None => Some(Step::ExpectBind { id }),
                 Some(result) => {
                     let jid = result
                         .as_ref()
@@ -100,7 +116,7 @@ impl Client {
                     match (jid, result) {
                         (Some(jid), _) => {
                             self.stream.bound = Some(jid);
-                            self.after_bind();
+                            self.after_bind()
                         }
                         (None, r) => {
                             let mut err = match r {
@@ -111,41 +127,39 @@ impl Client {
                                 },
                             };
                             err.description = Some("Resource binding failed".into());
-                            self.send_nonza(framing::close());
-                            self.give_up(err);
+                            self.refuse(err)
                         }
                     }
                 }
             },
             Step::ExpectResume => self.handle_resume_answer(el),
             Step::ExpectSession { id } => match answer(el, &id) {
-                None => self.state = State::Negotiating(Step::ExpectSession { id }),
+                None => Some(Step::ExpectSession { id }),
                 Some(_) => self.go_online(),
             },
         }
     }
 
     /// RFC 3921 session establishment, only where a server still requires it; else online.
-    fn after_bind(&mut self) {
+    fn after_bind(&mut self) -> Option<Step> {
         if !self.stream.session_required {
             return self.go_online();
         }
         let id = self.next_id();
         let session = Element::builder("session", NS_SESSION).build();
         self.send_nonza(stanza::iq_request(true, &id, None, session));
-        self.state = State::Negotiating(Step::ExpectSession { id });
+        Some(Step::ExpectSession { id })
     }
 
     /// Pre-authentication features: XEP-0077 registration when asked, then SASL.
-    fn start_auth(&mut self, features: &Features) {
+    fn start_auth(&mut self, features: &Features) -> Option<Step> {
         let mechanisms = features.mechanisms.clone();
         let Some(p) = self.attempt.params.as_ref() else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
         if p.register {
             if !features.register {
-                self.send_nonza(framing::close());
-                return self.give_up(ConnectionError::RegistrationFail);
+                return self.refuse(ConnectionError::RegistrationFail);
             }
             // XEP-0077 §3.1: the server accepts a set with username and password directly.
             let (user, password) = (p.user(), p.password.clone());
@@ -163,16 +177,15 @@ impl Client {
             };
             let (iq, redacted) = (iq(&password), iq("[redacted]"));
             self.send_frame(stanza::write(iq), Some(&stanza::write(redacted)));
-            self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms });
-            return;
+            return Some(Step::ExpectRegister { id, mechanisms });
         }
         self.start_sasl(&mechanisms)
     }
 
     /// RFC 6120 §6.4.2: choose a mechanism and send `<auth/>` with the initial response.
-    fn start_sasl(&mut self, mechanisms: &[String]) {
+    fn start_sasl(&mut self, mechanisms: &[String]) -> Option<Step> {
         let Some(p) = self.attempt.params.as_ref() else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
         let plain_ok = self
             .attempt
@@ -186,8 +199,7 @@ impl Client {
                     sasl::ChoiceError::InsecurePlain => ConnectionError::InsecureTransport,
                     sasl::ChoiceError::NoMechanism => ConnectionError::LoginFail,
                 };
-                self.send_nonza(framing::close());
-                return self.give_up(err);
+                return self.refuse(err);
             }
         };
         let (user, password) = (p.user(), p.password.clone());
@@ -197,7 +209,7 @@ impl Client {
         };
         let (initial, exchange) = sasl::start(mech, &user, &password, nonce);
         let Ok(mechanism) = mech.name().parse::<Mechanism>() else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
         let with_text = |t: &str| {
             Element::builder("auth", ns::SASL)
@@ -220,13 +232,12 @@ impl Client {
             stanza::write(auth),
             Some(&stanza::write(with_text("[redacted]"))),
         );
-        self.state = State::Negotiating(Step::ExpectSasl(exchange));
+        Some(Step::ExpectSasl(exchange))
     }
 
-    fn handle_sasl(&mut self, el: Element, mut exchange: sasl::Exchange) {
+    fn handle_sasl(&mut self, el: Element, mut exchange: sasl::Exchange) -> Option<Step> {
         if !el.has_ns(ns::SASL) {
-            self.state = State::Negotiating(Step::ExpectSasl(exchange));
-            return self.stream_error(PeerMisbehaved::InvalidXml);
+            return self.fail(PeerMisbehaved::InvalidXml);
         }
         match el.name() {
             "challenge" => {
@@ -237,8 +248,7 @@ impl Client {
                 let Some(salting) = salting else {
                     // RFC 6120 §6.4.4: abort, then end the attempt.
                     self.send_nonza(xmpp_parsers::sasl::Abort);
-                    self.send_nonza(framing::close());
-                    return self.give_up(ConnectionError::LoginFail);
+                    return self.refuse(ConnectionError::LoginFail);
                 };
                 // RFC 5802 §5.1: a client may keep SaltedPassword for the next
                 // authentication; kept in memory only, so a reconnection skips PBKDF2.
@@ -249,10 +259,10 @@ impl Client {
                     let key = salting.derive();
                     return self.sasl_respond_derived(exchange, salting, key);
                 }
-                self.state = State::Negotiating(Step::ExpectSasl(exchange));
                 let id = self.scram.next_derivation();
                 self.session.deriving = Some((id, salting.clone()));
                 self.out.transmit(Transmit::Derive { id, salting });
+                Some(Step::ExpectSasl(exchange))
             }
             "success" => {
                 let verified = match (&exchange, Success::try_from(el)) {
@@ -262,24 +272,17 @@ impl Client {
                 };
                 if !verified {
                     // The server could not prove it knows the password (RFC 5802 §9).
-                    self.send_nonza(framing::close());
-                    return self.give_up(ConnectionError::LoginFail);
+                    return self.refuse(ConnectionError::LoginFail);
                 }
                 // RFC 6120 §6.4.6: restart the stream.
                 let Some(jid) = self.attempt.params.as_ref().map(|p| p.jid.clone()) else {
-                    return self.stream_error(PeerMisbehaved::InternalServerError);
+                    return self.fail(PeerMisbehaved::InternalServerError);
                 };
                 self.send_nonza(framing::open(jid));
-                self.state = State::Negotiating(Step::ExpectOpen { authed: true });
+                Some(Step::ExpectOpen { authed: true })
             }
-            "failure" => {
-                self.send_nonza(framing::close());
-                self.give_up(ConnectionError::LoginFail);
-            }
-            _ => {
-                self.state = State::Negotiating(Step::ExpectSasl(exchange));
-                self.stream_error(PeerMisbehaved::InvalidXml);
-            }
+            "failure" => self.refuse(ConnectionError::LoginFail),
+            _ => self.fail(PeerMisbehaved::InvalidXml),
         }
     }
 
@@ -307,7 +310,9 @@ impl Client {
             Some(k) if k.len() == salting.key_len() => k,
             _ => salting.derive(),
         };
-        self.sasl_respond_derived(exchange, salting, key);
+        if let Some(next) = self.sasl_respond_derived(exchange, salting, key) {
+            self.state = State::Negotiating(next);
+        }
     }
 
     /// Keeps a freshly derived SaltedPassword in memory (RFC 5802 §5.1) and answers with it.
@@ -316,15 +321,16 @@ impl Client {
         exchange: sasl::Exchange,
         salting: sasl::Salting,
         key: Vec<u8>,
-    ) {
-        self.sasl_respond(exchange, &key);
+    ) -> Option<Step> {
+        let next = self.sasl_respond(exchange, &key);
         self.scram.keep(salting, key);
+        next
     }
 
     /// Sends `client-final-message` (RFC 5802 §5.1) computed from SaltedPassword.
-    fn sasl_respond(&mut self, mut exchange: sasl::Exchange, salted: &[u8]) {
+    fn sasl_respond(&mut self, mut exchange: sasl::Exchange, salted: &[u8]) -> Option<Step> {
         let sasl::Exchange::Scram(s) = &mut exchange else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
         let resp = Response {
             data: s.finish(salted).into_bytes(),
@@ -333,17 +339,17 @@ impl Client {
             .append("[redacted]")
             .build();
         self.send_frame(stanza::write(resp), Some(&stanza::write(redacted)));
-        self.state = State::Negotiating(Step::ExpectSasl(exchange));
+        Some(Step::ExpectSasl(exchange))
     }
 
     /// RFC 6120 §7: bind the requested resource (or let the server choose), with the
     /// post-authentication features kept in `last_features`.
-    fn start_bind(&mut self) {
+    fn start_bind(&mut self) -> Option<Step> {
         let Some(features) = self.session.last_features.as_ref() else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
         if !features.bind {
-            return self.stream_error(PeerMisbehaved::UnsupportedFeature);
+            return self.fail(PeerMisbehaved::UnsupportedFeature);
         }
         // RFC 3921 §3: `<session/>` unless it is marked optional (RFC 6121 leaves it out).
         self.stream.session_required = features.session_required;
@@ -358,12 +364,13 @@ impl Client {
             .and_then(|p| p.resource.clone());
         let id = self.next_id();
         self.send_nonza(Iq::from_set(id.clone(), BindQuery::new(resource)));
-        self.state = State::Negotiating(Step::ExpectBind { id });
+        Some(Step::ExpectBind { id })
     }
 
-    /// The session is ready: a new one after binding.
-    fn go_online(&mut self) {
+    /// The session is ready: a new one after binding. The negotiation is over.
+    fn go_online(&mut self) -> Option<Step> {
         self.go_online_as(false);
+        None
     }
 
     /// Online on a new session, or on a resumed one (`resumed`, XEP-0198 §5).
@@ -445,7 +452,7 @@ impl Client {
     }
 
     /// XEP-0198 §5: `<resumed/>` or `<failed/>` after `<resume/>`.
-    fn handle_resume_answer(&mut self, el: Element) {
+    fn handle_resume_answer(&mut self, el: Element) -> Option<Step> {
         use xmpp_parsers::sm::Nonza;
         match sm::read_nonza(el) {
             Some(Nonza::Resumed(r)) => {
@@ -453,7 +460,7 @@ impl Client {
                     sm.answered = sm.handled; // `<resume h/>` told the server this much
                     sm.ack_resumed(r.h)
                 }) else {
-                    return self.stream_error(PeerMisbehaved::UndefinedCondition);
+                    return self.fail(PeerMisbehaved::UndefinedCondition);
                 };
                 // After a reload, the JID comes back with the session.
                 if let Some(jid) = self.session.sm.as_ref().and_then(|sm| sm.jid.clone()) {
@@ -462,6 +469,7 @@ impl Client {
                 self.acknowledged(ids);
                 self.session.resumed_at = Some(self.now);
                 self.go_online_as(true);
+                None
             }
             Some(Nonza::Failed(f)) => {
                 // The server may say what it had received (v1.6 §5); the rest is resent.
@@ -470,12 +478,9 @@ impl Client {
                         self.acknowledged(ids);
                     }
                 }
-                self.start_bind();
+                self.start_bind()
             }
-            _ => {
-                self.state = State::Negotiating(Step::ExpectResume);
-                self.stream_error(PeerMisbehaved::InvalidXml);
-            }
+            _ => self.fail(PeerMisbehaved::InvalidXml),
         }
     }
 }
@@ -486,6 +491,67 @@ mod tests {
 
     fn el(s: &str) -> Element {
         stanza::parse_frame(s, 4096).unwrap()
+    }
+
+    /// A client whose socket opened for `alice@localhost` (PLAIN allowed on loopback).
+    fn opened() -> Client {
+        use crate::events::command::{self, Command};
+        use crate::events::field::Field;
+        let mut c = Client::new(super::super::Config::default());
+        let payload = command::Login {
+            jid: Field::Given("alice@localhost".into()),
+            password: Field::Given("pw".into()),
+            websocket: Field::Given("ws://127.0.0.1/ws".into()),
+            ..command::Login::default()
+        };
+        let login = Command::Login {
+            payload,
+            anonymous: false,
+        };
+        c.handle_command(login, Callback::None, Instant(0));
+        c.handle_socket(super::super::SocketEvent::Open, Instant(0));
+        c.handle_frame(
+            "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='x' version='1.0'/>",
+            Instant(0),
+        );
+        c
+    }
+
+    #[test]
+    fn each_step_says_what_comes_next() {
+        let mut c = opened();
+        assert!(matches!(
+            c.state,
+            State::Negotiating(Step::ExpectFeatures { authed: false })
+        ));
+        c.handle_frame(
+            "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+             <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>\
+             </mechanisms></stream:features>",
+            Instant(1),
+        );
+        assert!(matches!(c.state, State::Negotiating(Step::ExpectSasl(_))));
+        // an element the step does not expect ends the negotiation with a stream error
+        c.handle_frame(
+            "<foo xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+            Instant(2),
+        );
+        assert!(matches!(c.state, State::Idle));
+        let frames: Vec<Transmit> = std::iter::from_fn(|| c.poll_transmit()).collect();
+        assert!(format!("{frames:?}").contains("invalid-xml"), "{frames:?}");
+        // a SASL failure ends it too, without a stream error
+        let mut c = opened();
+        c.handle_frame(
+            "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+             <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>\
+             </mechanisms></stream:features>",
+            Instant(1),
+        );
+        c.handle_frame(
+            "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>",
+            Instant(2),
+        );
+        assert!(matches!(c.state, State::Idle));
     }
 
     #[test]
