@@ -142,11 +142,10 @@ impl Client {
             Ok(p) => p,
             Err(e) => {
                 // xmpp-ftw: login errors are `xmpp.error` events; a promise also hears of it.
-                let e = Error::from(e);
                 if let Callback::Promise(id) = cb {
-                    self.reply(id, Err(e.clone()));
+                    self.reply(id, Err(e.clone().into()));
                 }
-                return self.emit(Emit::Error(e));
+                return self.emit(Emit::Error(e.into()));
             }
         };
         // Any existing session is ended first (xmpp-ftw logs out before a new login).
