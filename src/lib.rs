@@ -2,10 +2,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
-#[macro_use]
-pub mod value;
 pub mod events;
 pub mod proto;
 pub mod stanza;
+pub mod tree;
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -39,45 +39,69 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use std::path::Path;
 
+use serde_json::Value;
+use std::collections::VecDeque;
+use xmpp_ftw_wasm::events::command::{Command, Payload};
+use xmpp_ftw_wasm::events::{Echo, Error};
 use xmpp_ftw_wasm::proto::{
     Callback, Client, Config, Discovery, Event, Instant, SocketEvent, StoreOp, Transmit,
 };
 use xmpp_ftw_wasm::stanza::{Element, Node};
-use xmpp_ftw_wasm::value::Value;
 
 fn json(s: &str) -> Value {
-    fn conv(v: serde_json::Value) -> Value {
-        match v {
-            serde_json::Value::Null => Value::Null,
-            serde_json::Value::Bool(b) => Value::Bool(b),
-            serde_json::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(f64::NAN)),
-            serde_json::Value::String(s) => Value::Str(s),
-            serde_json::Value::Array(a) => Value::Arr(a.into_iter().map(conv).collect()),
-            serde_json::Value::Object(o) => {
-                Value::Obj(o.into_iter().map(|(k, v)| (k, conv(v))).collect())
-            }
-        }
-    }
-    conv(serde_json::from_str(s).unwrap_or_else(|e| panic!("bad JSON {s:?}: {e}")))
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("bad JSON {s:?}: {e}"))
 }
 
 /// Compares objects without regard to key order (xmpp-ftw payloads are compared whole:
-/// same keys, same values). Expected strings may hold `${name}` captures.
+/// same keys, same values), numbers as JS numbers. Expected strings may hold `${name}`
+/// captures.
 fn same(a: &Value, b: &Value, vars: &mut HashMap<String, String>) -> bool {
     match (a, b) {
-        (Value::Obj(x), Value::Obj(y)) => {
+        (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
                 && x.iter()
-                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && same(v, v2, vars)))
+                    .all(|(k, v)| y.get(k).is_some_and(|v2| same(v, v2, vars)))
         }
-        (Value::Arr(x), Value::Arr(y)) => {
+        (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q, vars))
         }
-        (Value::Str(actual), Value::Str(want)) if want.contains("${") => {
+        (Value::String(actual), Value::String(want)) if want.contains("${") => {
             matches(want, actual, vars)
         }
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         _ => a == b,
     }
+}
+
+/// An error as the application gets it: a client error carries `request`, the caller's
+/// payload, which the shell adds (the core does not keep payloads).
+fn error_js(e: &Error, payload: Option<&Value>) -> Value {
+    let mut v = serde_json::to_value(e).unwrap();
+    if let (Some(c), Some(obj)) = (e.as_client(), v.as_object_mut()) {
+        let mut request = payload.cloned().unwrap_or(Value::Null);
+        match (c.echo, request.as_object_mut()) {
+            (Echo::AsChat, Some(r)) => {
+                r.insert("type".into(), "chat".into());
+            }
+            (Echo::Redacted, Some(r)) => {
+                r.remove("password");
+            }
+            (Echo::Empty, _) => request = serde_json::json!({}),
+            _ => {}
+        }
+        obj.insert("request".into(), request);
+    }
+    v
+}
+
+/// The next event: those a command caused (with its payload) first, then the client's.
+fn next_event(
+    early: &mut VecDeque<(Event, Option<Value>)>,
+    c: &mut Client,
+) -> Option<(Event, Option<Value>)> {
+    early
+        .pop_front()
+        .or_else(|| c.poll_event().map(|e| (e, None)))
 }
 
 /// Compares a frame with the expected one as XML (RFC 7395 frames are XML documents):
@@ -188,6 +212,8 @@ fn run(path: &Path) {
     };
     let mut client: Option<Client> = None;
     let mut now = Instant(1_000);
+    // Events a command caused, drained right after it with its payload.
+    let mut early: VecDeque<(Event, Option<Value>)> = VecDeque::new();
     let mut vars = HashMap::new();
     // The login numbers of the XEP-0156 lookups seen, in order.
     let mut logins: Vec<u32> = Vec::new();
@@ -269,7 +295,22 @@ fn run(path: &Path) {
                 _ if cb == "notfn" => Callback::NotAFunction,
                 _ => Callback::None,
             };
-            c.handle_command(ev, json(&subst(payload, &vars)), cb, now);
+            let text = subst(payload, &vars);
+            let payload = json(&text);
+            let mut de = serde_json::Deserializer::from_str(&text);
+            let cmd = Command::read(
+                ev,
+                match &payload {
+                    Value::Null => Payload::Empty,
+                    Value::Object(_) => Payload::Object(&mut de),
+                    _ => Payload::NotAnObject,
+                },
+            );
+            c.handle_command(cmd, cb, now);
+            // What this command caused carries its payload, for the echo of client errors.
+            while let Some(e) = c.poll_event() {
+                early.push_back((e, Some(payload.clone())));
+            }
         } else if let Some(frame) = line.strip_prefix("S: ") {
             c.handle_frame(&subst(frame, &vars), now);
         } else if let Some(expected) = line.strip_prefix("C: ") {
@@ -355,8 +396,13 @@ fn run(path: &Path) {
         } else if let Some(e) = line.strip_prefix("E: ") {
             let (ev, payload) = e.split_once(' ').unwrap_or((e, "null"));
             let want = json(&subst(payload, &vars));
-            match c.poll_event() {
-                Some(Event::Emit { name, data }) => {
+            match next_event(&mut early, c) {
+                Some((Event::Emit(emit), echo)) => {
+                    let name = emit.name();
+                    let data = match emit.error() {
+                        Some(e) => error_js(e, echo.as_ref()),
+                        None => serde_json::to_value(&emit).unwrap(),
+                    };
                     assert_eq!(name, ev, "{at}: event name (data {data:?})");
                     assert!(
                         same(&data, &want, &mut vars),
@@ -370,17 +416,19 @@ fn run(path: &Path) {
             let id: u32 = parts.next().unwrap().parse().unwrap();
             let kind = parts.next().unwrap();
             let want = json(&subst(parts.next().unwrap_or("null"), &vars));
-            match c.poll_event() {
-                Some(Event::Reply { request, result }) => {
+            match next_event(&mut early, c) {
+                Some((Event::Reply { request, result }, echo)) => {
                     assert_eq!(request, id, "{at}: reply id");
                     match (kind, result) {
                         ("ok", Ok(args)) => {
+                            let args = serde_json::to_value(&args).unwrap();
                             assert!(
-                                same(&Value::Arr(args.clone()), &want, &mut vars),
+                                same(&args, &want, &mut vars),
                                 "{at}: reply\n  expected: {want:?}\n  actual:   {args:?}"
                             )
                         }
                         ("err", Err(e)) => {
+                            let e = error_js(&e, echo.as_ref());
                             assert!(
                                 same(&e, &want, &mut vars),
                                 "{at}: error reply\n  expected: {want:?}\n  actual:   {e:?}"
@@ -417,6 +465,7 @@ fn run(path: &Path) {
     }
     if let Some(c) = client.as_mut() {
         assert_eq!(c.poll_transmit(), None, "{name}: transmit left over");
+        assert!(early.is_empty(), "{name}: event left over: {early:?}");
         assert_eq!(c.poll_event(), None, "{name}: event left over");
     }
 }

@@ -27,7 +27,7 @@ export async function example(): Promise<void> {
   kept.free();
   socket.on('xmpp.chat.sent', (s) => console.log('sent', s.id));
   socket.on('xmpp.mam.caughtup', (c) => console.log(c.count, c.complete));
-  socket.on('xmpp.mam.message', (m: MamMessage) => console.log(m.mam.id, m.mam.to.domain, m.delay.when));
+  socket.on('xmpp.mam.message', (m: MamMessage) => console.log(m.mam.id, m.mam.to?.domain, m.delay?.when));
 
   socket.send('xmpp.login', { jid: 'alice@example.org', password: 'secret', websocket: 'wss://example.org/ws' });
   const [online] = await socket.request('xmpp.login', { jid: 'alice@example.org', password: 'secret' });

@@ -91,7 +91,8 @@ fn run(c: &mut Client, out: &mut u32, data: &[u8]) {
             }
         }
         while let Some(e) = c.poll_event() {
-            if let Event::Emit { name, .. } = &e {
+            if let Event::Emit(emit) = &e {
+                let name = &emit.name();
                 assert!(
                     *name != "xmpp.connection" && *name != "xmpp.error",
                     "{frame:?} -> {e:?}"

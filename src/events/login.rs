@@ -1,7 +1,8 @@
 //! `xmpp.login` / `xmpp.login.anonymous` payloads (`docs/xmpp-ftw-api.md` §2, `docs/decisions.md` §2).
 
+use super::command;
+use super::error::{ClientError, Echo};
 use super::{BareJid, Jid};
-use crate::value::Value;
 
 /// A validated login request.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,80 +28,63 @@ impl LoginParams {
     }
 }
 
-/// Why a login payload was refused: the `xmpp.error` payload to emit.
-pub type LoginError = Value;
-
-fn auth_client_error(description: &str, request: &Value) -> Value {
-    obj! {
-        "type" => "auth",
-        "condition" => "client-error",
-        "description" => description,
-        "request" => redact(request),
+fn auth_client_error(description: impl Into<std::borrow::Cow<'static, str>>) -> ClientError {
+    ClientError {
+        description: description.into(),
+        auth: true,
+        echo: Echo::Redacted,
     }
 }
 
-/// The payload with its `password` removed (`docs/decisions.md` §3: never echoed).
-pub fn redact(request: &Value) -> Value {
-    let mut r = request.clone();
-    r.remove("password");
-    r
-}
-
 /// Validates `xmpp.login` (`anonymous == false`) or `xmpp.login.anonymous`.
-pub fn parse(payload: &Value, anonymous: bool) -> Result<LoginParams, LoginError> {
-    let opt_str = |key: &str| -> Result<Option<&str>, Value> {
-        match payload.get(key) {
-            None => Ok(None),
-            Some(Value::Str(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(auth_client_error(&format!("Invalid '{key}' key"), payload)),
-        }
+pub fn parse(p: command::Login, anonymous: bool) -> Result<LoginParams, ClientError> {
+    let opt = |f: super::field::Field<String>, key: &str| {
+        f.read()
+            .map_err(|_| auth_client_error(format!("Invalid '{key}' key")))
     };
-    let jid_s = opt_str("jid").ok().flatten().filter(|s| !s.is_empty());
+    let jid_s = p.jid.given().filter(|s| !s.is_empty()).cloned();
     let password = if anonymous {
-        ""
+        String::new()
     } else {
-        opt_str("password")
-            .ok()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .unwrap_or("")
+        p.password.given().cloned().unwrap_or_default()
     };
     let Some(jid_s) = jid_s.filter(|_| anonymous || !password.is_empty()) else {
-        return Err(auth_client_error("Missing jid and/or password", payload));
+        return Err(auth_client_error("Missing jid and/or password"));
     };
-    let host = opt_str("host")?;
-    let mut resource = opt_str("resource")?
-        .filter(|r| !r.is_empty())
-        .map(str::to_owned);
+    let host = opt(p.host, "host")?;
+    let mut resource = opt(p.resource, "resource")?.filter(|r| !r.is_empty());
     // xmpp-ftw: a jid without '@' is completed with `host`; for ANONYMOUS only the domain counts.
     let full = if anonymous {
-        jid_s.rsplit_once('@').map_or(jid_s, |(_, d)| d).to_owned()
+        jid_s
+            .rsplit_once('@')
+            .map_or(jid_s.as_str(), |(_, d)| d)
+            .to_owned()
     } else if !jid_s.contains('@') {
         match host {
             Some(h) => format!("{jid_s}@{h}"),
-            None => return Err(auth_client_error("Invalid 'jid' key", payload)),
+            None => return Err(auth_client_error("Invalid 'jid' key")),
         }
     } else {
-        jid_s.to_owned()
+        jid_s
     };
-    let jid = Jid::new(&full).map_err(|_| auth_client_error("Invalid 'jid' key", payload))?;
+    let jid = Jid::new(&full).map_err(|_| auth_client_error("Invalid 'jid' key"))?;
     if let Some(r) = jid.resource() {
         resource = Some(r.to_string());
     }
     if !anonymous && jid.node().is_none() {
-        return Err(auth_client_error("Invalid 'jid' key", payload));
+        return Err(auth_client_error("Invalid 'jid' key"));
     }
-    let websocket = opt_str("websocket")?.map(str::to_owned);
+    let websocket = opt(p.websocket, "websocket")?;
     if let Some(url) = &websocket {
         if !(url.starts_with("ws://") || url.starts_with("wss://")) {
-            return Err(auth_client_error("Invalid 'websocket' key", payload));
+            return Err(auth_client_error("Invalid 'websocket' key"));
         }
     }
     Ok(LoginParams {
         jid: jid.to_bare(),
-        password: password.to_owned(),
+        password,
         resource,
-        register: !anonymous && payload.get("register").is_some_and(Value::truthy),
+        register: !anonymous && p.register.truthy(),
         anonymous,
         websocket,
     })
@@ -133,59 +117,58 @@ pub fn plain_allowed(url: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn cmd(s: &str) -> command::Login {
+        serde_json::from_str(s).unwrap()
+    }
+
     #[test]
     fn login_payload_rules() {
         let p = parse(
-            &obj! {"jid" => "alice", "host" => "example.org", "password" => "pw"},
+            cmd(r#"{"jid": "alice", "host": "example.org", "password": "pw"}"#),
             false,
         )
         .unwrap();
         assert_eq!(p.jid.as_str(), "alice@example.org");
         let p = parse(
-            &obj! {"jid" => "alice@example.org/phone", "password" => "pw", "resource" => "x",
-            "register" => true, "websocket" => "wss://e/ws"},
+            cmd(
+                r#"{"jid": "alice@example.org/phone", "password": "pw", "resource": "x",
+                "register": true, "websocket": "wss://e/ws"}"#,
+            ),
             false,
         )
         .unwrap();
         assert_eq!(p.resource.as_deref(), Some("phone"));
         assert!(p.register);
         let err = parse(
-            &obj! {"jid" => "alice@example.org", "password" => ""},
+            cmd(r#"{"jid": "alice@example.org", "password": ""}"#),
             false,
         )
         .unwrap_err();
         assert_eq!(
-            err,
-            obj! {"type" => "auth", "condition" => "client-error", "description" => "Missing jid and/or password",
-            "request" => obj!{"jid" => "alice@example.org"}}
+            serde_json::to_value(super::super::Error::from(err.clone())).unwrap(),
+            serde_json::json!({"type": "auth", "condition": "client-error",
+                "description": "Missing jid and/or password"})
         );
-        let err = parse(&Value::Str("x".into()), false).unwrap_err();
-        assert_eq!(
-            err.get_str("description"),
-            Some("Missing jid and/or password")
-        );
+        assert_eq!(err.echo, Echo::Redacted, "the password is never echoed");
+        let err = parse(command::Login::default(), false).unwrap_err();
+        assert_eq!(err.to_string(), "Missing jid and/or password");
         let err = parse(
-            &obj! {"jid" => "a@b", "password" => "p", "websocket" => "http://x"},
+            cmd(r#"{"jid": "a@b", "password": "p", "websocket": "http://x"}"#),
             false,
         )
         .unwrap_err();
-        assert_eq!(err.get_str("description"), Some("Invalid 'websocket' key"));
-        assert_eq!(
-            err.get("request").and_then(|r| r.get("password")),
-            None,
-            "password never echoed"
-        );
+        assert_eq!(err.to_string(), "Invalid 'websocket' key");
         let err = parse(
-            &obj! {"jid" => "a@b", "password" => "p", "resource" => 5.0},
+            cmd(r#"{"jid": "a@b", "password": "p", "resource": 5}"#),
             false,
         )
         .unwrap_err();
-        assert_eq!(err.get_str("description"), Some("Invalid 'resource' key"));
+        assert_eq!(err.to_string(), "Invalid 'resource' key");
     }
 
     #[test]
     fn anonymous_keeps_only_the_domain() {
-        let p = parse(&obj! {"jid" => "ignored@anon.example.org"}, true).unwrap();
+        let p = parse(cmd(r#"{"jid": "ignored@anon.example.org"}"#), true).unwrap();
         assert_eq!(p.jid.as_str(), "anon.example.org");
         assert!(p.anonymous && p.password.is_empty());
     }

@@ -3,10 +3,13 @@
 //! `docs/decisions.md` §5): `with`/`start`/`end` become the `jabber:x:data` form fields (§4.1),
 //! `queryId` the `queryid` attribute, `rsm` the `<set/>` element.
 
-use super::chat::{self, Incoming};
-use super::{client_error, jid_obj, parse_jid, Jid};
+use super::chat::{self, DelayInfo, Incoming};
+use super::command;
+use super::error::ClientError;
+use super::field::{BoolOrStr, Field, NumOrStr};
+use super::{jid_obj, parse_jid, Jid, JidObj};
 use crate::stanza::{self, ns, Element};
-use crate::value::Value;
+use serde::Serialize;
 use xmpp_parsers::forwarding::Forwarded;
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::mam::Fin;
@@ -27,33 +30,135 @@ pub const PREFERENCES_GET: &str = "xmpp.mam.preferences.get";
 /// XEP-0313 namespace.
 pub use xmpp_parsers::ns::MAM as NS_MAM;
 
+/// The filter of a query, echoed to its callback with `complete` (`docs/decisions.md` §5).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "MamFin"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PageEcho {
+    /// The `with` filter, as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with: Option<String>,
+    /// The `start` filter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// The `end` filter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// `<fin complete/>`: the last page.
+    pub complete: bool,
+}
+
+/// The XEP-0059 values of a page: `{count?, first?, first-index?, last?}`.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "Rsm"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct RsmPage {
+    /// `<count/>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, as = "Option<u32>"))]
+    pub count: Option<usize>,
+    /// `<first/>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    /// `<first index/>`, as a string (xmpp-ftw-mam's shape).
+    #[serde(rename = "first-index", skip_serializing_if = "Option::is_none")]
+    pub first_index: Option<String>,
+    /// `<last/>`: where the next page starts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+}
+
+/// `xmpp.mam.message`: an archived message (`docs/decisions.md` §5).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "MamMessage"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MamMessage {
+    /// The sender.
+    pub from: JidObj,
+    /// The text or sanitised XHTML-IM markup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// `plain` or `xhtml`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"plain\" | \"xhtml\""))]
+    pub format: Option<&'static str>,
+    /// The archive's time (`null` when the archive gave none).
+    #[cfg_attr(test, ts(optional = false))]
+    pub delay: Option<DelayInfo>,
+    /// XEP-0085.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "ChatState"))]
+    pub state: Option<&'static str>,
+    /// XEP-0184 asked (only ever `true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "true"))]
+    pub receipt: Option<bool>,
+    /// XEP-0308.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replace: Option<String>,
+    /// The message id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Where it is in the archive.
+    pub mam: MamRef,
+}
+
+/// `{to, id, queryId}` of an archived message.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "MamRef"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MamRef {
+    /// The recipient (`null` when the message had none).
+    #[cfg_attr(test, ts(optional = false))]
+    pub to: Option<JidObj>,
+    /// The archive id.
+    pub id: String,
+    /// The query it answers.
+    #[serde(rename = "queryId")]
+    pub query_id: String,
+}
+
+/// `xmpp.mam.caughtup {count, complete}`: the catch-up is over.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "CaughtUp"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaughtUp {
+    /// Messages delivered by it.
+    pub count: u32,
+    /// Whether it reached the end of the archive.
+    pub complete: bool,
+}
+
+/// `xmpp.mam.preferences.get`'s answer `{default, always, never}` (XEP-0313 §6).
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "MamPreferencesReceived")
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Preferences {
+    /// `always`, `never` or `roster`.
+    #[cfg_attr(test, ts(type = "\"always\" | \"never\" | \"roster\""))]
+    pub default: &'static str,
+    /// JIDs always archived.
+    pub always: Vec<String>,
+    /// JIDs never archived.
+    pub never: Vec<String>,
+}
+
 /// A validated query.
 pub struct Query {
     /// The `queryid` (the caller's `queryId` or a generated one).
     pub query_id: String,
     /// The filter echoed to the callback (`with`, `start`, `end`).
-    pub echo: Value,
+    pub echo: PageEcho,
     /// The `jabber:x:data` fields (`var`, value) of the filter.
     form: Vec<(&'static str, String)>,
     rsm: Option<SetQuery>,
 }
 
-fn opt_string(payload: &Value, key: &str) -> Result<Option<String>, Value> {
-    match payload.get(key) {
-        None => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(client_error(
-            &format!("Invalid '{key}' key"),
-            payload.clone(),
-        )),
-    }
-}
-
 /// An RSM number: a non-negative integer, as a number or a string of digits.
-fn rsm_number(v: &Value) -> Option<usize> {
+fn rsm_number(v: NumOrStr) -> Option<usize> {
     match v {
-        Value::Num(n) if *n >= 0.0 && n.fract() == 0.0 && *n < 1e15 => Some(*n as usize),
-        Value::Str(s) if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) => {
+        NumOrStr::Num(n) if n >= 0.0 && n.fract() == 0.0 && n < 1e15 => Some(n as usize),
+        NumOrStr::Str(s)
+            if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             s.parse().ok()
         }
         _ => None,
@@ -62,29 +167,32 @@ fn rsm_number(v: &Value) -> Option<usize> {
 
 /// Validates `xmpp.mam.query` (xmpp-ftw-mam's keys). `generated_id` is used when the caller
 /// gives no `queryId`.
-pub fn validate_query(payload: &Value, generated_id: String) -> Result<Query, Value> {
-    let err = |d: &str| client_error(d, payload.clone());
-    let query_id = opt_string(payload, "queryId")?.unwrap_or(generated_id);
+pub fn validate_query(p: command::MamQuery, generated_id: String) -> Result<Query, ClientError> {
+    let opt = |f: Field<String>, key: &str| f.read().map_err(|_| ClientError::invalid(key));
+    let query_id = opt(p.query_id, "queryId")?.unwrap_or(generated_id);
     let mut form = Vec::new();
-    let mut echo = Value::obj();
-    if let Some(with) = opt_string(payload, "with")? {
-        let jid = parse_jid(&with).ok_or_else(|| err("Invalid 'with' key"))?;
+    let mut echo = PageEcho::default();
+    if let Some(with) = opt(p.with, "with")? {
+        let jid = parse_jid(&with).ok_or_else(|| ClientError::invalid("with"))?;
         form.push(("with", jid.to_string()));
-        echo.set("with", with);
+        echo.with = Some(with);
     }
-    for key in ["start", "end"] {
-        if let Some(t) = opt_string(payload, key)? {
+    for (key, field, slot) in [
+        ("start", p.start, &mut echo.start),
+        ("end", p.end, &mut echo.end),
+    ] {
+        if let Some(t) = opt(field, key)? {
             if !chat::is_datetime(&t) {
-                return Err(err(&format!("Invalid '{key}' key")));
+                return Err(ClientError::invalid(key));
             }
-            form.push((if key == "start" { "start" } else { "end" }, t.clone()));
-            echo.set(key, t);
+            form.push((key, t.clone()));
+            *slot = Some(t);
         }
     }
     // xmpp-ftw: a non-object `rsm` is ignored.
-    let rsm = match payload.get("rsm") {
-        Some(r @ Value::Obj(_)) => {
-            Some(build_rsm(r).map_err(|k| err(&format!("Invalid 'rsm.{k}' key")))?)
+    let rsm = match p.rsm {
+        Field::Given(r) => {
+            Some(build_rsm(r).map_err(|k| ClientError::new(format!("Invalid 'rsm.{k}' key")))?)
         }
         _ => None,
     };
@@ -97,31 +205,27 @@ pub fn validate_query(payload: &Value, generated_id: String) -> Result<Query, Va
 }
 
 /// XEP-0059 `<set/>` from `{max, after, before, index}`; `before: true` asks for the last page.
-fn build_rsm(r: &Value) -> Result<SetQuery, &'static str> {
-    let mut set = SetQuery {
-        max: None,
-        after: None,
-        before: None,
-        index: None,
+fn build_rsm(r: command::Rsm) -> Result<SetQuery, &'static str> {
+    let number = |f: Field<NumOrStr>, key| match f.read() {
+        Ok(None) => Ok(None),
+        Ok(Some(n)) => rsm_number(n).map(Some).ok_or(key),
+        Err(_) => Err(key),
     };
-    if let Some(max) = r.get("max") {
-        set.max = Some(rsm_number(max).ok_or("max")?);
-    }
-    match r.get("after") {
-        None => {}
-        Some(Value::Str(a)) => set.after = Some(a.clone()),
-        Some(_) => return Err("after"),
-    }
-    match r.get("before") {
-        None | Some(Value::Bool(false)) => {}
-        Some(Value::Bool(true)) => set.before = Some(String::new()),
-        Some(Value::Str(b)) => set.before = Some(b.clone()),
-        Some(_) => return Err("before"),
-    }
-    if let Some(index) = r.get("index") {
-        set.index = Some(rsm_number(index).ok_or("index")?);
-    }
-    Ok(set)
+    let max = number(r.max, "max")?;
+    let after = r.after.read().map_err(|_| "after")?;
+    let before = match r.before.read() {
+        Ok(None | Some(BoolOrStr::Bool(false))) => None,
+        Ok(Some(BoolOrStr::Bool(true))) => Some(String::new()),
+        Ok(Some(BoolOrStr::Str(b))) => Some(b),
+        Err(_) => return Err("before"),
+    };
+    let index = number(r.index, "index")?;
+    Ok(SetQuery {
+        max,
+        after,
+        before,
+        index,
+    })
 }
 
 impl Query {
@@ -205,23 +309,23 @@ impl FinPage {
 
     /// The callback arguments `[data, rsm]`: the query's echo with `complete`, and the RSM
     /// values (`docs/decisions.md` §5).
-    pub fn args(self, echo: &Value) -> Vec<Value> {
-        let mut data = echo.clone();
-        data.set("complete", self.complete);
-        let mut rsm = Value::obj();
-        if let Some(count) = self.count {
-            rsm.set("count", count as f64);
-        }
-        if let Some((first, index)) = self.first {
-            rsm.set("first", first);
-            if let Some(index) = index {
-                rsm.set("first-index", index.to_string());
-            }
-        }
-        if let Some(last) = self.last {
-            rsm.set("last", last);
-        }
-        vec![data, rsm]
+    pub fn args(self, echo: PageEcho) -> (PageEcho, RsmPage) {
+        let (first, first_index) = match self.first {
+            Some((first, index)) => (Some(first), index.map(|i| i.to_string())),
+            None => (None, None),
+        };
+        (
+            PageEcho {
+                complete: self.complete,
+                ..echo
+            },
+            RsmPage {
+                count: self.count,
+                first,
+                first_index,
+                last: self.last,
+            },
+        )
     }
 }
 
@@ -255,71 +359,76 @@ pub fn unwrap_result(result: Element) -> Option<ArchivedResult> {
 
 /// `xmpp.mam.message` for an archived message: exactly `from`, `content?`, `format?`, `delay`,
 /// `state?`, `receipt?`, `replace?`, `id?`, `mam {to, id, queryId}` (`docs/decisions.md` §5).
-pub fn message_payload(r: ArchivedResult) -> Option<Value> {
+pub fn message_payload(r: ArchivedResult) -> Option<MamMessage> {
     let ArchivedResult {
         query_id,
         result_id,
         forwarded,
         delay,
     } = r;
-    let delay = delay.map(|d| d.value()).unwrap_or_default();
     let m = forwarded.message;
     let from = jid_obj(m.from.as_ref()?);
-    let to = m.to.as_ref().map(jid_obj).unwrap_or_default();
+    let to = m.to.as_ref().map(jid_obj);
     let inner = Incoming::read(m);
-    let mut v = obj! { "from" => from };
-    if let Some((content, format)) = inner.content() {
-        v.set("content", content);
-        v.set("format", format);
-    }
-    v.set("delay", delay);
-    inner.add_extensions(&mut v);
-    if let Some(id) = &inner.id {
-        v.set("id", id.as_str());
-    }
-    v.set(
-        "mam",
-        obj! { "to" => to, "id" => result_id, "queryId" => query_id },
-    );
-    Some(v)
+    let (content, format) = inner
+        .content()
+        .map_or((None, None), |(c, f)| (Some(c), Some(f)));
+    Some(MamMessage {
+        from,
+        content,
+        format,
+        delay,
+        state: inner.state_name(),
+        receipt: inner.receipt_request.then_some(true),
+        replace: inner.replace,
+        id: inner.id,
+        mam: MamRef {
+            to,
+            id: result_id,
+            query_id,
+        },
+    })
 }
 
-/// `xmpp.mam.preferences` `{default, always?, never?}` → `<prefs/>` (§6).
-pub fn preferences_stanza(payload: &Value, id: &str) -> Result<Iq, Value> {
-    let err = |d: &str| client_error(d, payload.clone());
-    let Some(default) = payload.get("default") else {
-        return Err(err("Missing 'default' key"));
-    };
-    let default_ = match default.as_str() {
+/// Validates `xmpp.mam.preferences` `{default, always?, never?}` (§6).
+pub fn validate_preferences(p: command::MamPreferences) -> Result<Prefs, ClientError> {
+    if p.default.is_absent() {
+        return Err(ClientError::missing("default"));
+    }
+    let default_ = match p.default.given().map(String::as_str) {
         Some("always") => DefaultPrefs::Always,
         Some("never") => DefaultPrefs::Never,
         Some("roster") => DefaultPrefs::Roster,
-        _ => return Err(err("Invalid 'default' key")),
+        _ => return Err(ClientError::invalid("default")),
     };
     let mut lists: [Vec<Jid>; 2] = [Vec::new(), Vec::new()];
-    for (key, out) in ["always", "never"].into_iter().zip(lists.iter_mut()) {
-        let list = match payload.get(key) {
-            None => &[][..],
-            Some(Value::Arr(a)) => a.as_slice(),
-            Some(_) => return Err(err(&format!("'{key}' should be an array"))),
-        };
+    for ((key, field), out) in [("always", p.always), ("never", p.never)]
+        .into_iter()
+        .zip(lists.iter_mut())
+    {
+        let list = field
+            .read()
+            .map_err(|_| ClientError::new(format!("'{key}' should be an array")))?
+            .unwrap_or_default();
         for j in list {
             let jid = j
-                .as_str()
-                .and_then(parse_jid)
-                .ok_or_else(|| err(&format!("Invalid JID in '{key}'")))?;
+                .given()
+                .and_then(|j| parse_jid(j))
+                .ok_or_else(|| ClientError::new(format!("Invalid JID in '{key}'")))?;
             out.push(jid);
         }
     }
     let [always, never] = lists;
-    Ok(Iq::from_set(
-        id,
-        Prefs {
-            default_,
-            always,
-            never,
-        },
-    ))
+    Ok(Prefs {
+        default_,
+        always,
+        never,
+    })
+}
+
+/// `<iq type="set"><prefs/></iq>` (§6).
+pub fn preferences_stanza(prefs: Prefs, id: &str) -> Iq {
+    Iq::from_set(id, prefs)
 }
 
 /// `<iq type="get"><prefs/></iq>` (§6).
@@ -328,17 +437,19 @@ pub fn preferences_get_stanza(id: &str) -> Iq {
 }
 
 /// The preferences in an IQ result as `{default, always, never}` (`true` when it has none).
-pub fn parse_preferences(result: Option<Element>) -> Value {
-    let Some(p) = result.and_then(|el| Prefs::try_from(el).ok()) else {
-        return Value::Bool(true);
-    };
-    let list = |l: &[Jid]| Value::Arr(l.iter().map(|j| Value::Str(j.to_string())).collect());
+pub fn parse_preferences(result: Option<Element>) -> Option<Preferences> {
+    let p = result.and_then(|el| Prefs::try_from(el).ok())?;
+    let list = |l: &[Jid]| l.iter().map(ToString::to_string).collect();
     let default = match p.default_ {
         DefaultPrefs::Always => "always",
         DefaultPrefs::Never => "never",
         DefaultPrefs::Roster => "roster",
     };
-    obj! { "default" => default, "always" => list(&p.always), "never" => list(&p.never) }
+    Some(Preferences {
+        default,
+        always: list(&p.always),
+        never: list(&p.never),
+    })
 }
 
 #[cfg(test)]
@@ -364,14 +475,14 @@ mod tests {
                 last: Some("a9".into()),
             }
         );
-        let args = page.args(&obj! {"with" => "bob@localhost"});
+        let args = page.args(PageEcho {
+            with: Some("bob@localhost".into()),
+            ..PageEcho::default()
+        });
         assert_eq!(
-            args[0],
-            obj! {"with" => "bob@localhost", "complete" => true}
-        );
-        assert_eq!(
-            args[1],
-            obj! {"count" => 10.0, "first" => "a1", "first-index" => "0", "last" => "a9"}
+            serde_json::to_value(args).unwrap(),
+            serde_json::json!([{"with": "bob@localhost", "complete": true},
+                {"count": 10, "first": "a1", "first-index": "0", "last": "a9"}])
         );
         // without its <set/>: the flag still counts; nothing at all: an empty page
         assert!(FinPage::read(fin("<fin xmlns='urn:xmpp:mam:2' complete='1'/>")).complete);

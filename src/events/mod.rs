@@ -1,19 +1,28 @@
 //! xmpp-ftw events: names, payload conversions and the error shapes.
 //!
-//! One module per area; each converts between the xmpp-ftw JSON payloads (`Value`) and
-//! stanzas. The names and payload keys follow xmpp-ftw 2.0 exactly (`docs/xmpp-ftw-api.md`), with
-//! the decisions of `docs/decisions.md` on top.
+//! Commands are read into one `Deserialize` type each (`command`, every key a `field::Field`);
+//! one module per area validates them in xmpp-ftw's order, builds the stanzas with
+//! xmpp-parsers and turns what arrives into one `Serialize` type per event (`emit`); errors
+//! are typed by fault (`error`). The names and payload keys follow xmpp-ftw 2.0 exactly
+//! (`docs/xmpp-ftw-api.md`), with the decisions of `docs/decisions.md` on top.
 
 pub mod chat;
+pub mod command;
+pub mod emit;
+pub mod error;
+pub mod field;
 pub mod login;
 pub mod mam;
 pub mod presence;
 pub mod roster;
-pub mod stanza_error;
+#[cfg(test)]
+mod typescript;
 pub mod xhtml;
 
-use crate::value::Value;
+pub use emit::{Connection, Emit, Raw, Reply};
+pub use error::{ClientError, ConnectionError, Echo, Error, Limit, StanzaFault};
 pub use jid::{BareJid, Jid};
+use serde::Serialize;
 
 /// RFC 6120 §7 / xmpp-ftw: a login with a password.
 pub const LOGIN: &str = "xmpp.login";
@@ -30,63 +39,39 @@ pub const ERROR_CLIENT: &str = "xmpp.error.client";
 /// Every WebSocket frame, for debugging, with credentials redacted.
 pub const RAW: &str = "xmpp.raw";
 
-/// `{type:"modify", condition:"client-error", description, request}`.
-pub fn client_error(description: &str, request: Value) -> Value {
-    obj! {
-        "type" => "modify",
-        "condition" => "client-error",
-        "description" => description,
-        "request" => request,
+/// A JID as xmpp-ftw's object `{domain, user?, resource?}` (RFC 7622, parsed by the `jid`
+/// crate, so a resource may contain `/`).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "JidObject"))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct JidObj {
+    /// The domainpart.
+    pub domain: String,
+    /// The localpart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The resourcepart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+}
+
+impl From<&Jid> for JidObj {
+    fn from(jid: &Jid) -> JidObj {
+        JidObj {
+            domain: jid.domain().to_string(),
+            user: jid.node().map(|n| n.to_string()),
+            resource: jid.resource().map(|r| r.to_string()),
+        }
     }
 }
 
-/// `{type:"connection", condition:"not-connected", description:"You are not connected"}`.
-pub fn not_connected() -> Value {
-    obj! {
-        "type" => "connection",
-        "condition" => "not-connected",
-        "description" => "You are not connected",
-    }
-}
-
-/// `{type:"connection", condition:"disconnected", description:"XMPP client disconnected"}`,
-/// plus `streamError` (the RFC 6120 §4.9.3 condition) when a stream error ended the stream.
-pub fn disconnected(stream_error: Option<&str>) -> Value {
-    obj! {
-        "type" => "connection",
-        "condition" => "disconnected",
-        "description" => "XMPP client disconnected",
-    }
-    .with_opt("streamError", stream_error)
-}
-
-/// xmpp-ftw's SASL failure: `{type:"auth", condition:"login-fail", description}`.
-pub fn login_fail() -> Value {
-    obj! { "type" => "auth", "condition" => "login-fail", "description" => "XMPP authentication fail" }
-}
-
-/// xmpp-ftw's XEP-0077 failure: `{type:"auth", condition:"registration-fail", description}`.
-pub fn registration_fail() -> Value {
-    obj! { "type" => "auth", "condition" => "registration-fail", "description" => "Registration error" }
-}
-
-/// `{type:"cancel", condition:"timeout", description}` (`docs/decisions.md` §3).
-pub fn timeout(description: &str) -> Value {
-    obj! { "type" => "cancel", "condition" => "timeout", "description" => description }
-}
-
-/// An incoming JID as xmpp-ftw's object `{domain, user?, resource?}` (RFC 7622 parsing with
-/// the `jid` crate, so a resource may contain `/`). `None` when the string is not a valid JID.
-pub fn jid_value(s: &str) -> Option<Value> {
-    let jid = Jid::new(s).ok()?;
-    Some(jid_obj(&jid))
+/// An incoming JID string as xmpp-ftw's object; `None` when it is not a valid JID.
+pub fn jid_value(s: &str) -> Option<JidObj> {
+    Jid::new(s).ok().as_ref().map(JidObj::from)
 }
 
 /// A parsed JID as xmpp-ftw's object `{domain, user?, resource?}`.
-pub fn jid_obj(jid: &Jid) -> Value {
-    obj! { "domain" => jid.domain().as_str() }
-        .with_opt("user", jid.node().map(|n| n.as_str()))
-        .with_opt("resource", jid.resource().map(|r| r.as_str()))
+pub fn jid_obj(jid: &Jid) -> JidObj {
+    JidObj::from(jid)
 }
 
 /// Validates an outgoing JID string (RFC 7622 with stringprep); returns its normalised form.
@@ -98,31 +83,35 @@ pub fn parse_jid(s: &str) -> Option<Jid> {
 mod tests {
     use super::*;
 
+    fn part(s: &str, f: fn(JidObj) -> Option<String>) -> Option<String> {
+        jid_value(s).and_then(f)
+    }
+
     #[test]
     fn jid_objects_follow_xmpp_ftw_shape() {
         assert_eq!(
-            jid_value("example.org"),
-            Some(obj! {"domain" => "example.org"})
+            serde_json::to_value(jid_value("example.org")).unwrap(),
+            serde_json::json!({"domain": "example.org"})
         );
         assert_eq!(
-            jid_value("ann@example.org/phone"),
-            Some(obj! {"domain" => "example.org", "user" => "ann", "resource" => "phone"})
+            serde_json::to_value(jid_value("ann@example.org/phone")).unwrap(),
+            serde_json::json!({"domain": "example.org", "user": "ann", "resource": "phone"})
         );
         // RFC 7622: the resource is everything after the first '/'.
         assert_eq!(
-            jid_value("ann@example.org/a/b").and_then(|v| v.get_str("resource").map(str::to_owned)),
+            part("ann@example.org/a/b", |j| j.resource),
             Some("a/b".into())
         );
         assert_eq!(jid_value("@example.org"), None);
         // IDNA (idna_adapter 1.1, unicode-rs tables shared with stringprep): non-ASCII domain
         // names are accepted and normalised.
         assert_eq!(
-            jid_value("a@MÜNCHEN.example").and_then(|v| v.get_str("domain").map(str::to_owned)),
+            part("a@MÜNCHEN.example", |j| Some(j.domain)),
             Some("münchen.example".into())
         );
         // RFC 7622 §3.3 / RFC 7613: the localpart is case-folded and NFKC-normalised.
         assert_eq!(
-            jid_value("\u{212B}NN@Example.ORG").and_then(|v| v.get_str("user").map(str::to_owned)),
+            part("\u{212B}NN@Example.ORG", |j| j.user),
             Some("\u{e5}nn".into())
         );
         assert_eq!(jid_value(""), None);

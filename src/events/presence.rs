@@ -7,9 +7,13 @@
 //! (`show:"offline"` for unavailable), `xmpp.presence.<subscription type> {from, nick?}` and
 //! `xmpp.presence.error {error, from?}`.
 
-use super::{client_error, jid_obj, parse_jid};
+use super::command::{self, Directed};
+use super::emit::Emit;
+use super::error::ClientError;
+use super::field::NumOrStr;
+use super::{jid_obj, parse_jid, JidObj};
 use crate::stanza::{self, ns, Element};
-use crate::value::Value;
+use serde::Serialize;
 use xmpp_parsers::nick::Nick;
 use xmpp_parsers::presence::{Presence, Show, Type};
 use xmpp_parsers::stanza_error::StanzaError;
@@ -31,79 +35,164 @@ pub const UNSUBSCRIBED: &str = "xmpp.presence.unsubscribed";
 /// A presence error from the network.
 pub const ERROR: &str = "xmpp.presence.error";
 
-/// Builds the stanza for `xmpp.presence`.
-pub fn build(payload: &Value) -> Result<Element, Value> {
-    let err = |d: &str| client_error(d, payload.clone());
-    let opt_str = |key: &str| -> Result<Option<&str>, Value> {
-        match payload.get(key) {
-            None => Ok(None),
-            Some(Value::Str(s)) => Ok(Some(s)),
-            Some(_) => Err(err(&format!("Invalid '{key}' key"))),
+/// `xmpp.presence`, received: `{from, show?, status?, priority?, client?}`.
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "PresenceReceived")
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PresenceUpdate {
+    /// The contact's full JID.
+    pub from: JidObj,
+    /// `chat`, `away`, `dnd`, `xa`, or `offline` for unavailable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        ts(
+            optional,
+            type = "\"chat\" | \"away\" | \"dnd\" | \"xa\" | \"offline\""
+        )
+    )]
+    pub show: Option<&'static str>,
+    /// `<status/>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `<priority/>` as a string, when the stanza had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// XEP-0115 `{node, ver, hash}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<Client>,
+}
+
+/// XEP-0115 capabilities of a contact's client.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "ClientCaps"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Client {
+    /// The client's node URI.
+    pub node: String,
+    /// The verification string.
+    pub ver: String,
+    /// Its hash function.
+    pub hash: String,
+}
+
+/// `xmpp.presence.subscribe|subscribed|unsubscribe|unsubscribed {from, nick?}`.
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "SubscriptionReceived")
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubscriptionEvent {
+    /// Which one (the event name).
+    #[serde(skip)]
+    pub kind: Directed,
+    /// The contact.
+    pub from: JidObj,
+    /// XEP-0172 nickname.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nick: Option<String>,
+}
+
+impl SubscriptionEvent {
+    /// The event name.
+    pub fn name(&self) -> &'static str {
+        match self.kind {
+            Directed::Subscribe => SUBSCRIBE,
+            Directed::Subscribed => SUBSCRIBED,
+            Directed::Unsubscribe => UNSUBSCRIBE,
+            Directed::Unsubscribed | Directed::Get => UNSUBSCRIBED,
         }
-    };
-    let to = match opt_str("to")? {
-        Some(t) => Some(parse_jid(t).ok_or_else(|| err("Invalid 'to' key"))?),
+    }
+}
+
+/// `xmpp.presence.error {error, from}`: the condition of a presence error.
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "PresenceError"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PresenceError {
+    /// The RFC 6120 §8.3.3 condition (empty when none could be read).
+    pub error: String,
+    /// Who answered.
+    pub from: JidObj,
+}
+
+/// Builds the stanza for `xmpp.presence`, in xmpp-ftw's order of checks.
+pub fn build(p: command::Presence) -> Result<Element, ClientError> {
+    let to = match p.to.read().map_err(|_| ClientError::invalid("to"))? {
+        Some(t) => Some(parse_jid(&t).ok_or_else(|| ClientError::invalid("to"))?),
         None => None,
     };
-    let status = opt_str("status")?;
-    let priority = match payload.get("priority") {
-        None => None,
-        Some(Value::Num(n)) if n.fract() == 0.0 && (-128.0..=127.0).contains(n) => Some(*n as i8),
-        Some(Value::Str(s)) => Some(
+    let status = p
+        .status
+        .read()
+        .map_err(|_| ClientError::invalid("status"))?;
+    let priority = match p.priority.read() {
+        Ok(None) => None,
+        Ok(Some(NumOrStr::Num(n))) if n.fract() == 0.0 && (-128.0..=127.0).contains(&n) => {
+            Some(n as i8)
+        }
+        Ok(Some(NumOrStr::Str(s))) => Some(
             s.trim()
                 .parse::<i8>()
-                .map_err(|_| err("Invalid 'priority' key"))?,
+                .map_err(|_| ClientError::invalid("priority"))?,
         ),
-        Some(_) => return Err(err("Invalid 'priority' key")),
+        _ => return Err(ClientError::invalid("priority")),
     };
     // RFC 6121 §4.7.2.1; xmpp-ftw's manual uses "online", which means plain available.
-    let show = match opt_str("show")? {
+    let show = match p
+        .show
+        .read()
+        .map_err(|_| ClientError::invalid("show"))?
+        .as_deref()
+    {
         None | Some("online") | Some("") => None,
         Some("away") => Some(Show::Away),
         Some("chat") => Some(Show::Chat),
         Some("dnd") => Some(Show::Dnd),
         Some("xa") => Some(Show::Xa),
-        Some(_) => return Err(err("Invalid 'show' key")),
+        Some(_) => return Err(ClientError::invalid("show")),
     };
-    let caps = match payload.get("client") {
-        None => None,
-        Some(c @ Value::Obj(_)) => {
+    let caps = match p.client.read() {
+        Ok(None) => None,
+        Ok(Some(c)) => {
             let mut parts = Vec::with_capacity(3);
-            for key in ["node", "ver", "hash"] {
-                match c.get_str(key) {
-                    Some(v) => parts.push(v),
-                    None => return Err(err(&format!("Missing '{key}' key"))),
+            for (key, v) in [("node", c.node), ("ver", c.ver), ("hash", c.hash)] {
+                match v.read() {
+                    Ok(Some(v)) => parts.push(v),
+                    _ => return Err(ClientError::missing(key)),
                 }
             }
             // XEP-0115 `<c/>` as given (the `ver` is the application's, not recomputed here).
             Some(
                 Element::builder("c", ns::CAPS)
-                    .attr(stanza::name("node"), parts[0])
-                    .attr(stanza::name("ver"), parts[1])
-                    .attr(stanza::name("hash"), parts[2])
+                    .attr(stanza::name("node"), parts[0].as_str())
+                    .attr(stanza::name("ver"), parts[1].as_str())
+                    .attr(stanza::name("hash"), parts[2].as_str())
                     .build(),
             )
         }
-        Some(_) => return Err(err("'client' key must be an object")),
+        Err(_) => return Err(ClientError::new("'client' key must be an object")),
     };
-    let unavailable = payload.get_str("type") == Some("unavailable");
-    let mut p = Presence::new(if unavailable {
+    let unavailable = p.type_.given().is_some_and(|t| t == "unavailable");
+    let mut pr = Presence::new(if unavailable {
         Type::Unavailable
     } else {
         Type::None
     });
-    p.to = to;
+    pr.to = to;
     if let Some(s) = status {
-        p.set_status("", s);
+        pr.set_status("", s);
     }
-    if let Some(pr) = priority {
-        p = p.with_priority(pr);
+    if let Some(n) = priority {
+        pr = pr.with_priority(n);
     }
-    p.show = show;
+    pr.show = show;
     if let Some(c) = caps {
-        p.payloads.push(c);
+        pr.payloads.push(c);
     }
-    Ok(finish(p))
+    Ok(finish(pr))
 }
 
 /// The presence as an element. xmpp-parsers always writes `<priority/>`; a priority of 0 is
@@ -118,16 +207,21 @@ fn finish(p: Presence) -> Element {
 }
 
 /// A directed presence `{to}` of `kind` (`None`: available; RFC 6121 §3 subscriptions).
-pub fn build_directed(payload: &Value, kind: Option<Type>) -> Result<Element, Value> {
-    let Some(to) = payload.get("to") else {
-        return Err(client_error("Missing 'to' key", payload.clone()));
+pub fn build_directed(p: command::To, kind: Directed) -> Result<Element, ClientError> {
+    if p.to.is_absent() {
+        return Err(ClientError::missing("to"));
+    }
+    let Some(to) = p.to.given().and_then(|t| parse_jid(t)) else {
+        return Err(ClientError::invalid("to"));
     };
-    let Some(to) = to.as_str().and_then(parse_jid) else {
-        return Err(client_error("Invalid 'to' key", payload.clone()));
+    let type_ = match kind {
+        Directed::Get => Type::None,
+        Directed::Subscribe => Type::Subscribe,
+        Directed::Subscribed => Type::Subscribed,
+        Directed::Unsubscribe => Type::Unsubscribe,
+        Directed::Unsubscribed => Type::Unsubscribed,
     };
-    Ok(finish(
-        Presence::new(kind.unwrap_or(Type::None)).with_to(to),
-    ))
+    Ok(finish(Presence::new(type_).with_to(to)))
 }
 
 /// `<presence type="unavailable"/>`.
@@ -137,7 +231,7 @@ pub fn build_offline() -> Element {
 
 /// The event for an incoming `<presence/>` element: [`parse`] of its xmpp-parsers type, told
 /// whether it carried `<priority/>`. `None`: it does not parse, or is to be ignored.
-pub fn read(el: Element) -> Option<(&'static str, Value)> {
+pub fn read(el: Element) -> Option<Emit> {
     let priority_given = el.has_child("priority", ns::DEFAULT_NS);
     parse(Presence::try_from(el).ok()?, priority_given)
 }
@@ -146,39 +240,41 @@ pub fn read(el: Element) -> Option<(&'static str, Value)> {
 /// it (probes, a missing `from`).
 /// `priority_given`: the stanza carried `<priority/>` (xmpp-parsers reads a missing one as 0;
 /// xmpp-ftw passes the priority on only when there is one).
-pub fn parse(p: Presence, priority_given: bool) -> Option<(&'static str, Value)> {
+pub fn parse(p: Presence, priority_given: bool) -> Option<Emit> {
     let from = jid_obj(p.from.as_ref()?);
     let status = p.statuses.values().next().cloned();
     match p.type_ {
         Type::None | Type::Unavailable => {
-            let mut v = obj! { "from" => from };
-            if p.type_ == Type::Unavailable {
-                v.set("show", "offline");
-            } else if let Some(s) = &p.show {
-                v.set("show", show_name(s));
-            }
-            v = v.with_opt("status", status);
-            if priority_given {
-                v.set("priority", p.priority.0.to_string());
-            }
-            if let Some(c) = p.payloads.iter().find(|c| c.is("c", ns::CAPS)) {
-                if let (Some(node), Some(ver), Some(hash)) =
-                    (c.attr("node"), c.attr("ver"), c.attr("hash"))
-                {
-                    v.set(
-                        "client",
-                        obj! {"node" => node, "ver" => ver, "hash" => hash},
-                    );
-                }
-            }
-            Some((PRESENCE, v))
+            let show = if p.type_ == Type::Unavailable {
+                Some("offline")
+            } else {
+                p.show.as_ref().map(show_name)
+            };
+            let client = p
+                .payloads
+                .iter()
+                .find(|c| c.is("c", ns::CAPS))
+                .and_then(|c| {
+                    Some(Client {
+                        node: c.attr("node")?.to_owned(),
+                        ver: c.attr("ver")?.to_owned(),
+                        hash: c.attr("hash")?.to_owned(),
+                    })
+                });
+            Some(Emit::Presence(PresenceUpdate {
+                from,
+                show,
+                status,
+                priority: priority_given.then(|| p.priority.0.to_string()),
+                client,
+            }))
         }
         t @ (Type::Subscribe | Type::Subscribed | Type::Unsubscribe | Type::Unsubscribed) => {
-            let name = match t {
-                Type::Subscribe => SUBSCRIBE,
-                Type::Subscribed => SUBSCRIBED,
-                Type::Unsubscribe => UNSUBSCRIBE,
-                _ => UNSUBSCRIBED,
+            let kind = match t {
+                Type::Subscribe => Directed::Subscribe,
+                Type::Subscribed => Directed::Subscribed,
+                Type::Unsubscribe => Directed::Unsubscribe,
+                _ => Directed::Unsubscribed,
             };
             let nick = p
                 .payloads
@@ -186,7 +282,7 @@ pub fn parse(p: Presence, priority_given: bool) -> Option<(&'static str, Value)>
                 .find(|n| n.is("nick", ns::NICK))
                 .and_then(|n| Nick::try_from(n).ok())
                 .map(|n| n.0);
-            Some((name, obj! { "from" => from }.with_opt("nick", nick)))
+            Some(Emit::Subscription(SubscriptionEvent { kind, from, nick }))
         }
         Type::Error => {
             let cond = p
@@ -194,9 +290,9 @@ pub fn parse(p: Presence, priority_given: bool) -> Option<(&'static str, Value)>
                 .into_iter()
                 .find(|e| e.is("error", ns::DEFAULT_NS))
                 .and_then(|e| StanzaError::try_from(e).ok())
-                .map(|e| super::stanza_error::condition_name(&e.defined_condition))
+                .map(|e| stanza::element_name(e.defined_condition))
                 .unwrap_or_default();
-            Some((ERROR, obj! { "error" => cond, "from" => from }))
+            Some(Emit::PresenceError(PresenceError { error: cond, from }))
         }
         Type::Probe => None,
     }
@@ -215,123 +311,93 @@ fn show_name(s: &Show) -> &'static str {
 mod tests {
     use super::*;
 
-    fn el(p: Element) -> Element {
-        p
+    fn cmd(s: &str) -> command::Presence {
+        serde_json::from_str(s).unwrap()
     }
 
     #[test]
     fn builds_with_xmpp_parsers() {
-        let p = el(build(
-            &obj! {"show" => "away", "status" => "Lunch", "priority" => 5.0, "to" => "bob@b.org",
-            "client" => obj!{"node" => "n", "ver" => "v", "hash" => "sha-1"}},
-        )
-        .unwrap());
+        let p = build(cmd(
+            r#"{"show": "away", "status": "Lunch", "priority": 5, "to": "bob@b.org",
+                "client": {"node": "n", "ver": "v", "hash": "sha-1"}}"#,
+        ))
+        .unwrap();
         assert_eq!(p.attr("to"), Some("bob@b.org"));
-        assert_eq!(
-            p.get_child("show", ns::DEFAULT_NS)
-                .map(|c| c.text())
-                .as_deref(),
-            Some("away")
-        );
-        assert_eq!(
-            p.get_child("status", ns::DEFAULT_NS)
-                .map(|c| c.text())
-                .as_deref(),
-            Some("Lunch")
-        );
-        assert_eq!(
-            p.get_child("priority", ns::DEFAULT_NS)
-                .map(|c| c.text())
-                .as_deref(),
-            Some("5")
-        );
+        let text = |name| p.get_child(name, ns::DEFAULT_NS).map(|c| c.text());
+        assert_eq!(text("show").as_deref(), Some("away"));
+        assert_eq!(text("status").as_deref(), Some("Lunch"));
+        assert_eq!(text("priority").as_deref(), Some("5"));
         assert_eq!(
             p.get_child("c", ns::CAPS).and_then(|c| c.attr("hash")),
             Some("sha-1")
         );
-        let plain = el(build(&obj! {}).unwrap());
+        let plain = build(cmd("{}")).unwrap();
         assert_eq!(plain.attr("type"), None);
         assert_eq!(plain.children().count(), 0);
-        let off = el(build(&obj! {"type" => "unavailable"}).unwrap());
+        let off = build(cmd(r#"{"type": "unavailable"}"#)).unwrap();
         assert_eq!(off.attr("type"), Some("unavailable"));
     }
 
     #[test]
     fn client_errors() {
-        let d = |p: Value| {
-            build(&p)
-                .unwrap_err()
-                .get_str("description")
-                .map(str::to_owned)
-        };
-        assert_eq!(
-            d(obj! {"client" => "x"}).as_deref(),
-            Some("'client' key must be an object")
-        );
-        assert_eq!(
-            d(obj! {"client" => obj!{"node" => "n"}}).as_deref(),
-            Some("Missing 'ver' key")
-        );
-        assert_eq!(
-            d(obj! {"priority" => 300.0}).as_deref(),
-            Some("Invalid 'priority' key")
-        );
-        assert_eq!(
-            d(obj! {"show" => "sleeping"}).as_deref(),
-            Some("Invalid 'show' key")
-        );
-        assert_eq!(
-            d(obj! {"to" => "a@@b"}).as_deref(),
-            Some("Invalid 'to' key")
-        );
-        assert_eq!(
-            d(obj! {"status" => true}).as_deref(),
-            Some("Invalid 'status' key")
-        );
-        let e = build_directed(&obj! {}, Some(Type::Subscribe)).unwrap_err();
-        assert_eq!(e, client_error("Missing 'to' key", obj! {}));
+        let d = |p: &str| build(cmd(p)).unwrap_err().to_string();
+        assert_eq!(d(r#"{"client": "x"}"#), "'client' key must be an object");
+        assert_eq!(d(r#"{"client": {"node": "n"}}"#), "Missing 'ver' key");
+        assert_eq!(d(r#"{"priority": 300}"#), "Invalid 'priority' key");
+        assert_eq!(d(r#"{"show": "sleeping"}"#), "Invalid 'show' key");
+        assert_eq!(d(r#"{"to": "a@@b"}"#), "Invalid 'to' key");
+        assert_eq!(d(r#"{"status": true}"#), "Invalid 'status' key");
+        let e = build_directed(serde_json::from_str("{}").unwrap(), Directed::Subscribe);
+        assert_eq!(e.unwrap_err(), ClientError::missing("to"));
     }
 
     fn pres(s: &str) -> Presence {
         Presence::try_from(crate::stanza::parse_frame(s, 4096).unwrap()).unwrap()
     }
 
+    fn event(p: Presence, priority: bool) -> Option<(&'static str, serde_json::Value)> {
+        parse(p, priority).map(|e| (e.name(), serde_json::to_value(e).unwrap()))
+    }
+
     #[test]
     fn parses_incoming() {
-        let p: Presence = pres(
+        let p = pres(
             "<presence xmlns='jabber:client' from='ann@e.org/phone'><show>dnd</show>\
             <status>busy</status><priority>3</priority></presence>",
         );
         assert_eq!(
-            parse(p, true),
+            event(p, true),
             Some((
                 PRESENCE,
-                obj! {"from" => obj!{"domain" => "e.org", "user" => "ann", "resource" => "phone"},
-                "show" => "dnd", "status" => "busy", "priority" => "3"}
+                serde_json::json!({"from": {"domain": "e.org", "user": "ann", "resource": "phone"},
+                "show": "dnd", "status": "busy", "priority": "3"})
             ))
         );
-        let p: Presence = pres(
+        let p = pres(
             "<presence xmlns='jabber:client' from='ann@e.org' type='subscribe'>\
             <nick xmlns='http://jabber.org/protocol/nick'>Ann</nick></presence>",
         );
         assert_eq!(
-            parse(p, false),
+            event(p, false),
             Some((
                 SUBSCRIBE,
-                obj! {"from" => obj!{"domain" => "e.org", "user" => "ann"}, "nick" => "Ann"}
+                serde_json::json!({"from": {"domain": "e.org", "user": "ann"}, "nick": "Ann"})
             ))
         );
-        let p: Presence = pres("<presence xmlns='jabber:client' type='unavailable' from='e.org'/>");
+        let p = pres("<presence xmlns='jabber:client' type='unavailable' from='e.org'/>");
         assert_eq!(
-            parse(p, false),
+            event(p, false),
             Some((
                 PRESENCE,
-                obj! {"from" => obj!{"domain" => "e.org"}, "show" => "offline"}
+                serde_json::json!({"from": {"domain": "e.org"}, "show": "offline"})
             ))
         );
-        let p = pres("<presence xmlns='jabber:client'/>");
-        assert_eq!(parse(p, false), None, "no from");
-        let p: Presence = pres("<presence xmlns='jabber:client' from='a@b' type='probe'/>");
-        assert_eq!(parse(p, false), None);
+        assert_eq!(
+            event(pres("<presence xmlns='jabber:client'/>"), false),
+            None,
+            "no from"
+        );
+        let p = pres("<presence xmlns='jabber:client' from='a@b' type='probe'/>");
+        assert_eq!(event(p, false), None);
     }
 }

@@ -3,8 +3,11 @@
 //! `get`, `add`, `edit` (and its deprecated alias `group`), `remove`, and the incoming
 //! `xmpp.roster.push` (§2.1.6).
 
-use super::{client_error, jid_obj, parse_jid, BareJid, Jid};
-use crate::value::Value;
+use super::command::{self, RosterOp};
+use super::error::ClientError;
+use super::field::Field;
+use super::{jid_obj, parse_jid, BareJid, Jid, JidObj};
+use serde::Serialize;
 use xmpp_parsers::roster::{Ask, Group, Item, Roster, Subscription};
 
 /// `xmpp.roster.get` → `(null, items)` (RFC 6121 §2.1.3).
@@ -20,11 +23,6 @@ pub const REMOVE: &str = "xmpp.roster.remove";
 /// A roster push from the server (§2.1.6): one item.
 pub const PUSH: &str = "xmpp.roster.push";
 
-/// Whether `name` is a roster command.
-pub fn is_command(name: &str) -> bool {
-    matches!(name, GET | ADD | EDIT | GROUP | REMOVE)
-}
-
 /// A validated roster command: the `<query/>` to send, and whether its answer is the items.
 pub struct Request {
     /// The query (`get`: empty; `set`: one item).
@@ -35,47 +33,42 @@ pub struct Request {
 
 /// Why a command was refused: `Missing callback` is always an `xmpp.error.client` event; the
 /// others follow the callback-else-event rule.
+#[derive(Debug)]
 pub enum Refused {
     /// No function callback (xmpp-ftw: `Missing callback`).
-    MissingCallback(Value),
+    MissingCallback(ClientError),
     /// A client error in the payload.
-    Invalid(Value),
+    Invalid(ClientError),
 }
 
-fn jid_key(payload: &Value) -> Result<BareJid, Refused> {
-    let Some(j) = payload.get("jid") else {
-        return Err(Refused::Invalid(client_error(
-            "Missing 'jid' key",
-            payload.clone(),
-        )));
-    };
-    j.as_str()
-        .and_then(parse_jid)
+fn jid_key(jid: &Field<String>) -> Result<BareJid, Refused> {
+    if jid.is_absent() {
+        return Err(Refused::Invalid(ClientError::missing("jid")));
+    }
+    jid.given()
+        .and_then(|j| parse_jid(j))
         .map(|j| j.to_bare())
-        .ok_or_else(|| Refused::Invalid(client_error("Invalid 'jid' key", payload.clone())))
+        .ok_or_else(|| Refused::Invalid(ClientError::invalid("jid")))
 }
 
-fn groups_key(payload: &Value) -> Result<Vec<Group>, Refused> {
-    let invalid = || Refused::Invalid(client_error("Groups should be an array", payload.clone()));
-    match payload.get("groups") {
-        None => Ok(Vec::new()),
-        Some(Value::Arr(list)) => list
-            .iter()
-            .map(|g| g.as_str().map(|s| Group(s.to_owned())).ok_or_else(invalid))
+fn groups_key(groups: Field<Vec<Field<String>>>) -> Result<Vec<Group>, Refused> {
+    let invalid = || Refused::Invalid(ClientError::new("Groups should be an array"));
+    match groups.read() {
+        Ok(None) => Ok(Vec::new()),
+        Ok(Some(list)) => list
+            .into_iter()
+            .map(|g| match g {
+                Field::Given(s) => Ok(Group(s)),
+                _ => Err(invalid()),
+            })
             .collect(),
-        Some(_) => Err(invalid()),
+        Err(_) => Err(invalid()),
     }
 }
 
-fn name_key(payload: &Value) -> Result<Option<String>, Refused> {
-    match payload.get("name") {
-        None => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(Refused::Invalid(client_error(
-            "Invalid 'name' key",
-            payload.clone(),
-        ))),
-    }
+fn name_key(name: Field<String>) -> Result<Option<String>, Refused> {
+    name.read()
+        .map_err(|_| Refused::Invalid(ClientError::invalid("name")))
 }
 
 fn set(item: Item) -> Request {
@@ -104,11 +97,14 @@ fn item(jid: BareJid, name: Option<String>, groups: Vec<Group>, remove: bool) ->
 }
 
 /// Validates a roster command in xmpp-ftw's order (`docs/xmpp-ftw-api.md` §10).
-pub fn validate(name: &str, payload: &Value, has_callback: bool) -> Result<Request, Refused> {
-    let missing_callback =
-        || Refused::MissingCallback(client_error("Missing callback", payload.clone()));
-    match name {
-        GET => {
+pub fn validate(
+    op: RosterOp,
+    p: command::RosterItem,
+    has_callback: bool,
+) -> Result<Request, Refused> {
+    let missing_callback = || Refused::MissingCallback(ClientError::new("Missing callback"));
+    match op {
+        RosterOp::Get => {
             if !has_callback {
                 return Err(missing_callback());
             }
@@ -120,37 +116,60 @@ pub fn validate(name: &str, payload: &Value, has_callback: bool) -> Result<Reque
                 get: true,
             })
         }
-        ADD | REMOVE => {
+        RosterOp::Add | RosterOp::Remove => {
             if !has_callback {
                 return Err(missing_callback());
             }
-            let jid = jid_key(payload)?;
-            if name == REMOVE {
+            let jid = jid_key(&p.jid)?;
+            if op == RosterOp::Remove {
                 return Ok(set(item(jid, None, Vec::new(), true)));
             }
-            let name = name_key(payload)?;
-            Ok(set(item(jid, name, groups_key(payload)?, false)))
+            let name = name_key(p.name)?;
+            Ok(set(item(jid, name, groups_key(p.groups)?, false)))
         }
-        _ => {
+        RosterOp::Edit => {
             // edit (and its alias): jid, groups, then the callback, then the groups' type.
-            let jid = jid_key(payload)?;
-            if payload.get("groups").is_none() {
-                return Err(Refused::Invalid(client_error(
-                    "Missing 'groups' key",
-                    payload.clone(),
-                )));
+            let jid = jid_key(&p.jid)?;
+            if p.groups.is_absent() {
+                return Err(Refused::Invalid(ClientError::missing("groups")));
             }
             if !has_callback {
                 return Err(missing_callback());
             }
-            let groups = groups_key(payload)?;
-            Ok(set(item(jid, name_key(payload)?, groups, false)))
+            let groups = groups_key(p.groups)?;
+            Ok(set(item(jid, name_key(p.name)?, groups, false)))
         }
     }
 }
 
+/// A roster item as xmpp-ftw's `{jid: {user?, domain}, subscription, name?, ask?, groups?}`
+/// (`xmpp.roster.get`'s answer, `xmpp.roster.push`).
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields, rename = "RosterItem"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterItem {
+    /// The contact.
+    pub jid: JidObj,
+    /// `none`, `from`, `to`, `both` or `remove`.
+    #[cfg_attr(
+        test,
+        ts(type = "\"none\" | \"to\" | \"from\" | \"both\" | \"remove\"")
+    )]
+    pub subscription: &'static str,
+    /// The contact's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `subscribe` while a subscription request is pending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"subscribe\""))]
+    pub ask: Option<&'static str>,
+    /// The groups.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<String>>"))]
+    pub groups: Vec<String>,
+}
+
 /// An item as xmpp-ftw's `{jid: {user?, domain}, subscription, name?, ask?, groups?}`.
-pub fn item_value(item: &Item) -> Value {
+pub fn item_value(item: &Item) -> RosterItem {
     let subscription = match item.subscription {
         Subscription::None => "none",
         Subscription::From => "from",
@@ -158,33 +177,18 @@ pub fn item_value(item: &Item) -> Value {
         Subscription::Both => "both",
         Subscription::Remove => "remove",
     };
-    let mut v = obj! {
-        "jid" => jid_obj(&Jid::from(item.jid.clone())),
-        "subscription" => subscription,
-    };
-    if let Some(n) = &item.name {
-        v.set("name", n.as_str());
+    RosterItem {
+        jid: jid_obj(&Jid::from(item.jid.clone())),
+        subscription,
+        name: item.name.clone(),
+        ask: (item.ask == Ask::Subscribe).then_some("subscribe"),
+        groups: item.groups.iter().map(|g| g.0.clone()).collect(),
     }
-    if item.ask == Ask::Subscribe {
-        v.set("ask", "subscribe");
-    }
-    if !item.groups.is_empty() {
-        v.set(
-            "groups",
-            Value::Arr(
-                item.groups
-                    .iter()
-                    .map(|g| Value::Str(g.0.clone()))
-                    .collect(),
-            ),
-        );
-    }
-    v
 }
 
 /// The items of a `get` answer.
-pub fn items_value(roster: &Roster) -> Value {
-    Value::Arr(roster.items.iter().map(item_value).collect())
+pub fn items_value(roster: &Roster) -> Vec<RosterItem> {
+    roster.items.iter().map(item_value).collect()
 }
 
 #[cfg(test)]
@@ -195,42 +199,37 @@ mod tests {
     fn description(r: Result<Request, Refused>) -> (bool, String) {
         match r {
             Ok(_) => (false, "ok".into()),
-            Err(Refused::MissingCallback(e)) => {
-                (true, e.get_str("description").unwrap_or("").into())
-            }
-            Err(Refused::Invalid(e)) => (false, e.get_str("description").unwrap_or("").into()),
+            Err(Refused::MissingCallback(e)) => (true, e.to_string()),
+            Err(Refused::Invalid(e)) => (false, e.to_string()),
         }
     }
 
     #[test]
     fn validation_in_xmpp_ftw_order() {
-        let d = |name, p: Value, cb| description(validate(name, &p, cb));
-        assert_eq!(d(GET, obj! {}, false), (true, "Missing callback".into()));
-        assert_eq!(d(ADD, obj! {}, false), (true, "Missing callback".into()));
-        assert_eq!(d(ADD, obj! {}, true), (false, "Missing 'jid' key".into()));
+        use RosterOp::*;
+        let d = |op, p: &str, cb| description(validate(op, serde_json::from_str(p).unwrap(), cb));
+        assert_eq!(d(Get, "{}", false), (true, "Missing callback".into()));
+        assert_eq!(d(Add, "{}", false), (true, "Missing callback".into()));
+        assert_eq!(d(Add, "{}", true), (false, "Missing 'jid' key".into()));
         assert_eq!(
-            d(REMOVE, obj! {"jid" => "a@@b"}, true),
+            d(Remove, r#"{"jid": "a@@b"}"#, true),
             (false, "Invalid 'jid' key".into())
         );
-        assert_eq!(d(EDIT, obj! {}, false), (false, "Missing 'jid' key".into()));
+        assert_eq!(d(Edit, "{}", false), (false, "Missing 'jid' key".into()));
         assert_eq!(
-            d(EDIT, obj! {"jid" => "a@b"}, false),
+            d(Edit, r#"{"jid": "a@b"}"#, false),
             (false, "Missing 'groups' key".into())
         );
         assert_eq!(
-            d(GROUP, obj! {"jid" => "a@b", "groups" => "x"}, false),
+            d(Edit, r#"{"jid": "a@b", "groups": "x"}"#, false),
             (true, "Missing callback".into())
         );
         assert_eq!(
-            d(EDIT, obj! {"jid" => "a@b", "groups" => "x"}, true),
+            d(Edit, r#"{"jid": "a@b", "groups": "x"}"#, true),
             (false, "Groups should be an array".into())
         );
         assert_eq!(
-            d(
-                EDIT,
-                obj! {"jid" => "a@b", "groups" => Value::Arr(vec![])},
-                true
-            ),
+            d(Edit, r#"{"jid": "a@b", "groups": []}"#, true),
             (false, "ok".into())
         );
     }
@@ -246,12 +245,12 @@ mod tests {
         .unwrap();
         let roster = Roster::try_from(el).unwrap();
         assert_eq!(
-            items_value(&roster),
-            Value::Arr(vec![
-                obj! {"jid" => obj!{"domain" => "example.net", "user" => "juliet"}, "subscription" => "from",
-                "groups" => Value::Arr(vec!["colleagues".into(), "buddies".into()])},
-                obj! {"jid" => obj!{"domain" => "example.com", "user" => "romeo"}, "subscription" => "none",
-                "name" => "Romeo", "ask" => "subscribe"},
+            serde_json::to_value(items_value(&roster)).unwrap(),
+            serde_json::json!([
+                {"jid": {"domain": "example.net", "user": "juliet"}, "subscription": "from",
+                 "groups": ["colleagues", "buddies"]},
+                {"jid": {"domain": "example.com", "user": "romeo"}, "subscription": "none",
+                 "name": "Romeo", "ask": "subscribe"},
             ])
         );
     }

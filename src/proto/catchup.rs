@@ -7,8 +7,9 @@
 use super::iq::IqKind;
 use super::kept::{Mark, When};
 use super::{Callback, Client};
-use crate::events::mam;
-use crate::value::Value;
+use crate::events::command;
+use crate::events::field::{Field, NumOrStr};
+use crate::events::{mam, Emit};
 use xmpp_parsers::stanza_error::{DefinedCondition, StanzaError};
 
 /// Messages per page.
@@ -28,25 +29,52 @@ pub(crate) struct CatchUp {
     by_time: bool,
 }
 
+impl CatchUp {
+    /// A catch-up from `mark`: by its archive id, or by its time when it has none.
+    pub(crate) fn new(mark: &Mark) -> CatchUp {
+        CatchUp {
+            query_id: String::new(),
+            pages: 0,
+            delivered: 0,
+            by_time: mark.id.is_none(),
+        }
+    }
+
+    /// The query for the page after `mark`: XEP-0059 `after` its id, or XEP-0313 `start`
+    /// at its time when paging by time; `PAGE` messages at most.
+    fn page_query(&self, mark: &Mark) -> command::MamQuery {
+        let mut rsm = command::Rsm {
+            max: Field::Given(NumOrStr::Num(f64::from(PAGE))),
+            ..command::Rsm::default()
+        };
+        let mut payload = command::MamQuery::default();
+        match (&mark.id, self.by_time) {
+            (Some(id), false) => rsm.after = Field::Given(id.clone()),
+            _ => payload.start = Field::Given(mark.when.stamp()),
+        }
+        payload.rsm = Field::Given(rsm);
+        payload
+    }
+
+    /// Whether another page may be asked for (at most `MAX_PAGES`).
+    fn may_page_on(&self) -> bool {
+        self.pages < MAX_PAGES
+    }
+}
+
 impl Client {
     /// Starts the catch-up that a new session is due, once MAM support is known.
     pub(crate) fn start_catchup(&mut self) {
         if !std::mem::take(&mut self.session.catchup_due) || !self.cfg.catch_up {
             return;
         }
-        if self.mam_support != Some(true) {
+        if self.mam.support != Some(true) {
             return;
         }
         let Some(mark) = self.session.mark.clone() else {
             return;
         };
-        let by_time = mark.id.is_none();
-        self.session.catchup = Some(CatchUp {
-            query_id: String::new(),
-            pages: 0,
-            delivered: 0,
-            by_time,
-        });
+        self.session.catchup = Some(CatchUp::new(&mark));
         self.catchup_page(&mark);
     }
 
@@ -55,19 +83,13 @@ impl Client {
         let Some(c) = self.session.catchup.as_ref() else {
             return;
         };
-        let mut rsm = obj! {"max" => f64::from(PAGE)};
-        let mut payload = Value::obj();
-        match (&mark.id, c.by_time) {
-            (Some(id), false) => rsm.set("after", id.as_str()),
-            _ => payload.set("start", mark.when.stamp()),
-        }
-        payload.set("rsm", rsm);
+        let payload = c.page_query(mark);
         let query_id = self.next_id();
-        let Ok(q) = mam::validate_query(&payload, query_id.clone()) else {
+        let Ok(q) = mam::validate_query(payload, query_id.clone()) else {
             return self.finish_catchup(false);
         };
         let id = self.next_id();
-        self.mam_queries.push(query_id.clone());
+        self.mam.started(query_id.clone());
         self.send_stanza_el(q.stanza(&id));
         self.track_iq(
             id,
@@ -113,7 +135,7 @@ impl Client {
         else {
             return; // a page of an earlier session
         };
-        let (pages, by_time) = (c.pages, c.by_time);
+        let (more, by_time) = (c.may_page_on(), c.by_time);
         let Some(result) = result else {
             return self.finish_catchup(false);
         };
@@ -127,7 +149,7 @@ impl Client {
                     mark.id = Some(last.clone());
                 }
                 match last {
-                    Some(last) if !complete && pages < MAX_PAGES => {
+                    Some(last) if !complete && more => {
                         // Paging on from the last id of this page, whatever the mark was.
                         let when = self
                             .session
@@ -165,10 +187,44 @@ impl Client {
         let Some(c) = self.session.catchup.take() else {
             return;
         };
-        self.mam_queries.retain(|q| *q != c.query_id);
-        self.emit(
-            mam::CAUGHT_UP,
-            obj! {"count" => f64::from(c.delivered), "complete" => complete},
-        );
+        self.mam.finished(&c.query_id);
+        self.emit(Emit::CaughtUp(mam::CaughtUp {
+            count: c.delivered,
+            complete,
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_follow_the_mark_by_id_or_by_time() {
+        let by_id = Mark {
+            id: Some("a9".into()),
+            when: When::Ms(0),
+        };
+        let c = CatchUp::new(&by_id);
+        let q = c.page_query(&by_id);
+        let rsm = q.rsm.given().expect("paged");
+        assert_eq!(rsm.after, Field::Given("a9".into()));
+        assert_eq!(rsm.max, Field::Given(NumOrStr::Num(f64::from(PAGE))));
+        assert!(q.start.is_absent());
+        // no id: from the mark's time (XEP-0082)
+        let by_time = Mark {
+            id: None,
+            when: When::Ms(86_400_000),
+        };
+        let c = CatchUp::new(&by_time);
+        let q = c.page_query(&by_time);
+        assert_eq!(q.start, Field::Given("1970-01-02T00:00:00.000Z".into()));
+        assert!(q.rsm.given().expect("paged").after.is_absent());
+        // a bounded number of pages
+        let mut c = CatchUp::new(&by_id);
+        c.pages = MAX_PAGES - 1;
+        assert!(c.may_page_on());
+        c.pages = MAX_PAGES;
+        assert!(!c.may_page_on());
     }
 }

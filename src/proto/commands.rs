@@ -8,10 +8,10 @@ use super::sm::Out;
 use super::{
     framing, Callback, Client, Instant, Queued, State, Transmit, CLOSE_GRACE_MS, MAX_QUEUED,
 };
-use crate::events::{self, chat, mam, presence, roster};
+use crate::events::command::Command;
+use crate::events::{self, chat, presence, ClientError, Connection, ConnectionError, Emit, Reply};
+use crate::events::{Echo, Error, Limit};
 use crate::stanza::{self, Element};
-use crate::value::Value;
-use xmpp_parsers::presence::Type;
 
 impl Client {
     /// Whether commands that need a session are taken (logged in, or logging in).
@@ -19,100 +19,78 @@ impl Client {
         !matches!(self.state, State::Idle | State::Closing { .. })
     }
 
-    /// A `send(event, payload, callback)` or `request(event, payload)` from the application.
-    /// Strings are stripped of characters XML cannot carry before anything else.
-    pub fn handle_command(&mut self, name: &str, mut payload: Value, cb: Callback, now: Instant) {
+    /// A `send(event, payload, callback)` or `request(event, payload)` from the application,
+    /// read by [`Command::read`].
+    pub fn handle_command(&mut self, cmd: Command, cb: Callback, now: Instant) {
         self.now = self.now.max(now);
-        payload.strip_non_xml();
-        match name {
-            events::LOGIN | events::LOGIN_ANONYMOUS => {
-                self.handle_login(payload, name == events::LOGIN_ANONYMOUS, cb, now)
-            }
-            events::LOGOUT => self.handle_logout(cb, now),
-            _ => self.handle_session_command(name, payload, cb),
+        match cmd {
+            Command::Login { payload, anonymous } => self.handle_login(payload, anonymous, cb, now),
+            Command::Logout => self.handle_logout(cb, now),
+            cmd => self.handle_session_command(cmd, cb),
         }
     }
 
     /// Commands that need a session: validated, then sent, or queued until online.
-    pub(crate) fn handle_session_command(&mut self, name: &str, payload: Value, cb: Callback) {
+    pub(crate) fn handle_session_command(&mut self, cmd: Command, cb: Callback) {
         if cb == Callback::NotAFunction {
-            let echo = events::client_error("Missing callback", payload);
-            self.emit(events::ERROR_CLIENT, echo);
-            return;
+            return self.missing_callback();
         }
-        // `undefined`/`null` is an empty payload; any other non-object is refused.
-        let payload = match payload {
-            Value::Null => Value::obj(),
-            p @ Value::Obj(_) => p,
-            p => {
-                return self.client_error(cb, events::client_error("Payload must be an object", p))
-            }
-        };
-        if roster::is_command(name) {
-            return self.handle_roster_command(name, payload, cb);
-        }
-        if matches!(name, mam::QUERY | mam::PREFERENCES | mam::PREFERENCES_GET) {
-            return self.handle_mam_command(name, payload, cb);
-        }
-        if name == chat::PENDING {
-            return match cb.id() {
-                None => self.emit(
-                    events::ERROR_CLIENT,
-                    events::client_error("Missing callback", payload),
-                ),
-                Some(_) if !self.has_session() => {
-                    self.connection_error(cb, events::not_connected())
-                }
-                Some(id) => {
-                    let list = self.pending_messages();
-                    self.reply(id, Ok(vec![list]))
-                }
-            };
-        }
+        let has_callback = cb.id().is_some();
         // The stanza, and the id of an application's chat message: its callback gets `{id}`
         // once it is handed over, and `xmpp.chat.sent` reports the id once acknowledged.
-        let built: Result<(Element, Option<String>), Value> = match name {
-            presence::PRESENCE => presence::build(&payload).map(|e| (e, None)),
-            presence::OFFLINE => Ok((presence::build_offline(), None)),
-            presence::GET => presence::build_directed(&payload, None).map(|e| (e, None)),
-            presence::SUBSCRIBE => {
-                presence::build_directed(&payload, Some(Type::Subscribe)).map(|e| (e, None))
+        let mut broadcast = false;
+        let built: Result<(Element, Option<String>), ClientError> = match cmd {
+            Command::NotAnObject => {
+                return self.client_error(cb, ClientError::new("Payload must be an object"))
             }
-            presence::SUBSCRIBED => {
-                presence::build_directed(&payload, Some(Type::Subscribed)).map(|e| (e, None))
+            Command::Roster(op, p) => return self.handle_roster_command(op, p, cb),
+            Command::MamQuery(_) | Command::MamPreferences(_) | Command::MamPreferencesGet => {
+                return self.handle_mam_command(cmd, cb)
             }
-            presence::UNSUBSCRIBE => {
-                presence::build_directed(&payload, Some(Type::Unsubscribe)).map(|e| (e, None))
+            Command::Pending => {
+                return match cb.id() {
+                    None => self.missing_callback(),
+                    Some(_) if !self.has_session() => self.not_connected(cb),
+                    Some(id) => {
+                        let list = self.pending_messages();
+                        self.reply(id, Ok(Reply::Pending(list)))
+                    }
+                };
             }
-            presence::UNSUBSCRIBED => {
-                presence::build_directed(&payload, Some(Type::Unsubscribed)).map(|e| (e, None))
+            Command::Presence(p) => {
+                broadcast = p.to.is_absent();
+                presence::build(p).map(|e| (e, None))
             }
-            chat::MESSAGE => chat::validate(&payload, cb.id().is_some()).map(|m| {
+            Command::Offline => {
+                broadcast = true;
+                Ok((presence::build_offline(), None))
+            }
+            Command::Directed(kind, p) => presence::build_directed(p, kind).map(|e| (e, None)),
+            Command::Message(m) => chat::validate(m, has_callback).map(|m| {
                 // docs/decisions.md §4: every outgoing message has a UUID v4 id, callback or not.
                 let id = self.next_id();
                 (m.stanza(&id).into(), Some(id))
             }),
-            chat::RECEIPT => {
+            Command::Receipt(r) => {
                 let id = self.next_id();
-                chat::receipt_stanza(&payload, &id).map(|e| (e.into(), None))
+                chat::receipt_stanza(r, &id).map(|e| (e.into(), None))
             }
-            _ => {
-                let err = events::client_error(&format!("Unknown event '{name}'"), payload);
+            Command::Unknown(name) => {
+                let err = ClientError::new(format!("Unknown event '{name}'"));
                 return self.client_error(cb, err);
             }
+            Command::Login { .. } | Command::Logout => return,
         };
         if !self.has_session() {
-            return self.connection_error(cb, events::not_connected());
+            return self.not_connected(cb);
         }
         match built {
             Err(e) => self.client_error(cb, e),
             Ok((el, message)) => {
                 let stanza = stanza::write(el);
-                let reply = message.as_ref().map(|id| vec![obj! {"id" => id.as_str()}]);
+                let reply = message.clone().map(Reply::Id);
                 // docs/decisions.md §2: the last broadcast presence is restored on a new session.
-                if (name == presence::PRESENCE && payload.get("to").is_none())
-                    || name == presence::OFFLINE
-                {
+                if broadcast {
                     self.session.last_presence = Some(stanza.clone());
                 }
                 let q = Queued {
@@ -125,12 +103,8 @@ impl Client {
                 };
                 if self.is_online() {
                     self.send_queued(q);
-                } else if self.queue.len() >= MAX_QUEUED {
-                    let err = obj! {
-                        "type" => "wait", "condition" => "resource-constraint",
-                        "description" => "Too many commands are waiting for the connection",
-                    };
-                    self.client_error(q.callback, err);
+                } else if self.waiting.commands.len() >= MAX_QUEUED {
+                    self.client_error(q.callback, Limit::QueueFull);
                 } else if self.session.established {
                     // docs/decisions.md §3: while reconnecting, the callback hears at once.
                     let mut q = q;
@@ -139,9 +113,9 @@ impl Client {
                         _ => self.handed_over(q.callback),
                     }
                     q.callback = Callback::None;
-                    self.queue.push(q);
+                    self.waiting.commands.push(q);
                 } else {
-                    self.queue.push(q);
+                    self.waiting.commands.push(q);
                 }
             }
         }
@@ -159,61 +133,44 @@ impl Client {
 
     pub(crate) fn handle_login(
         &mut self,
-        payload: Value,
+        payload: events::command::Login,
         anonymous: bool,
         cb: Callback,
         now: Instant,
     ) {
-        let params = match events::login::parse(&payload, anonymous) {
+        let params = match events::login::parse(payload, anonymous) {
             Ok(p) => p,
             Err(e) => {
                 // xmpp-ftw: login errors are `xmpp.error` events; a promise also hears of it.
                 if let Callback::Promise(id) = cb {
-                    self.reply(id, Err(e.clone()));
+                    self.reply(id, Err(e.clone().into()));
                 }
-                return self.emit(events::ERROR, e);
+                return self.emit(Emit::Error(e.into()));
             }
         };
         // Any existing session is ended first (xmpp-ftw logs out before a new login).
         if !matches!(self.state, State::Idle) {
-            self.abandon(Some(events::not_connected()));
+            self.abandon(Some(ConnectionError::NotConnected.into()));
         }
         // What the previous login keeps is written before it is forgotten.
         if let Some(op) = self.poll_store_state() {
-            self.store_ops.push_back(op);
+            self.out.store_ops.push_back(op);
         }
         // A new login starts from nothing: no stream to resume, no roster of another account.
         self.forget_session();
         // docs/decisions.md §10: the state kept for this account (after a reload) is asked
         // for; the shell answers with `handle_kept` before the socket opens.
         if self.cfg.persist && !anonymous {
-            self.store_ops.push_back(StoreOp::Load {
+            self.out.store_ops.push_back(StoreOp::Load {
                 account: params.jid.to_string(),
             });
         }
-        self.login = Some(params);
-        self.login_seq = self.login_seq.wrapping_add(1);
-        self.login_callback = match cb {
-            Callback::Promise(_) => cb,
-            _ => Callback::None,
-        };
-        self.login_deadline = Some(now.plus(self.cfg.request_timeout_ms));
-        self.redirects = 0;
-        let (ws, domain) = {
-            let p = self.login.as_ref().expect("set just above");
-            (p.websocket.clone(), p.jid.domain().to_string())
-        };
-        match ws {
+        let deadline = now.plus(self.cfg.request_timeout_ms);
+        let host_meta = self.cfg.host_meta_url.clone();
+        self.attempt.start(params, cb, deadline, host_meta);
+        match self.attempt.websocket() {
             Some(url) => self.connect(url),
             None => {
-                // XEP-0156 §3: the JSON document first, then the XRD one.
-                self.discovery_urls = match self.cfg.host_meta_url.clone() {
-                    Some(url) => vec![url],
-                    None => vec![
-                        format!("https://{domain}/.well-known/host-meta"),
-                        format!("https://{domain}/.well-known/host-meta.json"),
-                    ],
-                };
                 self.state = State::Discovering;
                 self.next_discovery();
             }
@@ -222,11 +179,11 @@ impl Client {
 
     /// Asks the shell for the next host-meta URL; `false` when none is left.
     pub(crate) fn next_discovery(&mut self) -> bool {
-        match self.discovery_urls.pop() {
+        match self.attempt.discovery.pop() {
             Some(url) => {
-                self.transmits.push_back(Transmit::Discover {
+                self.out.transmits.push_back(Transmit::Discover {
                     url,
-                    login: self.login_seq,
+                    login: self.attempt.seq,
                 });
                 true
             }
@@ -235,24 +192,22 @@ impl Client {
     }
 
     pub(crate) fn connect(&mut self, url: String) {
-        self.url = Some(url.clone());
+        self.attempt.url = Some(url.clone());
         self.state = State::Connecting;
-        self.transmits.push_back(Transmit::Connect { url });
+        self.out.transmits.push_back(Transmit::Connect { url });
     }
 
     pub(crate) fn handle_logout(&mut self, cb: Callback, now: Instant) {
         match self.state {
             State::Idle | State::Closing { .. } => {
                 if cb == Callback::NotAFunction {
-                    return self.emit(
-                        events::ERROR_CLIENT,
-                        events::client_error("Missing callback", Value::obj()),
-                    );
+                    let err = ClientError::new("Missing callback").echo(Echo::Empty);
+                    return self.emit(Emit::ClientError(err.into()));
                 }
-                self.connection_error(cb, events::not_connected())
+                self.not_connected(cb)
             }
             State::Online | State::Negotiating(_) => {
-                self.fail_login_attempt(events::not_connected());
+                self.fail_login_attempt(ConnectionError::NotConnected.into());
                 self.send_nonza(framing::close());
                 self.state = State::Closing {
                     callback: cb,
@@ -260,8 +215,8 @@ impl Client {
                 };
             }
             State::Discovering | State::Connecting | State::Waiting { .. } => {
-                self.fail_login_attempt(events::not_connected());
-                self.transmits.push_back(Transmit::Close);
+                self.fail_login_attempt(ConnectionError::NotConnected.into());
+                self.out.transmits.push_back(Transmit::Close);
                 self.state = State::Idle;
                 self.finish_logout(cb);
             }
@@ -271,52 +226,45 @@ impl Client {
     pub(crate) fn finish_logout(&mut self, cb: Callback) {
         // A logout ends the session for good: nothing is kept for a reload.
         if let Some(account) = self.session.kept_key.take() {
-            self.store_ops.push_back(StoreOp::Remove { account });
+            self.out.store_ops.push_back(StoreOp::Remove { account });
         }
-        self.bound = None;
-        self.login = None;
-        self.salted.clear();
+        self.stream.bound = None;
+        self.attempt.params = None;
+        self.scram.clear();
         self.forget_session();
         if let Some(id) = cb.id() {
-            self.reply(id, Ok(vec![Value::Bool(true)]));
+            self.reply(id, Ok(Reply::True));
         }
-        self.emit(events::CONNECTION, obj! {"status" => "offline"});
+        self.emit(Emit::Connection(Connection::status("offline")));
     }
 
     /// Settles everything that waited for this login with `err`: the login promise, the
     /// commands queued before online, and pending IQs.
-    pub(crate) fn fail_login_attempt(&mut self, err: Value) {
-        self.login_deadline = None;
-        if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
+    pub(crate) fn fail_login_attempt(&mut self, err: Error) {
+        self.attempt.deadline = None;
+        if let Callback::Promise(id) = self.attempt.take_callback() {
             self.reply(id, Err(err));
         }
-        for q in std::mem::take(&mut self.queue) {
-            self.connection_error(q.callback, events::not_connected());
+        let waiting = self.waiting.drain_callbacks();
+        for cb in waiting.into_iter().chain(self.mam.reset()) {
+            self.not_connected(cb);
         }
-        for (_, cb) in std::mem::take(&mut self.roster_waiting) {
-            self.connection_error(cb, events::not_connected());
-        }
-        for (_, cb) in std::mem::take(&mut self.mam_waiting) {
-            self.connection_error(cb, events::not_connected());
-        }
-        self.mam_queries.clear();
-        self.mam_support = None;
         for iq in self.iqs.drain() {
             if iq.internal() {
                 continue;
             }
-            self.connection_error(iq.callback, events::not_connected());
+            self.not_connected(iq.callback);
         }
     }
 
     /// Drops the current connection without telling the server (before a new login).
-    pub(crate) fn abandon(&mut self, err: Option<Value>) {
+    pub(crate) fn abandon(&mut self, err: Option<Error>) {
         if let Some(e) = err {
             self.fail_login_attempt(e);
         }
-        self.transmits.push_back(Transmit::Close);
+        self.out.transmits.push_back(Transmit::Close);
         self.state = State::Idle;
-        self.bound = None;
+        self.stream.bound = None;
     }
 }
 
@@ -328,8 +276,14 @@ mod tests {
     #[test]
     fn characters_xml_cannot_carry_are_dropped_before_building() {
         let (mut c, _) = online_client(false, "pw");
-        let payload = obj! {"to" => "bob@localhost", "content" => "a\u{0}b\u{1f}c"};
-        c.handle_command(chat::MESSAGE, payload, Callback::Function(1), Instant(1));
+        let payload = r#"{"to": "bob@localhost", "content": "a\u0000b\u001fc"}"#;
+        let cmd = Command::read(
+            chat::MESSAGE,
+            crate::events::command::Payload::Object(&mut serde_json::Deserializer::from_str(
+                payload,
+            )),
+        );
+        c.handle_command(cmd, Callback::Function(1), Instant(1));
         let frames: Vec<String> = std::iter::from_fn(|| c.poll_transmit())
             .filter_map(|t| match t {
                 Transmit::Frame(f) => Some(f),

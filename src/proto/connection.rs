@@ -2,7 +2,7 @@
 //! reconnection with jittered exponential backoff, the browser's network and visibility
 //! signals, and the timers (`docs/decisions.md` §2).
 
-use super::error::{self, PeerMisbehaved};
+use super::error::PeerMisbehaved;
 use super::iq::IqKind;
 use super::negotiation::Step;
 use super::timer::Timer;
@@ -10,9 +10,8 @@ use super::{
     framing, Client, Discovery, Instant, SocketEvent, State, Transmit, MAX_REDIRECTS,
     RECONNECT_BASE_MS,
 };
-use crate::events::{self, Jid};
+use crate::events::{Connection, ConnectionError, Emit, Error, Jid, Raw};
 use crate::stanza::{self, ns, Element};
-use crate::value::Value;
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
@@ -24,17 +23,18 @@ const RESUMED_CONFLICT_MS: u64 = 5_000;
 
 impl Client {
     /// Ends the session after a failure: `xmpp.error` once, then `offline` if it was online.
-    pub(crate) fn give_up(&mut self, err: Value) {
+    pub(crate) fn give_up(&mut self, err: impl Into<Error>) {
+        let err = err.into();
         let was_online = self.is_online() || self.session.established;
         self.forget_session();
         self.fail_login_attempt(err.clone());
-        self.emit(events::ERROR, err);
-        self.transmits.push_back(Transmit::Close);
+        self.emit(Emit::Error(err));
+        self.out.transmits.push_back(Transmit::Close);
         self.state = State::Idle;
-        self.bound = None;
-        self.login = None;
+        self.stream.bound = None;
+        self.attempt.params = None;
         if was_online {
-            self.emit(events::CONNECTION, obj! {"status" => "offline"});
+            self.emit(Emit::Connection(Connection::status("offline")));
         }
     }
 
@@ -45,22 +45,25 @@ impl Client {
 
     /// An established session lost its connection: retry with jittered exponential backoff
     /// (`docs/decisions.md` §2), keeping the XEP-0198 state for resumption.
-    pub(crate) fn connection_lost(&mut self, stream_error: Option<&str>) {
-        self.lost(events::disconnected(stream_error))
+    pub(crate) fn connection_lost(&mut self, stream_error: Option<StreamCondition>) {
+        self.lost(ConnectionError::Disconnected {
+            stream_error,
+            close_code: None,
+        })
     }
 
     /// [`Client::connection_lost`], with the error the application gets if the client gives
     /// up (`docs/decisions.md` §2).
-    fn lost(&mut self, err: Value) {
+    fn lost(&mut self, err: ConnectionError) {
         self.session.deriving = None; // a SCRAM key still being derived belongs to the lost exchange
         if !self.session.established || !self.cfg.reconnect {
             return self.give_up(err);
         }
-        self.transmits.push_back(Transmit::Close);
+        self.out.transmits.push_back(Transmit::Close);
         if self.is_online() {
-            self.emit(events::CONNECTION, obj! {"status" => "reconnecting"});
+            self.emit(Emit::Connection(Connection::status("reconnecting")));
         }
-        self.login_deadline = None;
+        self.attempt.deadline = None;
         self.session.ping_pending = false;
         self.session.ack_request_at = None;
         if let Some(sm) = self.session.sm.as_mut() {
@@ -105,10 +108,10 @@ impl Client {
 
     /// Starts a reconnection attempt to the last endpoint.
     pub(crate) fn reconnect_now(&mut self) {
-        let Some(url) = self.url.clone() else {
-            return self.give_up(events::disconnected(None));
+        let Some(url) = self.attempt.url.clone() else {
+            return self.give_up(ConnectionError::disconnected());
         };
-        self.login_deadline = Some(self.now.plus(self.cfg.request_timeout_ms));
+        self.attempt.deadline = Some(self.now.plus(self.cfg.request_timeout_ms));
         self.connect(url);
     }
 
@@ -126,7 +129,7 @@ impl Client {
     /// newer login started is ignored.
     pub fn handle_discovery(&mut self, login: u32, d: Discovery, now: Instant) {
         self.now = self.now.max(now);
-        if !matches!(self.state, State::Discovering) || login != self.login_seq {
+        if !matches!(self.state, State::Discovering) || login != self.attempt.seq {
             return;
         }
         let url = match &d {
@@ -144,11 +147,7 @@ impl Client {
                     Discovery::Failed(why) => why,
                     _ => "No XMPP WebSocket endpoint in host-meta".to_owned(),
                 };
-                self.give_up(obj! {
-                    "type" => "connection",
-                    "condition" => "discovery-failed",
-                    "description" => why,
-                });
+                self.give_up(ConnectionError::DiscoveryFailed(why));
             }
         }
     }
@@ -158,7 +157,7 @@ impl Client {
         self.now = self.now.max(now);
         match (ev, &self.state) {
             (SocketEvent::Open, State::Connecting) => {
-                let Some(domain) = self.login.as_ref().map(|p| p.jid.clone()) else {
+                let Some(domain) = self.attempt.params.as_ref().map(|p| p.jid.clone()) else {
                     return;
                 };
                 self.state = State::Negotiating(Step::ExpectOpen { authed: false });
@@ -173,11 +172,10 @@ impl Client {
             (SocketEvent::Closed { .. }, State::Idle | State::Waiting { .. }) => {}
             (SocketEvent::Closed { code }, _) => {
                 // when it is not retried, the application hears why: RFC 6455 §7.1.5
-                let mut err = events::disconnected(None);
-                if let Some(code) = code {
-                    err.set("closeCode", f64::from(code));
-                }
-                self.lost(err)
+                self.lost(ConnectionError::Disconnected {
+                    stream_error: None,
+                    close_code: code,
+                })
             }
         }
     }
@@ -189,7 +187,7 @@ impl Client {
             match timer {
                 Timer::CloseGrace => {
                     if let State::Closing { callback, .. } = self.state {
-                        self.transmits.push_back(Transmit::Close);
+                        self.out.transmits.push_back(Transmit::Close);
                         self.state = State::Idle;
                         self.finish_logout(callback);
                     }
@@ -200,11 +198,11 @@ impl Client {
                     }
                 }
                 Timer::Login => {
-                    if self.login_deadline.is_some_and(|d| d <= now) && !self.is_online() {
+                    if self.attempt.deadline.is_some_and(|d| d <= now) && !self.is_online() {
                         if self.session.established {
                             self.connection_lost(None); // an attempt that stalls is retried
                         } else {
-                            self.give_up(events::timeout("Login timed out"));
+                            self.give_up(ConnectionError::Timeout("Login timed out".into()));
                         }
                     }
                 }
@@ -228,7 +226,7 @@ impl Client {
             }
             if matches!(iq.kind, IqKind::AccountDisco) {
                 // No answer about MAM: treat it as absent rather than leave queries waiting.
-                self.mam_support = Some(false);
+                self.mam.support = Some(false);
                 self.flush_mam();
                 self.start_catchup(); // not due any more: live deliveries move the mark again
             }
@@ -238,7 +236,10 @@ impl Client {
             if iq.internal() {
                 continue;
             }
-            self.connection_error(iq.callback, events::timeout("The request timed out"));
+            self.connection_error(
+                iq.callback,
+                ConnectionError::Timeout("The request timed out".into()),
+            );
         }
     }
 
@@ -251,12 +252,16 @@ impl Client {
         ) {
             return;
         }
-        self.last_rx = self.now;
+        self.stream.last_rx = self.now;
         let el = match stanza::parse_frame(text, self.cfg.max_stanza_bytes) {
             Ok(el) => {
-                if self.raw {
+                if self.out.raw {
                     let shown = framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());
-                    self.emit(events::RAW, obj! {"direction" => "in", "frame" => shown});
+                    self.emit(Emit::Raw(Raw {
+                        direction: "in",
+                        frame: shown,
+                        skipped: None,
+                    }));
                 }
                 el
             }
@@ -267,12 +272,12 @@ impl Client {
                 // the IQ answers of the negotiation (binding, registration), which it writes.
                 let head = stanza::stanza_head(text)
                     .filter(|_| !matches!(self.state, State::Negotiating(_)));
-                if self.raw {
-                    let mut v = obj! {"direction" => "in", "frame" => text};
-                    if head.is_some() {
-                        v.set("skipped", e.reason());
-                    }
-                    self.emit(events::RAW, v);
+                if self.out.raw {
+                    self.emit(Emit::Raw(Raw {
+                        direction: "in",
+                        frame: text.to_owned(),
+                        skipped: head.is_some().then(|| e.reason()),
+                    }));
                 }
                 return match head {
                     Some(head) => self.skip_stanza(head, e),
@@ -363,21 +368,25 @@ impl Client {
     /// reconnects there and negotiates again, unless that would leave TLS or loop.
     pub(crate) fn handle_close(&mut self, see_other_uri: Option<&str>) {
         if let State::Closing { callback, .. } = self.state {
-            self.transmits.push_back(Transmit::Close);
+            self.out.transmits.push_back(Transmit::Close);
             self.state = State::Idle;
             return self.finish_logout(callback);
         }
-        let was_tls = self.url.as_deref().is_some_and(|u| u.starts_with("wss://"));
+        let was_tls = self
+            .attempt
+            .url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("wss://"));
         let target = see_other_uri
             .filter(|u| u.starts_with("wss://") || (!was_tls && u.starts_with("ws://")));
         match target {
-            Some(url) if self.redirects < MAX_REDIRECTS => {
-                self.redirects += 1;
+            Some(url) if self.attempt.redirects < MAX_REDIRECTS => {
+                self.attempt.redirects += 1;
                 let was_online = self.is_online();
-                self.transmits.push_back(Transmit::Close);
-                self.bound = None;
+                self.out.transmits.push_back(Transmit::Close);
+                self.stream.bound = None;
                 if was_online {
-                    self.emit(events::CONNECTION, obj! {"status" => "reconnecting"});
+                    self.emit(Emit::Connection(Connection::status("reconnecting")));
                 }
                 self.connect(url.to_owned());
             }
@@ -395,16 +404,18 @@ impl Client {
             .map(|e| e.condition)
             .unwrap_or(StreamCondition::UndefinedCondition);
         if let State::Closing { callback, .. } = self.state {
-            self.transmits.push_back(Transmit::Close);
+            self.out.transmits.push_back(Transmit::Close);
             self.state = State::Idle;
             return self.finish_logout(callback);
         }
         self.send_nonza(framing::close());
-        let name = error::condition_name(&condition);
         if self.is_retried(&condition) {
-            self.connection_lost(Some(&name));
+            self.connection_lost(Some(condition));
         } else {
-            self.give_up(events::disconnected(Some(&name)));
+            self.give_up(ConnectionError::Disconnected {
+                stream_error: Some(condition),
+                close_code: None,
+            });
         }
     }
 
@@ -477,10 +488,9 @@ mod tests {
         assert!(frames[1].contains("<close"), "{frames:?}");
         let errors: Vec<String> = std::iter::from_fn(|| c.poll_event())
             .filter_map(|e| match e {
-                Event::Emit {
-                    name: "xmpp.error",
-                    data,
-                } => Some(format!("{data:?}")),
+                Event::Emit(e @ crate::events::Emit::Error(_)) => {
+                    Some(serde_json::to_string(&e).unwrap())
+                }
                 _ => None,
             })
             .collect();

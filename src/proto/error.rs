@@ -1,12 +1,7 @@
-//! Faults grouped by who caused them, each with one conversion to the wire and one to the
-//! xmpp-ftw JS shape (`docs/decisions.md` §3):
-//! - [`PeerMisbehaved`]: the server sent something RFC 6120 forbids; the client answers with a
-//!   stream error (§4.9.3) and ends the stream;
-//! - the server refused a request: xmpp-parsers' `StanzaError` (RFC 6120 §8.3), shown as
-//!   `events::stanza_error::value`;
-//! - client errors (the caller's payload, not connected): `events::client_error`,
-//!   `events::not_connected`;
-//! - transport: the socket closed or a stream error from the server, `events::disconnected`.
+//! The faults the client itself answers with a stream error: [`PeerMisbehaved`], the server
+//! sent something RFC 6120 forbids; the client sends a stream error (§4.9.3) and ends the
+//! stream. What the application gets of every fault is `events::Error`
+//! (`docs/decisions.md` §3).
 
 use crate::stanza::FrameError;
 use xmpp_parsers::stream_error::{DefinedCondition, StreamError};
@@ -52,8 +47,11 @@ impl PeerMisbehaved {
 
     /// What the application is told (`xmpp.error`): the session ended, with the condition
     /// the client sent as `streamError` (`docs/decisions.md` §2).
-    pub fn payload(self) -> crate::value::Value {
-        crate::events::disconnected(Some(self.name()))
+    pub fn payload(self) -> crate::events::ConnectionError {
+        crate::events::ConnectionError::Disconnected {
+            stream_error: Some(DefinedCondition::from(self)),
+            close_code: None,
+        }
     }
 
     /// The stream error the client sends for it.
@@ -121,11 +119,10 @@ mod tests {
                 StreamError::try_from(stanza::parse_frame(&frame, 1 << 16).unwrap()).unwrap();
             assert_eq!(back.condition, DefinedCondition::from(p));
         }
+        let e = crate::events::Error::from(PeerMisbehaved::RestrictedXml.payload());
         assert_eq!(
-            PeerMisbehaved::RestrictedXml
-                .payload()
-                .get_str("streamError"),
-            Some("restricted-xml")
+            serde_json::to_value(e).unwrap()["streamError"],
+            "restricted-xml"
         );
         assert_eq!(
             PeerMisbehaved::from(FrameError::TooDeep),

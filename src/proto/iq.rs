@@ -4,9 +4,8 @@
 //! (RFC 6120 §8.4, `docs/decisions.md` §6).
 
 use super::{Callback, Client, Instant};
-use crate::events::{self, mam, stanza_error, BareJid, Jid};
+use crate::events::{mam, BareJid, Emit, Error, Jid, Reply};
 use crate::stanza::{self, ns, Element};
-use crate::value::Value;
 use xmpp_parsers::disco::DiscoInfoQuery;
 use xmpp_parsers::iq::{Iq, IqHeader, IqPayload};
 use xmpp_parsers::ping::Ping;
@@ -23,7 +22,10 @@ pub(crate) enum IqKind {
     /// XEP-0030 disco#info of the account: tells whether MAM is there (`docs/decisions.md` §5).
     AccountDisco,
     /// A XEP-0313 query: its `<fin/>` settles the callback.
-    MamQuery { query_id: String, echo: Value },
+    MamQuery {
+        query_id: String,
+        echo: mam::PageEcho,
+    },
     /// XEP-0313 preferences read back.
     MamPrefsGet,
     /// RFC 6121 §2.1.3 roster get: the items go to the callback.
@@ -197,13 +199,13 @@ impl Client {
                 from, id, error, ..
             } => (from, id, Err(error)),
         };
-        let me = self.bound.clone();
+        let me = self.stream.bound.clone();
         let Some(pending) = self.iqs.take_answer(&id, from.as_ref(), me.as_ref()) else {
             return; // no such request, or a spoofed sender (docs/decisions.md §6)
         };
         if let IqKind::MamQuery { query_id, .. } | IqKind::CatchUp { query_id } = &pending.kind {
             let query_id = query_id.clone();
-            self.mam_queries.retain(|q| *q != query_id);
+            self.mam.finished(&query_id);
         }
         let reply = match (pending.kind, result) {
             (IqKind::ServerDisco, Ok(p)) => return self.handle_server_disco(p),
@@ -216,15 +218,18 @@ impl Client {
             (IqKind::CatchUp { query_id }, r) => {
                 return self.handle_catchup_answer(&query_id, Some(r));
             }
-            (_, Err(e)) => Err(stanza_error::value(&e)),
-            (IqKind::Ack, Ok(_)) => Ok(vec![Value::Bool(true)]),
-            (IqKind::MamQuery { echo, .. }, Ok(p)) => Ok(mam::FinPage::read(p).args(&echo)),
-            (IqKind::MamPrefsGet, Ok(p)) => Ok(vec![mam::parse_preferences(p)]),
-            (IqKind::RosterGet, Ok(p)) => Ok(vec![self.roster_items(p)]),
+            (_, Err(e)) => Err(Error::from(e)),
+            (IqKind::Ack, Ok(_)) => Ok(Reply::True),
+            (IqKind::MamQuery { echo, .. }, Ok(p)) => {
+                let (data, rsm) = mam::FinPage::read(p).args(echo);
+                Ok(Reply::Page(data, rsm))
+            }
+            (IqKind::MamPrefsGet, Ok(p)) => Ok(Reply::Preferences(mam::parse_preferences(p))),
+            (IqKind::RosterGet, Ok(p)) => Ok(Reply::Roster(self.roster_items(p))),
         };
         match (pending.callback.id(), reply) {
             (Some(rid), r) => self.reply(rid, r),
-            (None, Err(e)) => self.emit(events::ERROR, e),
+            (None, Err(e)) => self.emit(Emit::Error(e)),
             (None, Ok(_)) => {}
         }
     }
@@ -277,7 +282,9 @@ impl Client {
 
     /// XEP-0030 queries of a new session: the server (carbons) and the account (MAM).
     pub(crate) fn discover_services(&mut self) {
-        let Some(me) = self.bound.clone() else { return };
+        let Some(me) = self.stream.bound.clone() else {
+            return;
+        };
         let disco = || Element::from(DiscoInfoQuery { node: None });
         // XEP-0280 §4: find out whether the server offers Message Carbons, then enable them.
         let domain = Jid::from(BareJid::from_parts(None, me.domain()));
@@ -298,7 +305,7 @@ impl Client {
     }
 
     fn handle_account_disco(&mut self, result: Option<Element>) {
-        self.mam_support = Some(Self::offers(result, ns::MAM));
+        self.mam.support = Some(Self::offers(result, ns::MAM));
         self.flush_mam();
         self.start_catchup();
     }
@@ -315,6 +322,7 @@ impl Client {
     /// XEP-0199 §4.2: a client-to-server ping finds connections that died silently.
     pub(crate) fn send_ping(&mut self) {
         let Some(domain) = self
+            .stream
             .bound
             .as_ref()
             .map(|j| Jid::from(BareJid::from_parts(None, j.domain())))

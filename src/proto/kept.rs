@@ -13,9 +13,8 @@
 
 use super::sm::{Out, Sm};
 use super::{Client, State};
-use crate::events::{self, chat, Jid};
+use crate::events::{self, chat, Emit, Jid, Limit};
 use crate::stanza::{self, Element};
-use crate::value::Value;
 
 /// Namespace of the kept state (private to this SDK; the version is part of it).
 const NS_KEPT: &str = "urn:xmpp-ftw-wasm:kept:0";
@@ -258,7 +257,7 @@ impl Client {
     /// Next load or remove asked for (the shell does these at once: a load must be answered
     /// before the socket opens).
     pub fn poll_store_op(&mut self) -> Option<StoreOp> {
-        self.store_ops.pop_front()
+        self.out.store_ops.pop_front()
     }
 
     /// Whether the kept state must be written before this JS task ends (`docs/decisions.md`
@@ -278,7 +277,7 @@ impl Client {
             acked: sm.map_or(0, |s| s.acked),
             unacked: sm.map_or(0, |s| s.unacked.len()),
             resend: self.session.resend.len(),
-            queue: self.queue.len(),
+            queue: self.waiting.commands.len(),
         }
     }
 
@@ -304,20 +303,14 @@ impl Client {
         if std::mem::replace(&mut self.session.store_error_said, true) {
             return;
         }
-        self.emit(
-            events::ERROR,
-            obj! {
-                "type" => "storage", "condition" => "resource-constraint",
-                "description" => format!("Unsent messages cannot be kept for a page reload: {why}"),
-            },
-        );
+        self.emit(Emit::Error(Limit::Storage(why.to_owned()).into()));
     }
 
     /// The answer to [`StoreOp::Load`]: the state kept for `account`, if any. It is used when
     /// it belongs to the account now logging in: the session is resumed if the server still
     /// holds it, and the kept stanzas are sent again otherwise.
     pub fn handle_kept(&mut self, account: &str, text: Option<&str>) {
-        let Some(bare) = self.login.as_ref().map(|p| p.jid.to_string()) else {
+        let Some(bare) = self.attempt.params.as_ref().map(|p| p.jid.to_string()) else {
             return;
         };
         if bare != account || !matches!(self.state, State::Discovering | State::Connecting) {
@@ -374,24 +367,24 @@ impl Client {
             let event = stanza::parse_frame(&frame, usize::MAX)
                 .ok()
                 .and_then(events::presence::read);
-            if let Some((name, data)) = event {
-                self.emit(name, data);
+            if let Some(event) = event {
+                self.emit(event);
             }
         }
     }
 
     /// `xmpp.chat.pending`: the application's messages the server has not acknowledged yet,
     /// oldest first, as `[{id, to, content?, state?, replace?, receipt?}]`.
-    pub(crate) fn pending_messages(&self) -> Value {
+    pub(crate) fn pending_messages(&self) -> Vec<chat::PendingMessage> {
         let sm = self.session.sm.iter().flat_map(|s| s.unacked.iter());
-        let queued = self.queue.iter().map(|q| &q.out);
+        let queued = self.waiting.commands.iter().map(|q| &q.out);
         let list = sm
             .chain(self.session.resend.iter())
             .chain(queued)
             .filter(|o| o.message.is_some())
             .filter_map(|o| chat::pending_payload(&o.frame))
             .collect();
-        Value::Arr(list)
+        list
     }
 
     /// Remembers a delivered message's keys until the server has been told it was handled.
@@ -412,7 +405,7 @@ impl Client {
         let mut k = Kept {
             seen: self.session.kept_recent.clone(),
             mark: self.session.mark.clone(),
-            jid: self.bound.clone(),
+            jid: self.stream.bound.clone(),
             presences: self.session.presences.clone(),
             ..Kept::default()
         };
@@ -428,9 +421,14 @@ impl Client {
             None => {}
         }
         k.later.extend(self.session.resend.iter().cloned());
-        k.later.extend(self.queue.iter().map(|q| q.out.clone()));
+        k.later
+            .extend(self.waiting.commands.iter().map(|q| q.out.clone()));
         if k.jid.is_none() {
-            k.jid = self.login.as_ref().map(|p| Jid::from(p.jid.clone()));
+            k.jid = self
+                .attempt
+                .params
+                .as_ref()
+                .map(|p| Jid::from(p.jid.clone()));
         }
         k
     }

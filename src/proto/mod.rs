@@ -20,16 +20,19 @@
 //! commands), `sm` (XEP-0198), `timer` (every deadline, `poll_timeout` is their minimum) and
 //! `error` (faults by who caused them). Stanzas are xmpp-parsers types (`crate::stanza`).
 
+mod attempt;
 mod catchup;
 mod commands;
 mod connection;
 pub mod dedup;
 pub mod error;
+mod features;
 pub mod framing;
 mod iq;
 pub mod kept;
 mod mam;
 mod negotiation;
+mod output;
 pub mod rng;
 mod roster;
 mod router;
@@ -40,11 +43,8 @@ pub mod testing;
 pub mod timer;
 pub mod warm;
 
-use std::collections::VecDeque;
-
-use crate::events::{self, login::LoginParams, Jid};
+use crate::events::{self, ClientError, Emit, Error, Jid, Reply};
 use crate::stanza::{self, Element};
-use crate::value::Value;
 use iq::IqTable;
 use negotiation::Step;
 use rng::Rng;
@@ -83,9 +83,10 @@ impl Instant {
 pub type RequestId = u32;
 
 /// What the caller passed as the callback of `send`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Callback {
     /// No callback argument.
+    #[default]
     None,
     /// A function: errors and results go to it.
     Function(RequestId),
@@ -213,19 +214,14 @@ pub enum Discovery {
 /// Something for the application.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// Emit `name` with `data` to the `on(name)` handlers.
-    Emit {
-        /// xmpp-ftw event name.
-        name: &'static str,
-        /// The payload.
-        data: Value,
-    },
+    /// Emit an event ([`Emit::name`]) to the `on(name)` handlers.
+    Emit(Emit),
     /// Settle a callback or promise: `Ok(args)` is `cb(null, ...args)`, `Err(e)` is `cb(e)`.
     Reply {
         /// Which callback.
         request: RequestId,
         /// The outcome.
-        result: Result<Vec<Value>, Value>,
+        result: Result<Reply, Error>,
     },
 }
 
@@ -255,57 +251,105 @@ pub(crate) struct Queued {
     out: Out,
     callback: Callback,
     /// What the callback gets once the stanza is sent (`None`: only a promise hears of it).
-    reply: Option<Vec<Value>>,
+    reply: Option<Reply>,
 }
 
 /// The XMPP client state machine. See the module docs for the driving order.
+///
+/// It routes between parts that own their data: the outputs ([`output::Output`]), the login
+/// attempt ([`attempt::Attempt`]), the stream's facts ([`Stream`]), the commands waiting for
+/// the session ([`Waiting`]), the MAM queries ([`mam::Mam`]), the IQ table, the
+/// de-duplication window, the SCRAM keys ([`sasl::Keys`]) and what one login keeps
+/// ([`Session`]: XEP-0198, kept state, catch-up, roster cache, backoff).
 pub struct Client {
     cfg: Config,
     rng: Rng,
     state: State,
-    login: Option<LoginParams>,
-    login_callback: Callback,
-    login_deadline: Option<Instant>,
-    url: Option<String>,
-    bound: Option<Jid>,
-    queue: Vec<Queued>,
-    /// Pending IQs (RFC 6120 §8.2.3): who may answer and until when.
-    iqs: IqTable,
-    transmits: VecDeque<Transmit>,
-    events: VecDeque<Event>,
-    raw: bool,
-    session_required: bool,
-    discovery_urls: Vec<String>,
-    /// Counts logins, so that a XEP-0156 answer is used only by the login that asked for it.
-    login_seq: u32,
-    redirects: u8,
     /// The time of the call being handled.
     now: Instant,
+    out: output::Output,
+    attempt: attempt::Attempt,
+    stream: Stream,
+    waiting: Waiting,
+    mam: mam::Mam,
+    /// Pending IQs (RFC 6120 §8.2.3): who may answer and until when.
+    iqs: IqTable,
     dedup: dedup::Dedup,
-    /// Whether the account's archive speaks `urn:xmpp:mam:2` (`None`: not known yet).
-    mam_support: Option<bool>,
-    /// MAM commands waiting for the session or for the answer to the account disco#info.
-    mam_waiting: Vec<(mam::MamCommand, Callback)>,
-    /// Roster commands waiting for the session (RFC 6121 §2).
-    roster_waiting: Vec<(events::roster::Request, Callback)>,
-    /// The server offers roster versioning (RFC 6121 §2.6) on this session.
-    roster_versioning: bool,
-    /// `queryid`s of this socket's queries in flight: only their results are accepted.
-    mam_queries: Vec<String>,
-    /// The post-authentication features offered XEP-0198.
-    sm_offered: bool,
+    scram: sasl::Keys,
     /// What the browser says about the network (`navigator.onLine`).
     network_up: bool,
-    /// When a frame last arrived (XEP-0199 keepalive).
-    last_rx: Instant,
-    /// Loads and removals for the shell.
-    store_ops: VecDeque<StoreOp>,
-    /// SaltedPassword values of this login (RFC 5802 §5.1), in memory only.
-    salted: Vec<(sasl::Salting, Vec<u8>)>,
-    /// The id of the last SCRAM derivation asked of the shell ([`Client::handle_derived`]).
-    derive_seq: u32,
     /// What only makes sense for one login, dropped whole by `forget_session`.
     session: Session,
+}
+
+/// What the current stream is and offers.
+#[derive(Default)]
+struct Stream {
+    /// The bound full JID (RFC 6120 §7), while bound.
+    bound: Option<Jid>,
+    /// RFC 3921 §3 `<session/>` is required after binding.
+    session_required: bool,
+    /// The post-authentication features offered XEP-0198.
+    sm_offered: bool,
+    /// The server offers roster versioning (RFC 6121 §2.6) on this session.
+    roster_versioning: bool,
+    /// When a frame last arrived (XEP-0199 keepalive).
+    last_rx: Instant,
+}
+
+/// Commands accepted before the session is online, sent once it is.
+#[derive(Default)]
+struct Waiting {
+    /// Stanzas of `send` commands.
+    commands: Vec<Queued>,
+    /// Roster commands (RFC 6121 §2).
+    roster: Vec<(events::roster::Request, Callback)>,
+}
+
+impl Waiting {
+    /// Takes every waiting command's callback (the login failed: each hears `not-connected`).
+    fn drain_callbacks(&mut self) -> Vec<Callback> {
+        let commands = std::mem::take(&mut self.commands).into_iter();
+        let roster = std::mem::take(&mut self.roster).into_iter();
+        commands
+            .map(|q| q.callback)
+            .chain(roster.map(|(_, cb)| cb))
+            .collect()
+    }
+
+    fn len(&self) -> usize {
+        self.commands.len() + self.roster.len()
+    }
+}
+
+#[cfg(test)]
+mod waiting_tests {
+    use super::*;
+
+    #[test]
+    fn every_waiting_command_is_told_once() {
+        let mut w = Waiting::default();
+        w.commands.push(Queued {
+            out: Out::plain("<presence/>".into()),
+            callback: Callback::Promise(1),
+            reply: None,
+        });
+        let roster = events::roster::Request {
+            query: xmpp_parsers::roster::Roster {
+                ver: None,
+                items: Vec::new(),
+            },
+            get: true,
+        };
+        w.roster.push((roster, Callback::Function(2)));
+        assert_eq!(w.len(), 2);
+        assert_eq!(
+            w.drain_callbacks(),
+            [Callback::Promise(1), Callback::Function(2)]
+        );
+        assert_eq!(w.len(), 0);
+        assert!(w.drain_callbacks().is_empty());
+    }
 }
 
 /// What only makes sense for one login: the XEP-0198 state, the kept state, the catch-up,
@@ -330,7 +374,7 @@ struct Session {
     /// The last broadcast presence the application sent, re-sent on a new session.
     last_presence: Option<String>,
     /// The post-authentication features, kept while a resumption is tried.
-    last_features: Option<xmpp_parsers::stream_features::StreamFeatures>,
+    last_features: Option<features::Features>,
     /// The account whose state is kept for a reload (`None`: nothing is written).
     kept_key: Option<String>,
     /// The SCRAM derivation waiting for [`Client::handle_derived`], with its id.
@@ -368,59 +412,39 @@ impl Client {
             rng: Rng::new(cfg.seed),
             cfg,
             state: State::Idle,
-            login: None,
-            login_callback: Callback::None,
-            login_deadline: None,
-            url: None,
-            bound: None,
-            queue: Vec::new(),
-            iqs: IqTable::default(),
-            transmits: VecDeque::new(),
-            events: VecDeque::new(),
-            raw: false,
-            session_required: false,
-            discovery_urls: Vec::new(),
-            login_seq: 0,
-            redirects: 0,
             now: Instant(0),
+            out: output::Output::default(),
+            attempt: attempt::Attempt::default(),
+            stream: Stream::default(),
+            waiting: Waiting::default(),
+            mam: mam::Mam::default(),
+            iqs: IqTable::default(),
             dedup: dedup::Dedup::default(),
-            mam_support: None,
-            mam_waiting: Vec::new(),
-            roster_waiting: Vec::new(),
-            roster_versioning: false,
-            mam_queries: Vec::new(),
-            sm_offered: false,
+            scram: sasl::Keys::default(),
             network_up: true,
-            last_rx: Instant(0),
-            store_ops: VecDeque::new(),
-            salted: Vec::new(),
-            derive_seq: 0,
             session: Session::default(),
         }
     }
 
     /// Turns `xmpp.raw` events on or off (the shell turns them on while a handler listens).
     pub fn set_raw(&mut self, on: bool) {
-        self.raw = on;
+        self.out.raw = on;
     }
 
     /// The bound full JID while online.
     pub fn bound_jid(&self) -> Option<&Jid> {
-        self.bound.as_ref()
+        self.stream.bound.as_ref()
     }
 
     /// How many items the client holds in its queues and tables (for tests that check memory
     /// stays bounded under hostile input).
     #[doc(hidden)]
     pub fn footprint(&self) -> usize {
-        self.transmits.len()
-            + self.events.len()
+        self.out.len()
             + self.iqs.len()
-            + self.queue.len()
-            + self.mam_waiting.len()
-            + self.roster_waiting.len()
+            + self.waiting.len()
+            + self.mam.len()
             + self.session.roster.as_ref().map_or(0, roster::Cache::len)
-            + self.mam_queries.len()
             + self.session.resend.len()
             + self.session.sm.as_ref().map_or(0, |s| s.unacked.len())
             + self.dedup.len()
@@ -430,7 +454,7 @@ impl Client {
 
     /// The account's bare JID while bound.
     fn own_bare(&self) -> Option<Jid> {
-        self.bound.as_ref().map(|b| Jid::from(b.to_bare()))
+        self.stream.bound.as_ref().map(|b| Jid::from(b.to_bare()))
     }
 
     /// Whether the session is online.
@@ -440,12 +464,12 @@ impl Client {
 
     /// Next thing to do with the network.
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        self.transmits.pop_front()
+        self.out.transmits.pop_front()
     }
 
     /// Next thing for the application.
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        self.out.events.pop_front()
     }
 
     /// The earliest deadline; call [`Client::handle_timeout`] when it has passed.
@@ -455,21 +479,17 @@ impl Client {
 
     // ----- output helpers -------------------------------------------------------------
 
-    fn emit(&mut self, name: &'static str, data: Value) {
-        self.events.push_back(Event::Emit { name, data });
+    fn emit(&mut self, event: Emit) {
+        self.out.emit(event);
     }
 
-    fn reply(&mut self, request: RequestId, result: Result<Vec<Value>, Value>) {
-        self.events.push_back(Event::Reply { request, result });
+    fn reply(&mut self, request: RequestId, result: Result<Reply, Error>) {
+        self.out.reply(request, result);
     }
 
     /// Sends a frame; `redacted` replaces it in `xmpp.raw` (SASL data, passwords).
     fn send_frame(&mut self, frame: String, redacted: Option<&str>) {
-        if self.raw {
-            let shown = redacted.map_or_else(|| frame.clone(), str::to_owned);
-            self.emit(events::RAW, obj! {"direction" => "out", "frame" => shown});
-        }
-        self.transmits.push_back(Transmit::Frame(frame));
+        self.out.frame(frame, redacted);
     }
 
     /// Sends a nonza (framing, SASL, XEP-0198): not counted by stream management.
@@ -521,25 +541,39 @@ impl Client {
     }
 
     /// The callback-else-event rule for errors caused by the caller (`docs/decisions.md` §3).
-    fn client_error(&mut self, cb: Callback, err: Value) {
+    fn client_error(&mut self, cb: Callback, err: impl Into<Error>) {
+        let err = err.into();
         match cb.id() {
             Some(id) => self.reply(id, Err(err)),
-            None => self.emit(events::ERROR_CLIENT, err),
+            None => self.emit(Emit::ClientError(err)),
         }
     }
 
+    /// `Missing callback`: always the event `xmpp.error.client`.
+    fn missing_callback(&mut self) {
+        self.emit(Emit::ClientError(
+            ClientError::new("Missing callback").into(),
+        ));
+    }
+
     /// The same rule for connection errors (event `xmpp.error`).
-    fn connection_error(&mut self, cb: Callback, err: Value) {
+    fn connection_error(&mut self, cb: Callback, err: impl Into<Error>) {
+        let err = err.into();
         match cb.id() {
             Some(id) => self.reply(id, Err(err)),
-            None => self.emit(events::ERROR, err),
+            None => self.emit(Emit::Error(err)),
         }
+    }
+
+    /// `not-connected`, by the same rule.
+    fn not_connected(&mut self, cb: Callback) {
+        self.connection_error(cb, events::ConnectionError::NotConnected);
     }
 
     /// Success of a command that has no callback in xmpp-ftw: only a promise hears of it.
     fn handed_over(&mut self, cb: Callback) {
         if let Callback::Promise(id) = cb {
-            self.reply(id, Ok(vec![]));
+            self.reply(id, Ok(Reply::Done));
         }
     }
 

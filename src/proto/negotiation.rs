@@ -1,19 +1,19 @@
 //! Stream negotiation (RFC 6120 §4.3): the features, XEP-0077 in-band registration, SASL
 //! (§6), resource binding (§7), the RFC 3921 session where a server still requires it, and
-//! XEP-0198 resumption (§5), as `Expect*` states consumed by `handle_negotiation`. Every
+//! XEP-0198 resumption (§5), as `Expect*` steps: each consumes an element and returns the step
+//! that comes next (`None` once online or given up), so no step puts the state back by hand. Every
 //! element is read and built with its xmpp-parsers type.
 
 use super::error::PeerMisbehaved;
 use super::{framing, kept, sasl, sm, Callback, Client, Instant, State, Transmit};
-use crate::events::{self, stanza_error, Jid};
+use crate::events::{self, Connection, ConnectionError, Emit, Jid, Reply, StanzaFault};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::bind::{BindQuery, BindResponse};
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::sasl::{Auth, Challenge, Mechanism, Response, Success};
-use xmpp_parsers::stream_features::StreamFeatures;
 
 /// RFC 3921 §3 session establishment (not in xmpp-parsers' `ns`: RFC 6121 dropped it).
-const NS_SESSION: &str = "urn:ietf:params:xml:ns:xmpp-session";
+use super::features::{Features, NS_SESSION};
 
 /// Where the stream negotiation is (RFC 6120 §4.3, §6, §7).
 #[allow(clippy::enum_variant_names)] // the style guide names states `Expect*`
@@ -34,9 +34,6 @@ pub(crate) enum Step {
     ExpectResume,
 }
 
-/// Most SaltedPassword values kept in memory (one per hash, salt, count and password).
-const MAX_SALTED: usize = 4;
-
 /// The result or error answering the IQ `id`; `None` for any other element.
 fn answer(el: Element, id: &str) -> Option<Result<Option<Element>, Element>> {
     if !el.is("iq", ns::DEFAULT_NS) || el.attr("id") != Some(id) {
@@ -52,47 +49,62 @@ fn answer(el: Element, id: &str) -> Option<Result<Option<Element>, Element>> {
 }
 
 impl Client {
+    /// An element during the negotiation: the current step consumes it and says which step
+    /// comes next (`None`: the negotiation is over, online or given up, and whoever ended it
+    /// set the state).
     pub(crate) fn handle_negotiation(&mut self, el: Element) {
         let State::Negotiating(step) = std::mem::replace(&mut self.state, State::Idle) else {
             return;
         };
+        if let Some(next) = self.negotiate(step, el) {
+            self.state = State::Negotiating(next);
+        }
+    }
+
+    /// Ends the negotiation with a stream error (RFC 6120 §4.9.3).
+    fn fail(&mut self, fault: PeerMisbehaved) -> Option<Step> {
+        self.stream_error(fault);
+        None
+    }
+
+    /// Ends the negotiation: `err` for the application, after `<close/>`.
+    fn refuse(&mut self, err: impl Into<events::Error>) -> Option<Step> {
+        self.send_nonza(framing::close());
+        self.give_up(err);
+        None
+    }
+
+    fn negotiate(&mut self, step: Step, el: Element) -> Option<Step> {
         match step {
-            Step::ExpectOpen { authed } => {
-                // A stanza before the stream header.
-                self.state = State::Negotiating(Step::ExpectOpen { authed });
-                self.stream_error(PeerMisbehaved::InvalidXml)
-            }
+            // A stanza before the stream header.
+            Step::ExpectOpen { .. } => self.fail(PeerMisbehaved::InvalidXml),
             Step::ExpectFeatures { authed } => {
-                let Ok(features) = StreamFeatures::try_from(el) else {
-                    self.state = State::Negotiating(Step::ExpectFeatures { authed });
-                    return self.stream_error(PeerMisbehaved::InvalidXml);
+                let Some(features) = Features::read(&el) else {
+                    return self.fail(PeerMisbehaved::InvalidXml);
                 };
                 if !authed {
                     return self.start_auth(&features);
                 }
-                self.sm_offered = features.stream_management.is_some();
-                self.roster_versioning = super::roster::versioning_offered(&features.others);
+                self.stream.sm_offered = features.sm;
+                self.stream.roster_versioning = features.roster_ver;
                 let resume = self.session.sm.as_ref().and_then(sm::Sm::resume);
                 self.session.last_features = Some(features);
                 match resume {
-                    Some(r) if self.sm_offered => {
+                    Some(r) if self.stream.sm_offered => {
                         self.send_nonza(r);
-                        self.state = State::Negotiating(Step::ExpectResume);
+                        Some(Step::ExpectResume)
                     }
                     _ => self.start_bind(),
                 }
             }
             Step::ExpectRegister { id, mechanisms } => match answer(el, &id) {
-                None => self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms }),
+                None => Some(Step::ExpectRegister { id, mechanisms }),
                 Some(Ok(_)) => self.start_sasl(&mechanisms),
-                Some(Err(_)) => {
-                    self.send_nonza(framing::close());
-                    self.give_up(events::registration_fail());
-                }
+                Some(Err(_)) => self.refuse(ConnectionError::RegistrationFail),
             },
             Step::ExpectSasl(exchange) => self.handle_sasl(el, exchange),
             Step::ExpectBind { id } => match answer(el, &id) {
-                None => self.state = State::Negotiating(Step::ExpectBind { id }),
+                None => Some(Step::ExpectBind { id }),
                 Some(result) => {
                     let jid = result
                         .as_ref()
@@ -103,50 +115,51 @@ impl Client {
                         .map(|b| Jid::from(b.jid));
                     match (jid, result) {
                         (Some(jid), _) => {
-                            self.bound = Some(jid);
-                            self.after_bind();
+                            self.stream.bound = Some(jid);
+                            self.after_bind()
                         }
                         (None, r) => {
                             let mut err = match r {
-                                Err(el) => stanza_error::parse(&el),
-                                Ok(_) => obj! { "type" => "cancel" },
+                                Err(el) => StanzaFault::of(&el),
+                                Ok(_) => StanzaFault {
+                                    error: None,
+                                    description: None,
+                                },
                             };
-                            err.set("description", "Resource binding failed");
-                            self.send_nonza(framing::close());
-                            self.give_up(err);
+                            err.description = Some("Resource binding failed".into());
+                            self.refuse(err)
                         }
                     }
                 }
             },
             Step::ExpectResume => self.handle_resume_answer(el),
             Step::ExpectSession { id } => match answer(el, &id) {
-                None => self.state = State::Negotiating(Step::ExpectSession { id }),
+                None => Some(Step::ExpectSession { id }),
                 Some(_) => self.go_online(),
             },
         }
     }
 
     /// RFC 3921 session establishment, only where a server still requires it; else online.
-    fn after_bind(&mut self) {
-        if !self.session_required {
+    fn after_bind(&mut self) -> Option<Step> {
+        if !self.stream.session_required {
             return self.go_online();
         }
         let id = self.next_id();
         let session = Element::builder("session", NS_SESSION).build();
         self.send_nonza(stanza::iq_request(true, &id, None, session));
-        self.state = State::Negotiating(Step::ExpectSession { id });
+        Some(Step::ExpectSession { id })
     }
 
     /// Pre-authentication features: XEP-0077 registration when asked, then SASL.
-    fn start_auth(&mut self, features: &StreamFeatures) {
-        let mechanisms: Vec<String> = features.sasl_mechanisms.iter().cloned().collect();
-        let Some(p) = self.login.as_ref() else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+    fn start_auth(&mut self, features: &Features) -> Option<Step> {
+        let mechanisms = features.mechanisms.clone();
+        let Some(p) = self.attempt.params.as_ref() else {
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
         if p.register {
-            if !features.in_band_registration {
-                self.send_nonza(framing::close());
-                return self.give_up(events::registration_fail());
+            if !features.register {
+                return self.refuse(ConnectionError::RegistrationFail);
             }
             // XEP-0077 §3.1: the server accepts a set with username and password directly.
             let (user, password) = (p.user(), p.password.clone());
@@ -164,18 +177,18 @@ impl Client {
             };
             let (iq, redacted) = (iq(&password), iq("[redacted]"));
             self.send_frame(stanza::write(iq), Some(&stanza::write(redacted)));
-            self.state = State::Negotiating(Step::ExpectRegister { id, mechanisms });
-            return;
+            return Some(Step::ExpectRegister { id, mechanisms });
         }
         self.start_sasl(&mechanisms)
     }
 
     /// RFC 6120 §6.4.2: choose a mechanism and send `<auth/>` with the initial response.
-    fn start_sasl(&mut self, mechanisms: &[String]) {
-        let Some(p) = self.login.as_ref() else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+    fn start_sasl(&mut self, mechanisms: &[String]) -> Option<Step> {
+        let Some(p) = self.attempt.params.as_ref() else {
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
         let plain_ok = self
+            .attempt
             .url
             .as_deref()
             .is_some_and(events::login::plain_allowed);
@@ -183,14 +196,10 @@ impl Client {
             Ok(m) => m,
             Err(e) => {
                 let err = match e {
-                    sasl::ChoiceError::InsecurePlain => obj! {
-                        "type" => "auth", "condition" => "insecure-transport",
-                        "description" => "The server offers only PLAIN, which is refused over ws:// to a non-loopback host",
-                    },
-                    sasl::ChoiceError::NoMechanism => events::login_fail(),
+                    sasl::ChoiceError::InsecurePlain => ConnectionError::InsecureTransport,
+                    sasl::ChoiceError::NoMechanism => ConnectionError::LoginFail,
                 };
-                self.send_nonza(framing::close());
-                return self.give_up(err);
+                return self.refuse(err);
             }
         };
         let (user, password) = (p.user(), p.password.clone());
@@ -200,7 +209,7 @@ impl Client {
         };
         let (initial, exchange) = sasl::start(mech, &user, &password, nonce);
         let Ok(mechanism) = mech.name().parse::<Mechanism>() else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
         let with_text = |t: &str| {
             Element::builder("auth", ns::SASL)
@@ -223,13 +232,12 @@ impl Client {
             stanza::write(auth),
             Some(&stanza::write(with_text("[redacted]"))),
         );
-        self.state = State::Negotiating(Step::ExpectSasl(exchange));
+        Some(Step::ExpectSasl(exchange))
     }
 
-    fn handle_sasl(&mut self, el: Element, mut exchange: sasl::Exchange) {
+    fn handle_sasl(&mut self, el: Element, mut exchange: sasl::Exchange) -> Option<Step> {
         if !el.has_ns(ns::SASL) {
-            self.state = State::Negotiating(Step::ExpectSasl(exchange));
-            return self.stream_error(PeerMisbehaved::InvalidXml);
+            return self.fail(PeerMisbehaved::InvalidXml);
         }
         match el.name() {
             "challenge" => {
@@ -240,26 +248,21 @@ impl Client {
                 let Some(salting) = salting else {
                     // RFC 6120 §6.4.4: abort, then end the attempt.
                     self.send_nonza(xmpp_parsers::sasl::Abort);
-                    self.send_nonza(framing::close());
-                    return self.give_up(events::login_fail());
+                    return self.refuse(ConnectionError::LoginFail);
                 };
                 // RFC 5802 §5.1: a client may keep SaltedPassword for the next
                 // authentication; kept in memory only, so a reconnection skips PBKDF2.
-                let cached = self.salted.iter().find(|(k, _)| *k == salting);
-                if let Some(key) = cached.map(|(_, key)| key.clone()) {
+                if let Some(key) = self.scram.cached(&salting) {
                     return self.sasl_respond(exchange, &key);
                 }
                 if !self.cfg.derive_in_shell {
                     let key = salting.derive();
                     return self.sasl_respond_derived(exchange, salting, key);
                 }
-                self.state = State::Negotiating(Step::ExpectSasl(exchange));
-                self.derive_seq = self.derive_seq.wrapping_add(1);
-                self.session.deriving = Some((self.derive_seq, salting.clone()));
-                self.transmits.push_back(Transmit::Derive {
-                    id: self.derive_seq,
-                    salting,
-                });
+                let id = self.scram.next_derivation();
+                self.session.deriving = Some((id, salting.clone()));
+                self.out.transmit(Transmit::Derive { id, salting });
+                Some(Step::ExpectSasl(exchange))
             }
             "success" => {
                 let verified = match (&exchange, Success::try_from(el)) {
@@ -269,24 +272,17 @@ impl Client {
                 };
                 if !verified {
                     // The server could not prove it knows the password (RFC 5802 §9).
-                    self.send_nonza(framing::close());
-                    return self.give_up(events::login_fail());
+                    return self.refuse(ConnectionError::LoginFail);
                 }
                 // RFC 6120 §6.4.6: restart the stream.
-                let Some(jid) = self.login.as_ref().map(|p| p.jid.clone()) else {
-                    return self.stream_error(PeerMisbehaved::InternalServerError);
+                let Some(jid) = self.attempt.params.as_ref().map(|p| p.jid.clone()) else {
+                    return self.fail(PeerMisbehaved::InternalServerError);
                 };
                 self.send_nonza(framing::open(jid));
-                self.state = State::Negotiating(Step::ExpectOpen { authed: true });
+                Some(Step::ExpectOpen { authed: true })
             }
-            "failure" => {
-                self.send_nonza(framing::close());
-                self.give_up(events::login_fail());
-            }
-            _ => {
-                self.state = State::Negotiating(Step::ExpectSasl(exchange));
-                self.stream_error(PeerMisbehaved::InvalidXml);
-            }
+            "failure" => self.refuse(ConnectionError::LoginFail),
+            _ => self.fail(PeerMisbehaved::InvalidXml),
         }
     }
 
@@ -314,7 +310,9 @@ impl Client {
             Some(k) if k.len() == salting.key_len() => k,
             _ => salting.derive(),
         };
-        self.sasl_respond_derived(exchange, salting, key);
+        if let Some(next) = self.sasl_respond_derived(exchange, salting, key) {
+            self.state = State::Negotiating(next);
+        }
     }
 
     /// Keeps a freshly derived SaltedPassword in memory (RFC 5802 §5.1) and answers with it.
@@ -323,18 +321,16 @@ impl Client {
         exchange: sasl::Exchange,
         salting: sasl::Salting,
         key: Vec<u8>,
-    ) {
-        if self.salted.len() == MAX_SALTED {
-            self.salted.remove(0);
-        }
-        self.sasl_respond(exchange, &key);
-        self.salted.push((salting, key));
+    ) -> Option<Step> {
+        let next = self.sasl_respond(exchange, &key);
+        self.scram.keep(salting, key);
+        next
     }
 
     /// Sends `client-final-message` (RFC 5802 §5.1) computed from SaltedPassword.
-    fn sasl_respond(&mut self, mut exchange: sasl::Exchange, salted: &[u8]) {
+    fn sasl_respond(&mut self, mut exchange: sasl::Exchange, salted: &[u8]) -> Option<Step> {
         let sasl::Exchange::Scram(s) = &mut exchange else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
         let resp = Response {
             data: s.finish(salted).into_bytes(),
@@ -343,36 +339,38 @@ impl Client {
             .append("[redacted]")
             .build();
         self.send_frame(stanza::write(resp), Some(&stanza::write(redacted)));
-        self.state = State::Negotiating(Step::ExpectSasl(exchange));
+        Some(Step::ExpectSasl(exchange))
     }
 
     /// RFC 6120 §7: bind the requested resource (or let the server choose), with the
     /// post-authentication features kept in `last_features`.
-    fn start_bind(&mut self) {
+    fn start_bind(&mut self) -> Option<Step> {
         let Some(features) = self.session.last_features.as_ref() else {
-            return self.stream_error(PeerMisbehaved::InternalServerError);
+            return self.fail(PeerMisbehaved::InternalServerError);
         };
-        if features.bind.is_none() {
-            return self.stream_error(PeerMisbehaved::UnsupportedFeature);
+        if !features.bind {
+            return self.fail(PeerMisbehaved::UnsupportedFeature);
         }
         // RFC 3921 §3: `<session/>` unless it is marked optional (RFC 6121 leaves it out).
-        self.session_required = features
-            .others
-            .iter()
-            .any(|f| f.is("session", NS_SESSION) && !f.has_child("optional", NS_SESSION));
+        self.stream.session_required = features.session_required;
         // A new session: what the old one never had acknowledged is sent again once online.
         if let Some(old) = self.session.sm.take() {
             self.session.resend.extend(old.unacked);
         }
-        let resource = self.login.as_ref().and_then(|p| p.resource.clone());
+        let resource = self
+            .attempt
+            .params
+            .as_ref()
+            .and_then(|p| p.resource.clone());
         let id = self.next_id();
         self.send_nonza(Iq::from_set(id.clone(), BindQuery::new(resource)));
-        self.state = State::Negotiating(Step::ExpectBind { id });
+        Some(Step::ExpectBind { id })
     }
 
-    /// The session is ready: a new one after binding.
-    fn go_online(&mut self) {
+    /// The session is ready: a new one after binding. The negotiation is over.
+    fn go_online(&mut self) -> Option<Step> {
         self.go_online_as(false);
+        None
     }
 
     /// Online on a new session, or on a resumed one (`resumed`, XEP-0198 §5).
@@ -383,27 +381,27 @@ impl Client {
             && self.session.kept_key.is_some()
             && (resumed || self.session.mark.is_some());
         self.state = State::Online;
-        self.login_deadline = None;
+        self.attempt.deadline = None;
         self.session.established = true;
         self.session.attempt = 0;
-        self.last_rx = self.now;
-        if let Some(p) = self.login.as_mut() {
+        self.stream.last_rx = self.now;
+        if let Some(p) = self.attempt.params.as_mut() {
             p.register = false; // the account exists now; a reconnection only logs in
         }
-        if !resumed && self.sm_offered {
+        if !resumed && self.stream.sm_offered {
             // XEP-0198 §3: counting starts with <enable/>.
             self.session.sm = Some(sm::Sm::default());
             self.send_nonza(sm::Sm::enable());
         }
-        let jid = self.bound.as_ref().map(events::jid_obj).unwrap_or_default();
-        let mut data = obj! {"status" => "online", "jid" => jid};
-        if reconnection || restored {
-            data.set("resumed", resumed);
+        let data = Connection {
+            status: "online",
+            jid: self.stream.bound.as_ref().map(events::jid_obj),
+            resumed: (reconnection || restored).then_some(resumed),
+        };
+        if let Callback::Promise(id) = self.attempt.take_callback() {
+            self.reply(id, Ok(Reply::Online(data.clone())));
         }
-        if let Callback::Promise(id) = std::mem::replace(&mut self.login_callback, Callback::None) {
-            self.reply(id, Ok(vec![data.clone()]));
-        }
-        self.emit(events::CONNECTION, data);
+        self.emit(Emit::Connection(data));
         if resumed && !reconnection {
             self.replay_presences();
         } else if !resumed {
@@ -441,7 +439,7 @@ impl Client {
                 self.session.mark = Some(kept::Mark { id: None, when });
             }
         }
-        for q in std::mem::take(&mut self.queue) {
+        for q in std::mem::take(&mut self.waiting.commands) {
             self.send_queued(q);
         }
         // A resumption within the page keeps what the session knew; one after a reload
@@ -454,7 +452,7 @@ impl Client {
     }
 
     /// XEP-0198 §5: `<resumed/>` or `<failed/>` after `<resume/>`.
-    fn handle_resume_answer(&mut self, el: Element) {
+    fn handle_resume_answer(&mut self, el: Element) -> Option<Step> {
         use xmpp_parsers::sm::Nonza;
         match sm::read_nonza(el) {
             Some(Nonza::Resumed(r)) => {
@@ -462,15 +460,16 @@ impl Client {
                     sm.answered = sm.handled; // `<resume h/>` told the server this much
                     sm.ack_resumed(r.h)
                 }) else {
-                    return self.stream_error(PeerMisbehaved::UndefinedCondition);
+                    return self.fail(PeerMisbehaved::UndefinedCondition);
                 };
                 // After a reload, the JID comes back with the session.
                 if let Some(jid) = self.session.sm.as_ref().and_then(|sm| sm.jid.clone()) {
-                    self.bound = Some(jid);
+                    self.stream.bound = Some(jid);
                 }
                 self.acknowledged(ids);
                 self.session.resumed_at = Some(self.now);
                 self.go_online_as(true);
+                None
             }
             Some(Nonza::Failed(f)) => {
                 // The server may say what it had received (v1.6 §5); the rest is resent.
@@ -479,12 +478,9 @@ impl Client {
                         self.acknowledged(ids);
                     }
                 }
-                self.start_bind();
+                self.start_bind()
             }
-            _ => {
-                self.state = State::Negotiating(Step::ExpectResume);
-                self.stream_error(PeerMisbehaved::InvalidXml);
-            }
+            _ => self.fail(PeerMisbehaved::InvalidXml),
         }
     }
 }
@@ -495,6 +491,67 @@ mod tests {
 
     fn el(s: &str) -> Element {
         stanza::parse_frame(s, 4096).unwrap()
+    }
+
+    /// A client whose socket opened for `alice@localhost` (PLAIN allowed on loopback).
+    fn opened() -> Client {
+        use crate::events::command::{self, Command};
+        use crate::events::field::Field;
+        let mut c = Client::new(super::super::Config::default());
+        let payload = command::Login {
+            jid: Field::Given("alice@localhost".into()),
+            password: Field::Given("pw".into()),
+            websocket: Field::Given("ws://127.0.0.1/ws".into()),
+            ..command::Login::default()
+        };
+        let login = Command::Login {
+            payload,
+            anonymous: false,
+        };
+        c.handle_command(login, Callback::None, Instant(0));
+        c.handle_socket(super::super::SocketEvent::Open, Instant(0));
+        c.handle_frame(
+            "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='x' version='1.0'/>",
+            Instant(0),
+        );
+        c
+    }
+
+    #[test]
+    fn each_step_says_what_comes_next() {
+        let mut c = opened();
+        assert!(matches!(
+            c.state,
+            State::Negotiating(Step::ExpectFeatures { authed: false })
+        ));
+        c.handle_frame(
+            "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+             <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>\
+             </mechanisms></stream:features>",
+            Instant(1),
+        );
+        assert!(matches!(c.state, State::Negotiating(Step::ExpectSasl(_))));
+        // an element the step does not expect ends the negotiation with a stream error
+        c.handle_frame(
+            "<foo xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+            Instant(2),
+        );
+        assert!(matches!(c.state, State::Idle));
+        let frames: Vec<Transmit> = std::iter::from_fn(|| c.poll_transmit()).collect();
+        assert!(format!("{frames:?}").contains("invalid-xml"), "{frames:?}");
+        // a SASL failure ends it too, without a stream error
+        let mut c = opened();
+        c.handle_frame(
+            "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+             <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>\
+             </mechanisms></stream:features>",
+            Instant(1),
+        );
+        c.handle_frame(
+            "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>",
+            Instant(2),
+        );
+        assert!(matches!(c.state, State::Idle));
     }
 
     #[test]

@@ -9,14 +9,11 @@
 
 use super::iq::IqKind;
 use super::{from_account, Callback, Client};
-use crate::events::{self, roster, Jid};
+use crate::events::command::{self, RosterOp};
+use crate::events::{roster, Emit, Jid};
 use crate::stanza::{self, Element};
-use crate::value::Value;
 use xmpp_parsers::iq::{IqHeader, IqPayload};
 use xmpp_parsers::roster::{Item, Roster, Subscription};
-
-/// RFC 6121 §2.6.1 stream feature.
-const NS_ROSTERVER: &str = "urn:xmpp:features:rosterver";
 
 /// The roster as last received with a version (§2.6).
 #[derive(Debug, Default)]
@@ -43,23 +40,25 @@ impl Cache {
     }
 }
 
-/// Whether post-authentication features offer roster versioning (§2.6.1).
-pub(crate) fn versioning_offered(others: &[Element]) -> bool {
-    others.iter().any(|f| f.is("ver", NS_ROSTERVER))
-}
-
 impl Client {
     /// A roster command from the application: validated, then sent once online.
-    pub(crate) fn handle_roster_command(&mut self, name: &str, payload: Value, cb: Callback) {
-        let request = match roster::validate(name, &payload, cb.id().is_some()) {
+    pub(crate) fn handle_roster_command(
+        &mut self,
+        op: RosterOp,
+        payload: command::RosterItem,
+        cb: Callback,
+    ) {
+        let request = match roster::validate(op, payload, cb.id().is_some()) {
             Ok(r) => r,
-            Err(roster::Refused::MissingCallback(e)) => return self.emit(events::ERROR_CLIENT, e),
+            Err(roster::Refused::MissingCallback(e)) => {
+                return self.emit(Emit::ClientError(e.into()))
+            }
             Err(roster::Refused::Invalid(e)) => return self.client_error(cb, e),
         };
         if !self.has_session() {
-            return self.connection_error(cb, events::not_connected());
+            return self.not_connected(cb);
         }
-        self.roster_waiting.push((request, cb));
+        self.waiting.roster.push((request, cb));
         self.flush_roster();
     }
 
@@ -68,9 +67,9 @@ impl Client {
         if !self.is_online() {
             return;
         }
-        for (mut request, cb) in std::mem::take(&mut self.roster_waiting) {
+        for (mut request, cb) in std::mem::take(&mut self.waiting.roster) {
             let id = self.next_id();
-            if request.get && self.roster_versioning {
+            if request.get && self.stream.roster_versioning {
                 // §2.6.2: the version held, or "" when none is.
                 let ver = self
                     .session
@@ -93,11 +92,11 @@ impl Client {
 
     /// The items of a `get` answer (`(null, items)`): the roster it carries, kept when it has
     /// a version; or, for an empty answer (§2.6.3: nothing changed), the roster kept.
-    pub(crate) fn roster_items(&mut self, result: Option<Element>) -> Value {
+    pub(crate) fn roster_items(&mut self, result: Option<Element>) -> Vec<roster::RosterItem> {
         match result.and_then(|q| Roster::try_from(q).ok()) {
             Some(r) => {
                 let items = roster::items_value(&r);
-                self.session.roster = match (self.roster_versioning, r.ver) {
+                self.session.roster = match (self.stream.roster_versioning, r.ver) {
                     (true, Some(ver)) => Some(Cache {
                         ver,
                         items: r.items,
@@ -106,13 +105,12 @@ impl Client {
                 };
                 items
             }
-            None => Value::Arr(
-                self.session
-                    .roster
-                    .as_ref()
-                    .map(|c| c.items.iter().map(roster::item_value).collect())
-                    .unwrap_or_default(),
-            ),
+            None => self
+                .session
+                .roster
+                .as_ref()
+                .map(|c| c.items.iter().map(roster::item_value).collect())
+                .unwrap_or_default(),
         }
     }
 
@@ -133,7 +131,7 @@ impl Client {
             if let Some(cache) = self.session.roster.as_mut() {
                 cache.apply(item, push.ver.as_deref());
             }
-            self.emit(roster::PUSH, roster::item_value(item));
+            self.emit(Emit::RosterPush(roster::item_value(item)));
         }
         let header = IqHeader {
             from: None,

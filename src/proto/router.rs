@@ -5,10 +5,9 @@
 use super::dedup;
 use super::kept::{Mark, When};
 use super::{from_account, Client};
-use crate::events::chat::{self, Incoming};
-use crate::events::{self, mam, presence, Jid};
+use crate::events::chat::Incoming;
+use crate::events::{self, mam, presence, Emit, Jid};
 use crate::stanza::{self, ns, Element};
-use crate::value::Value;
 use xmpp_parsers::carbons::{Received, Sent};
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::message::Message;
@@ -64,11 +63,11 @@ impl Client {
                 available.then(|| stanza::write(el.clone())),
             )
         });
-        if let Some((name, data)) = presence::read(el) {
-            if let (presence::PRESENCE, Some((Some(from), frame))) = (name, kept) {
+        if let Some(event) = presence::read(el) {
+            if let (Emit::Presence(_), Some((Some(from), frame))) = (&event, kept) {
                 self.note_presence(from, frame);
             }
-            self.emit(name, data);
+            self.emit(event);
         }
     }
 
@@ -95,9 +94,9 @@ impl Client {
                 if self.is_catchup_query(&result.query_id) {
                     return self.deliver_archived(result, &own);
                 }
-                if self.mam_queries.contains(&result.query_id) {
+                if self.mam.is_ours(&result.query_id) {
                     if let Some(v) = mam::message_payload(result) {
-                        self.emit(mam::MESSAGE, v);
+                        self.emit(Emit::MamMessage(v));
                     }
                 }
             }
@@ -178,19 +177,10 @@ impl Client {
                 });
             }
         }
-        let add_carbon = |v: &mut Value| {
-            if let Some((kind, to)) = &carbon {
-                v.set("carbon", *kind);
-                if *kind == "sent" {
-                    if let Some(to) = to {
-                        v.set("to", events::jid_obj(to));
-                    }
-                }
-            }
-        };
+        let kind = carbon.as_ref().map(|(kind, _)| *kind);
         if let Some(mut r) = m.receipt(from) {
-            add_carbon(&mut r);
-            return self.emit(chat::RECEIPT, r);
+            r.carbon = kind;
+            return self.emit(Emit::Receipt(r));
         }
         if !m.chat {
             return; // headline, groupchat and error messages are not chat
@@ -221,11 +211,16 @@ impl Client {
         if !fresh {
             return; // docs/decisions.md §4: a repeat of a message already delivered
         }
-        add_carbon(&mut v);
+        if let Some((kind, to)) = &carbon {
+            v.carbon = Some(kind);
+            if *kind == "sent" {
+                v.to = to.as_ref().map(events::jid_obj);
+            }
+        }
         if caught_up {
             self.caught();
         }
-        self.emit(chat::MESSAGE, v);
+        self.emit(Emit::ChatMessage(v));
     }
 }
 
@@ -237,7 +232,7 @@ mod tests {
     fn events(c: &mut crate::proto::Client) -> Vec<(&'static str, String)> {
         std::iter::from_fn(|| c.poll_event())
             .filter_map(|e| match e {
-                Event::Emit { name, data } => Some((name, format!("{data:?}"))),
+                Event::Emit(e) => Some((e.name(), format!("{e:?}"))),
                 _ => None,
             })
             .collect()

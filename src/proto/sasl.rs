@@ -420,3 +420,73 @@ mod tests {
         assert_eq!(saslname("a=b,c"), "a=3Db=2Cc");
     }
 }
+
+/// Most SaltedPassword values kept for one login (a server that changes salts between
+/// connections does not make the list grow).
+const MAX_SALTED: usize = 4;
+
+/// The SCRAM keys of this login (RFC 5802 §5.1: a client may keep SaltedPassword for the next
+/// authentication), in memory only, so that a reconnection skips PBKDF2; and the numbering of
+/// the derivations asked of the shell.
+#[derive(Default)]
+pub(crate) struct Keys {
+    salted: Vec<(Salting, Vec<u8>)>,
+    derive_seq: u32,
+}
+
+impl Keys {
+    /// The key derived for these parameters, if kept.
+    pub(crate) fn cached(&self, salting: &Salting) -> Option<Vec<u8>> {
+        self.salted
+            .iter()
+            .find(|(k, _)| k == salting)
+            .map(|(_, key)| key.clone())
+    }
+
+    /// Keeps a derived key (the oldest goes when the list is full).
+    pub(crate) fn keep(&mut self, salting: Salting, key: Vec<u8>) {
+        if self.salted.len() == MAX_SALTED {
+            self.salted.remove(0);
+        }
+        self.salted.push((salting, key));
+    }
+
+    /// The id of a new derivation asked of the shell.
+    pub(crate) fn next_derivation(&mut self) -> u32 {
+        self.derive_seq = self.derive_seq.wrapping_add(1);
+        self.derive_seq
+    }
+
+    /// Forgets every key (logout, another account).
+    pub(crate) fn clear(&mut self) {
+        self.salted.clear();
+    }
+}
+
+#[cfg(test)]
+mod keys_tests {
+    use super::*;
+
+    fn salting(salt: &[u8]) -> Salting {
+        Salting {
+            sha256: false,
+            password: "pencil".into(),
+            salt: salt.to_vec(),
+            iterations: 4096,
+        }
+    }
+
+    #[test]
+    fn keys_are_kept_per_salt_up_to_a_bound() {
+        let mut k = Keys::default();
+        assert_eq!(k.cached(&salting(b"a")), None);
+        for i in 0..6u8 {
+            k.keep(salting(&[i]), vec![i]);
+        }
+        assert_eq!(k.cached(&salting(&[5])), Some(vec![5]));
+        assert_eq!(k.cached(&salting(&[1])), None, "the oldest went");
+        assert_ne!(k.next_derivation(), k.next_derivation());
+        k.clear();
+        assert_eq!(k.cached(&salting(&[5])), None);
+    }
+}

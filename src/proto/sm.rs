@@ -171,7 +171,7 @@ impl Client {
             },
             Some(Nonza::Enabled(e)) => {
                 sm.enabled = true;
-                sm.jid = self.bound.clone();
+                sm.jid = self.stream.bound.clone();
                 sm.id = e.id.filter(|_| e.resume).map(|i| i.0);
             }
             Some(Nonza::Failed(_)) => {
@@ -188,7 +188,7 @@ impl Client {
     /// (`docs/decisions.md` §10).
     pub(crate) fn acknowledged(&mut self, ids: Vec<String>) {
         for id in ids {
-            self.emit(crate::events::chat::SENT, obj! {"id" => id});
+            self.emit(crate::events::Emit::Sent(crate::events::chat::Sent { id }));
         }
     }
 

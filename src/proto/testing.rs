@@ -2,7 +2,8 @@
 //! hand. Not part of the API.
 
 use super::{Callback, Client, Config, Event, Instant, SocketEvent, Transmit};
-use crate::value::Value;
+use crate::events::command::{self, Command};
+use crate::events::field::{Field, Truthy};
 
 /// A client (account `alice@localhost`, XEP-0077 registration, PLAIN on loopback, XEP-0198)
 /// logged in (PLAIN on loopback) and online, with the server side played by hand.
@@ -12,13 +13,19 @@ pub fn online_client(raw: bool, password: &str) -> (Client, Vec<Event>) {
         ..Config::default()
     });
     c.set_raw(raw);
-    let mut login = Value::obj();
-    login.set("jid", "alice@localhost");
-    login.set("password", password);
-    login.set("register", true);
-    login.set("websocket", "ws://127.0.0.1:5280/ws");
+    let payload = command::Login {
+        jid: Field::Given("alice@localhost".into()),
+        password: Field::Given(password.into()),
+        register: Field::Given(Truthy(true)),
+        websocket: Field::Given("ws://127.0.0.1:5280/ws".into()),
+        ..command::Login::default()
+    };
+    let login = Command::Login {
+        payload,
+        anonymous: false,
+    };
     let t = Instant(0);
-    c.handle_command("xmpp.login", login, Callback::None, t);
+    c.handle_command(login, Callback::None, t);
     c.handle_socket(SocketEvent::Open, t);
     let open =
         "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='x' version='1.0'/>";

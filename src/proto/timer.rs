@@ -28,12 +28,12 @@ impl Client {
             State::Waiting { at: Some(at) } => Some((Timer::Reconnect, at)),
             State::Online if !self.session.ping_pending => Some((
                 Timer::Keepalive,
-                self.last_rx.plus(self.cfg.ping_interval_ms),
+                self.stream.last_rx.plus(self.cfg.ping_interval_ms),
             )),
             _ => None,
         };
         [
-            self.login_deadline.map(|d| (Timer::Login, d)),
+            self.attempt.deadline.map(|d| (Timer::Login, d)),
             state,
             self.session.ack_request_at.map(|d| (Timer::AckRequest, d)),
             self.iqs.next_deadline().map(|d| (Timer::Iq, d)),
@@ -60,7 +60,7 @@ mod tests {
     fn poll_timeout_is_the_minimum() {
         let mut c = Client::new(Config::default());
         assert_eq!(c.poll_timeout(), None);
-        c.login_deadline = Some(Instant(500));
+        c.attempt.deadline = Some(Instant(500));
         c.session.ack_request_at = Some(Instant(200));
         assert_eq!(c.poll_timeout(), Some(Instant(200)));
         assert_eq!(c.due(Instant(300)), vec![Timer::AckRequest]);

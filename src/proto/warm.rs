@@ -6,7 +6,8 @@
 //! before it is needed. Nothing of it leaves this function.
 
 use super::{Callback, Client, Config, Instant, SocketEvent, Transmit};
-use crate::value::Value;
+use crate::events::command::{self, Command};
+use crate::events::field::Field;
 
 const OPEN: &str =
     "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='w' version='1.0'/>";
@@ -88,11 +89,17 @@ pub fn warm_up() -> bool {
 fn logging_in(cfg: Config, mechanisms: &str) -> Client {
     let t = Instant(0);
     let mut c = Client::new(cfg);
-    let mut login = Value::obj();
-    login.set("jid", "warm@localhost");
-    login.set("password", "warm");
-    login.set("websocket", "ws://127.0.0.1/");
-    c.handle_command("xmpp.login", login, Callback::None, t);
+    let payload = command::Login {
+        jid: Field::Given("warm@localhost".into()),
+        password: Field::Given("warm".into()),
+        websocket: Field::Given("ws://127.0.0.1/".into()),
+        ..command::Login::default()
+    };
+    let login = Command::Login {
+        payload,
+        anonymous: false,
+    };
+    c.handle_command(login, Callback::None, t);
     c.handle_socket(SocketEvent::Open, t);
     c.handle_frame(OPEN, t);
     c.handle_frame(

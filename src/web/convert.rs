@@ -1,17 +1,23 @@
-//! `JsValue` <-> [`Value`].
+//! JS payloads in, typed events out.
 //!
-//! To JS: serde-wasm-bindgen. From JS: a hardened reader rather than serde-wasm-bindgen's
-//! deserializer, which walks objects with `Object.entries`: that runs getters and proxy traps
-//! and lets their exceptions through to the caller of `send`, and it follows cycles. This
-//! reader reads own data properties from their descriptors (no getter or trap runs), catches
-//! every exception, and bounds depth, size and the total walk (self-referencing payloads).
+//! In: the caller's payload is copied into a [`Tree`], which `Command::read` deserialises
+//! (`crate::tree` says why from a tree). The copy is hardened: it reads own data properties
+//! from their descriptors (no getter, proxy trap or method of the object runs), catches every
+//! exception, and bounds depth, size and the total walk (self-referencing payloads); a value
+//! JSON has no form for (a function, a symbol, a bigint, a cycle, too deep) is
+//! [`Tree::Other`], which every command key reads as a wrong type. The copy is also what a
+//! client error echoes as `request`.
+//!
+//! Out: events, callback arguments and errors with serde-wasm-bindgen (plain objects).
 
-use crate::value::Value;
+use crate::events::command::{Command, Payload};
+use crate::events::{Echo, Error};
+use crate::tree::Tree;
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Deepest payload nesting converted; deeper values become [`Value::Other`] (a wrong type).
+/// Deepest payload nesting converted; deeper values become [`Tree::Other`] (a wrong type).
 const MAX_DEPTH: usize = 32;
 /// Most array items or object keys converted; more is a wrong type.
 const MAX_ITEMS: u32 = 10_000;
@@ -29,7 +35,7 @@ struct Walk {
 
 /// Converts a JS value. Never throws: getters that throw, proxies and cycles become
 /// `Null`/`Other`, which validation then refuses with a client error.
-pub(crate) fn from_js(v: &JsValue) -> Value {
+pub(crate) fn copy_payload(v: &JsValue) -> Tree {
     let mut walk = Walk {
         budget: MAX_NODES,
         path: Vec::new(),
@@ -37,29 +43,29 @@ pub(crate) fn from_js(v: &JsValue) -> Value {
     from_js_depth(v, 0, &mut walk)
 }
 
-fn from_js_depth(v: &JsValue, depth: usize, walk: &mut Walk) -> Value {
+fn from_js_depth(v: &JsValue, depth: usize, walk: &mut Walk) -> Tree {
     if walk.budget == 0 {
-        return Value::Other;
+        return Tree::Other;
     }
     walk.budget -= 1;
     if v.is_undefined() || v.is_null() {
-        return Value::Null;
+        return Tree::Null;
     }
     if let Some(b) = v.as_bool() {
-        return Value::Bool(b);
+        return Tree::Bool(b);
     }
     if let Some(n) = v.as_f64() {
-        return Value::Num(n);
+        return Tree::Num(n);
     }
     if let Some(s) = v.as_string() {
-        return Value::Str(s);
+        return Tree::Str(s);
     }
     if depth >= MAX_DEPTH || v.is_function() || !v.is_object() {
-        return Value::Other;
+        return Tree::Other;
     }
     // An object that contains itself (directly or through a child) is a wrong type.
     if walk.path.iter().any(|p| Object::is(p, v)) {
-        return Value::Other;
+        return Tree::Other;
     }
     walk.path.push(v.clone());
     let out = from_js_object(v, depth, walk);
@@ -67,23 +73,23 @@ fn from_js_depth(v: &JsValue, depth: usize, walk: &mut Walk) -> Value {
     out
 }
 
-fn from_js_object(v: &JsValue, depth: usize, walk: &mut Walk) -> Value {
+fn from_js_object(v: &JsValue, depth: usize, walk: &mut Walk) -> Tree {
     if Array::is_array(v) {
         let a: &Array = v.unchecked_ref();
         if a.length() > MAX_ITEMS {
-            return Value::Other;
+            return Tree::Other;
         }
-        return Value::Arr(
+        return Tree::Arr(
             a.iter()
                 .map(|x| from_js_depth(&x, depth + 1, walk))
                 .collect(),
         );
     }
     let Ok(keys) = Reflect::own_keys(v) else {
-        return Value::Other;
+        return Tree::Other;
     };
     if keys.length() > MAX_ITEMS {
-        return Value::Other;
+        return Tree::Other;
     }
     let mut fields = Vec::new();
     let obj: &Object = v.unchecked_ref();
@@ -109,13 +115,47 @@ fn from_js_object(v: &JsValue, depth: usize, walk: &mut Walk) -> Value {
         }
         fields.push((name, from_js_depth(&val, depth + 1, walk)));
     }
-    Value::Obj(fields)
+    Tree::Obj(fields)
 }
 
-/// Converts an event payload to a plain JS value with serde-wasm-bindgen (objects, not Maps).
-/// Never fails for a [`Value`] (strings, finite or not numbers, booleans, arrays, objects).
-pub(crate) fn to_js(v: &Value) -> JsValue {
+/// Reads a command from the copy of its payload.
+pub(crate) fn read_command(name: &str, copy: &Tree) -> Command {
+    let payload = match copy {
+        Tree::Null => Payload::Empty,
+        Tree::Obj(_) => Payload::Object(copy),
+        _ => Payload::NotAnObject,
+    };
+    Command::read(name, payload)
+}
+
+/// Converts an event payload or callback arguments to plain JS values.
+pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
     v.serialize(&SERIALIZER).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// An error as the application gets it: a client error carries `request`, the copy of the
+/// caller's payload (`echo`), without its password or with `type: "chat"` where xmpp-ftw
+/// says so.
+pub(crate) fn error_to_js(e: &Error, echo: Option<&Tree>) -> JsValue {
+    let out = to_js(e);
+    if let Some(c) = e.as_client() {
+        // `undefined` and `null` are an empty payload
+        let mut request = match echo {
+            None | Some(Tree::Null) => Tree::Obj(Vec::new()),
+            Some(t) => t.clone(),
+        };
+        match (c.echo, &mut request) {
+            (Echo::Empty, r) => *r = Tree::Obj(Vec::new()),
+            (Echo::AsChat, Tree::Obj(fields)) => {
+                fields.retain(|(k, _)| k != "type");
+                fields.push(("type".into(), Tree::Str("chat".into())));
+            }
+            (Echo::Redacted, Tree::Obj(fields)) => fields.retain(|(k, _)| k != "password"),
+            _ => {}
+        }
+        let _ = Reflect::set(&out, &"request".into(), &to_js(&request));
+    }
+    out
 }
 
 /// Plain objects for maps, `null` for unit.

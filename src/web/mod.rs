@@ -17,10 +17,10 @@ use wasm_bindgen::JsCast;
 use web_sys::WebSocket;
 
 use crate::proto::{Callback, Client, Discovery, Event, Instant, RequestId, SocketEvent, Transmit};
-use convert::{from_js, to_js};
+use convert::{copy_payload, error_to_js, read_command, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = include_str!("types.d.ts");
+const TS_TYPES: &'static str = concat!(include_str!("payloads.d.ts"), include_str!("types.d.ts"));
 
 /// How a `send` callback or a `request` promise is settled.
 enum Pending {
@@ -65,6 +65,8 @@ struct Shell {
     store_key: Option<String>,
     /// A save of the kept state is scheduled for the end of this JS task.
     save_scheduled: bool,
+    /// The copy of the payload of the command being handled: client errors echo it.
+    echo: Option<crate::tree::Tree>,
     /// A save of the kept state is scheduled for later (`Shell::schedule_save`).
     save_timer: Option<Timeout>,
     me: Weak<RefCell<Shell>>,
@@ -202,6 +204,7 @@ impl XmppSocket {
                 store_key: None,
                 save_scheduled: false,
                 save_timer: None,
+                echo: None,
                 me: me.clone(),
             })
         });
@@ -281,7 +284,7 @@ impl XmppSocket {
     }
 
     fn command(&self, event: JsValue, payload: JsValue, pending: Option<Pending>, not_fn: bool) {
-        let payload = from_js(&payload);
+        let payload = copy_payload(&payload);
         {
             let mut sh = self.inner.borrow_mut();
             let cb = match pending {
@@ -299,7 +302,10 @@ impl XmppSocket {
                 }
             };
             let name = event.as_string().unwrap_or_default();
-            sh.core.handle_command(&name, payload, cb, now());
+            let cmd = read_command(&name, &payload);
+            sh.core.handle_command(cmd, cb, now());
+            // The events this command caused: a client error among them echoes the payload.
+            sh.echo = Some(payload);
         }
         pump(&self.inner);
     }
@@ -308,6 +314,7 @@ impl XmppSocket {
 /// Drains the core, performs its transmits, re-arms the timer, then delivers its events with
 /// no borrow held (handlers may call `send` again).
 fn pump(rc: &Rc<RefCell<Shell>>) {
+    let mut echo;
     loop {
         let events: Vec<Event> = {
             let mut sh = rc.borrow_mut();
@@ -325,6 +332,7 @@ fn pump(rc: &Rc<RefCell<Shell>>) {
             }
             sh.arm_timer();
             let events: Vec<Event> = std::iter::from_fn(|| sh.core.poll_event()).collect();
+            echo = sh.echo.take();
             if events.is_empty() {
                 // After the events: the save's microtask is queued after the promises they
                 // settled, so `online` is not kept waiting by a sessionStorage write.
@@ -334,14 +342,15 @@ fn pump(rc: &Rc<RefCell<Shell>>) {
             events
         };
         for ev in events {
-            deliver(rc, ev);
+            deliver(rc, ev, echo.as_ref());
         }
     }
 }
 
-fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event) {
+fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event, echo: Option<&crate::tree::Tree>) {
     match ev {
-        Event::Emit { name, data } => {
+        Event::Emit(emit) => {
+            let name = emit.name();
             let funcs: Vec<Function> = {
                 let mut sh = rc.borrow_mut();
                 let funcs = sh
@@ -356,7 +365,10 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event) {
             if funcs.is_empty() {
                 return;
             }
-            let payload = to_js(&data);
+            let payload = match emit.error() {
+                Some(e) => error_to_js(e, echo),
+                None => to_js(&emit),
+            };
             for f in funcs {
                 call(&f, std::slice::from_ref(&payload));
             }
@@ -371,19 +383,21 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event) {
             };
             match (p, result) {
                 (Pending::Callback(f), Ok(args)) => {
-                    let mut all = vec![JsValue::NULL];
-                    all.extend(args.iter().map(to_js));
-                    call(&f, &all);
+                    let args: Array = to_js(&args).unchecked_into();
+                    args.unshift(&JsValue::NULL);
+                    call_with(&f, &args);
                 }
-                (Pending::Callback(f), Err(e)) => call(&f, &[to_js(&e)]),
+                (Pending::Callback(f), Err(e)) => call(&f, &[error_to_js(&e, echo)]),
                 (Pending::Promise { resolve, .. }, Ok(args)) => {
-                    let arr: Array = args.iter().map(to_js).collect();
+                    let arr: Array = to_js(&args).unchecked_into();
                     if arr.length() == 0 {
                         arr.push(&JsValue::UNDEFINED);
                     }
                     call(&resolve, &[arr.into()]);
                 }
-                (Pending::Promise { reject, .. }, Err(e)) => call(&reject, &[to_js(&e)]),
+                (Pending::Promise { reject, .. }, Err(e)) => {
+                    call(&reject, &[error_to_js(&e, echo)])
+                }
             }
         }
     }
@@ -391,8 +405,12 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event) {
 
 /// Calls an application function; an exception is reported and does not reach the SDK.
 fn call(f: &Function, args: &[JsValue]) {
-    let arr: Array = args.iter().collect();
-    if let Err(e) = f.apply(&JsValue::NULL, &arr) {
+    call_with(f, &args.iter().collect());
+}
+
+/// [`call`] with the arguments in an array.
+fn call_with(f: &Function, args: &Array) {
+    if let Err(e) = f.apply(&JsValue::NULL, args) {
         web_sys::console::error_2(&"xmpp-ftw-wasm: an event handler threw".into(), &e);
     }
 }

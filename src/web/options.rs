@@ -6,10 +6,40 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::from_js;
+use serde::Deserialize;
+
+use super::convert::copy_payload;
 use super::{global, pbkdf2, store, PERFORMANCE};
+use crate::events::field::Field;
 use crate::proto::Config;
-use crate::value::Value;
+use crate::tree::Tree;
+
+/// The options `new XmppSocket(options)` takes (`WebSocket` is read by [`websocket`]).
+const KNOWN: &[&str] = &[
+    "requestTimeoutMs",
+    "maxStanzaBytes",
+    "maxReconnectDelayMs",
+    "pingIntervalMs",
+    "reconnect",
+    "hostMetaUrl",
+    "persist",
+    "catchUp",
+    "WebSocket",
+];
+
+/// `new XmppSocket(options)`.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Options {
+    request_timeout_ms: Field<f64>,
+    max_stanza_bytes: Field<f64>,
+    max_reconnect_delay_ms: Field<f64>,
+    ping_interval_ms: Field<f64>,
+    reconnect: Field<bool>,
+    host_meta_url: Field<String>,
+    persist: Field<String>,
+    catch_up: Field<bool>,
+}
 
 fn seed() -> [u8; 32] {
     let mut seed = [0u8; 32];
@@ -55,65 +85,77 @@ pub(super) fn parse(opts: &JsValue) -> Result<Config, JsError> {
             .unwrap_or(0.0) as u64,
         ..Config::default()
     };
-    let v = from_js(opts);
-    let fields = match v {
-        Value::Null => return Ok(cfg),
-        Value::Obj(f) => f,
-        _ => return Err(JsError::new("XmppSocket options must be an object")),
+    if opts.is_undefined() || opts.is_null() {
+        return Ok(cfg);
+    }
+    let copy = copy_payload(opts);
+    let Tree::Obj(fields) = &copy else {
+        return Err(JsError::new("XmppSocket options must be an object"));
     };
-    let ms = |k: &str, v: &Value| -> Result<u64, JsError> {
+    if let Some((k, _)) = fields.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+        return Err(JsError::new(&format!("Unknown XmppSocket option '{k}'")));
+    }
+    let o = Options::deserialize(&copy)
+        .map_err(|_| JsError::new("XmppSocket options must be an object"))?;
+    let ms = |k: &str, v: Field<f64>, slot: &mut u64| -> Result<(), JsError> {
         match v {
-            Value::Num(n) if *n > 0.0 && n.is_finite() => Ok(*n as u64),
+            Field::Absent => Ok(()),
+            Field::Given(n) if n > 0.0 && n.is_finite() => {
+                *slot = n as u64;
+                Ok(())
+            }
             _ => Err(JsError::new(&format!(
                 "XmppSocket option '{k}' must be a positive number"
             ))),
         }
     };
-    for (k, val) in &fields {
-        match k.as_str() {
-            "requestTimeoutMs" => cfg.request_timeout_ms = ms(k, val)?,
-            "maxStanzaBytes" => cfg.max_stanza_bytes = ms(k, val)? as usize,
-            "maxReconnectDelayMs" => cfg.max_reconnect_delay_ms = ms(k, val)?,
-            "pingIntervalMs" => cfg.ping_interval_ms = ms(k, val)?,
-            "reconnect" => match val {
-                Value::Bool(b) => cfg.reconnect = *b,
-                _ => {
-                    return Err(JsError::new(
-                        "XmppSocket option 'reconnect' must be a boolean",
-                    ))
-                }
-            },
-            "hostMetaUrl" => match val {
-                Value::Str(s) => cfg.host_meta_url = Some(s.clone()),
-                _ => {
-                    return Err(JsError::new(
-                        "XmppSocket option 'hostMetaUrl' must be a string",
-                    ))
-                }
-            },
-            "persist" => match val {
-                Value::Str(s) if s == "session" => cfg.persist = true,
-                Value::Str(s) if s == "none" => cfg.persist = false,
-                _ => {
-                    return Err(JsError::new(
-                        "XmppSocket option 'persist' must be \"session\" or \"none\"",
-                    ))
-                }
-            },
-            "catchUp" => match val {
-                Value::Bool(b) => cfg.catch_up = *b,
-                _ => {
-                    return Err(JsError::new(
-                        "XmppSocket option 'catchUp' must be a boolean",
-                    ))
-                }
-            },
-            "WebSocket" => {} // read by `websocket`
-            other => {
-                return Err(JsError::new(&format!(
-                    "Unknown XmppSocket option '{other}'"
-                )))
+    ms(
+        "requestTimeoutMs",
+        o.request_timeout_ms,
+        &mut cfg.request_timeout_ms,
+    )?;
+    let mut max = cfg.max_stanza_bytes as u64;
+    ms("maxStanzaBytes", o.max_stanza_bytes, &mut max)?;
+    cfg.max_stanza_bytes = max as usize;
+    ms(
+        "maxReconnectDelayMs",
+        o.max_reconnect_delay_ms,
+        &mut cfg.max_reconnect_delay_ms,
+    )?;
+    ms(
+        "pingIntervalMs",
+        o.ping_interval_ms,
+        &mut cfg.ping_interval_ms,
+    )?;
+    let flag = |k: &str, v: Field<bool>, slot: &mut bool| -> Result<(), JsError> {
+        match v.read() {
+            Ok(b) => {
+                *slot = b.unwrap_or(*slot);
+                Ok(())
             }
+            Err(_) => Err(JsError::new(&format!(
+                "XmppSocket option '{k}' must be a boolean"
+            ))),
+        }
+    };
+    flag("reconnect", o.reconnect, &mut cfg.reconnect)?;
+    flag("catchUp", o.catch_up, &mut cfg.catch_up)?;
+    match o.host_meta_url.read() {
+        Ok(url) => cfg.host_meta_url = url.or(cfg.host_meta_url),
+        Err(_) => {
+            return Err(JsError::new(
+                "XmppSocket option 'hostMetaUrl' must be a string",
+            ))
+        }
+    }
+    match o.persist.read().as_ref().map(|p| p.as_deref()) {
+        Ok(None) => {}
+        Ok(Some("session")) => cfg.persist = true,
+        Ok(Some("none")) => cfg.persist = false,
+        _ => {
+            return Err(JsError::new(
+                "XmppSocket option 'persist' must be \"session\" or \"none\"",
+            ))
         }
     }
     Ok(cfg)

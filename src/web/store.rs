@@ -167,6 +167,6 @@ pub(super) fn save(rc: &Rc<RefCell<Shell>>) {
         std::iter::from_fn(|| sh.core.poll_event()).collect()
     };
     for ev in events {
-        deliver(rc, ev);
+        deliver(rc, ev, None);
     }
 }

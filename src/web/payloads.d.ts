@@ -1,0 +1,543 @@
+// Generated from the Rust types by `src/events/typescript.rs` (ts-rs): do not edit.
+
+export type JidObject = { 
+/**
+ * The domainpart.
+ */
+domain: string, 
+/**
+ * The localpart.
+ */
+user?: string, 
+/**
+ * The resourcepart.
+ */
+resource?: string, };
+export type ErrorShape = { type: string, condition?: string, description?: string, by?: string, application?: ErrorApplication, streamError?: string, closeCode?: number, };
+export type ErrorApplication = { condition: string, xmlns?: string, description?: string, };
+export type ConnectionStatus = { 
+/**
+ * `online`, `reconnecting` or `offline`.
+ */
+status: "online" | "offline" | "reconnecting", 
+/**
+ * The bound JID, when online.
+ */
+jid?: JidObject, 
+/**
+ * Whether the XEP-0198 session was resumed (after a reconnection or reload).
+ */
+resumed?: boolean, };
+export type RawFrame = { 
+/**
+ * `in` or `out`.
+ */
+direction: "in" | "out", 
+/**
+ * The frame's text.
+ */
+frame: string, 
+/**
+ * `not-well-formed`, `restricted-xml`, `too-large` or `too-deep`.
+ */
+skipped?: "not-well-formed" | "restricted-xml" | "too-large" | "too-deep", };
+export type ChatMessageReceived = { 
+/**
+ * The sender.
+ */
+from: JidObject, 
+/**
+ * The recipient, on the carbon of a message another resource sent (XEP-0280 §7).
+ */
+to?: JidObject, 
+/**
+ * The text, or the sanitised XHTML-IM markup.
+ */
+content?: string, 
+/**
+ * `plain` or `xhtml`.
+ */
+format?: "plain" | "xhtml", 
+/**
+ * XEP-0203.
+ */
+delay?: Delay, 
+/**
+ * XEP-0085.
+ */
+state?: ChatState, 
+/**
+ * XEP-0184: the sender asks for a receipt (only ever `true`).
+ */
+receipt?: true, 
+/**
+ * XEP-0308: the id of the message this one corrects.
+ */
+replace?: string, 
+/**
+ * Where the account's archive keeps it (XEP-0359 stanza-id, legacy `<archived/>`).
+ */
+archived?: Array<ArchiveEntry>, 
+/**
+ * The message id.
+ */
+id?: string, 
+/**
+ * XEP-0280: `received` or `sent`.
+ */
+carbon?: "received" | "sent", };
+export type ArchiveEntry = { 
+/**
+ * The archive.
+ */
+by: JidObject, 
+/**
+ * The entry's id.
+ */
+id: string, };
+export type Delay = { 
+/**
+ * The stamp as written.
+ */
+when: string, 
+/**
+ * Who delayed it.
+ */
+from?: string, 
+/**
+ * Why (the element's text), when not empty.
+ */
+reason?: string, };
+export type ReceiptReceived = { 
+/**
+ * Who received the message.
+ */
+from: JidObject, 
+/**
+ * The id of the message received.
+ */
+id: string, 
+/**
+ * XEP-0280: `received` or `sent`.
+ */
+carbon?: "received" | "sent", };
+export type SentMessage = { 
+/**
+ * The message's id.
+ */
+id: string, };
+export type PendingMessage = { 
+/**
+ * The message id.
+ */
+id: string, 
+/**
+ * The recipient.
+ */
+to: string, 
+/**
+ * The text.
+ */
+content?: string, 
+/**
+ * XEP-0085.
+ */
+state?: ChatState, 
+/**
+ * XEP-0308.
+ */
+replace?: string, 
+/**
+ * XEP-0184 asked.
+ */
+receipt?: boolean, };
+export type PresenceReceived = { 
+/**
+ * The contact's full JID.
+ */
+from: JidObject, 
+/**
+ * `chat`, `away`, `dnd`, `xa`, or `offline` for unavailable.
+ */
+show?: "chat" | "away" | "dnd" | "xa" | "offline", 
+/**
+ * `<status/>`.
+ */
+status?: string, 
+/**
+ * `<priority/>` as a string, when the stanza had one.
+ */
+priority?: string, 
+/**
+ * XEP-0115 `{node, ver, hash}`.
+ */
+client?: ClientCaps, };
+export type ClientCaps = { 
+/**
+ * The client's node URI.
+ */
+node: string, 
+/**
+ * The verification string.
+ */
+ver: string, 
+/**
+ * Its hash function.
+ */
+hash: string, };
+export type SubscriptionReceived = { 
+/**
+ * The contact.
+ */
+from: JidObject, 
+/**
+ * XEP-0172 nickname.
+ */
+nick?: string, };
+export type PresenceError = { 
+/**
+ * The RFC 6120 §8.3.3 condition (empty when none could be read).
+ */
+error: string, 
+/**
+ * Who answered.
+ */
+from: JidObject, };
+export type RosterItem = { 
+/**
+ * The contact.
+ */
+jid: JidObject, 
+/**
+ * `none`, `from`, `to`, `both` or `remove`.
+ */
+subscription: "none" | "to" | "from" | "both" | "remove", 
+/**
+ * The contact's name.
+ */
+name?: string, 
+/**
+ * `subscribe` while a subscription request is pending.
+ */
+ask?: "subscribe", 
+/**
+ * The groups.
+ */
+groups?: Array<string>, };
+export type MamMessage = { 
+/**
+ * The sender.
+ */
+from: JidObject, 
+/**
+ * The text or sanitised XHTML-IM markup.
+ */
+content?: string, 
+/**
+ * `plain` or `xhtml`.
+ */
+format?: "plain" | "xhtml", 
+/**
+ * The archive's time (`null` when the archive gave none).
+ */
+delay: Delay | null, 
+/**
+ * XEP-0085.
+ */
+state?: ChatState, 
+/**
+ * XEP-0184 asked (only ever `true`).
+ */
+receipt?: true, 
+/**
+ * XEP-0308.
+ */
+replace?: string, 
+/**
+ * The message id.
+ */
+id?: string, 
+/**
+ * Where it is in the archive.
+ */
+mam: MamRef, };
+export type MamRef = { 
+/**
+ * The recipient (`null` when the message had none).
+ */
+to: JidObject | null, 
+/**
+ * The archive id.
+ */
+id: string, 
+/**
+ * The query it answers.
+ */
+queryId: string, };
+export type MamFin = { 
+/**
+ * The `with` filter, as given.
+ */
+with?: string, 
+/**
+ * The `start` filter.
+ */
+start?: string, 
+/**
+ * The `end` filter.
+ */
+end?: string, 
+/**
+ * `<fin complete/>`: the last page.
+ */
+complete: boolean, };
+export type Rsm = { 
+/**
+ * `<count/>`.
+ */
+count?: number, 
+/**
+ * `<first/>`.
+ */
+first?: string, 
+/**
+ * `<first index/>`, as a string (xmpp-ftw-mam's shape).
+ */
+"first-index"?: string, 
+/**
+ * `<last/>`: where the next page starts.
+ */
+last?: string, };
+export type CaughtUp = { 
+/**
+ * Messages delivered by it.
+ */
+count: number, 
+/**
+ * Whether it reached the end of the archive.
+ */
+complete: boolean, };
+export type MamPreferencesReceived = { 
+/**
+ * `always`, `never` or `roster`.
+ */
+default: "always" | "never" | "roster", 
+/**
+ * JIDs always archived.
+ */
+always: Array<string>, 
+/**
+ * JIDs never archived.
+ */
+never: Array<string>, };
+export type LoginPayload = { 
+/**
+ * The account (`user@domain`, or `user` with `host`).
+ */
+jid: string, 
+/**
+ * The password.
+ */
+password: string, 
+/**
+ * The domain of a `jid` without `@`.
+ */
+host?: string, 
+/**
+ * The resource to ask for.
+ */
+resource?: string, 
+/**
+ * XEP-0077 registration first.
+ */
+register?: boolean, 
+/**
+ * The RFC 7395 endpoint.
+ */
+websocket?: string, };
+export type PresenceSend = { 
+/**
+ * A directed presence's recipient.
+ */
+to?: string, 
+/**
+ * `<status/>`.
+ */
+status?: string, 
+/**
+ * `<priority/>`: a number or a string of one.
+ */
+priority?: number | string, 
+/**
+ * `<show/>` (`online` is plain available).
+ */
+show?: "away" | "chat" | "dnd" | "xa" | "online", 
+/**
+ * XEP-0115 `{node, ver, hash}`.
+ */
+client?: ClientCapsSend, 
+/**
+ * `unavailable`.
+ */
+type?: "unavailable", };
+export type ClientCapsSend = { 
+/**
+ * The client's node URI.
+ */
+node: string, 
+/**
+ * The verification string.
+ */
+ver: string, 
+/**
+ * Its hash function.
+ */
+hash: string, };
+export type To = { 
+/**
+ * The recipient.
+ */
+to: string, };
+export type ChatMessageSend = { 
+/**
+ * The recipient.
+ */
+to: string, 
+/**
+ * The text (or XHTML-IM markup with `format: "xhtml"`).
+ */
+content?: string, 
+/**
+ * `plain` or `xhtml`.
+ */
+format?: "plain" | "xhtml", 
+/**
+ * XEP-0085 chat state.
+ */
+state?: ChatState, 
+/**
+ * XEP-0308: the id of the message this one corrects.
+ */
+replace?: string, 
+/**
+ * XEP-0184: ask for a receipt.
+ */
+receipt?: boolean, };
+export type ReceiptSend = { 
+/**
+ * Who sent the message.
+ */
+to: string, 
+/**
+ * Its id.
+ */
+id: string, };
+export type RosterPayload = { 
+/**
+ * The contact.
+ */
+jid: string, 
+/**
+ * The contact's name.
+ */
+name?: string, 
+/**
+ * The groups.
+ */
+groups?: Array<string>, };
+export type MamQuery = { 
+/**
+ * The `queryid`.
+ */
+queryId?: string, 
+/**
+ * Only messages with this JID.
+ */
+with?: string, 
+/**
+ * From this XEP-0082 time.
+ */
+start?: string, 
+/**
+ * Up to this XEP-0082 time.
+ */
+end?: string, 
+/**
+ * XEP-0059 paging (a non-object is ignored).
+ */
+rsm?: RsmQuery, };
+export type RsmQuery = { 
+/**
+ * Page size: a number or a string of digits.
+ */
+max?: number | string, 
+/**
+ * The page after this id.
+ */
+after?: string, 
+/**
+ * The page before this id; `true`: the last page.
+ */
+before?: true | string, 
+/**
+ * The page at this index.
+ */
+index?: number | string, };
+export type MamPreferences = { 
+/**
+ * `always`, `never` or `roster`.
+ */
+default: "always" | "never" | "roster", 
+/**
+ * JIDs always archived.
+ */
+always?: Array<string>, 
+/**
+ * JIDs never archived.
+ */
+never?: Array<string>, };
+
+/** Events: event name → payload. */
+export interface XmppEvents {
+  "xmpp.connection": ConnectionStatus;
+  "xmpp.error": XmppError;
+  "xmpp.error.client": XmppError;
+  "xmpp.raw": RawFrame;
+  "xmpp.chat.message": ChatMessageReceived;
+  "xmpp.chat.receipt": ReceiptReceived;
+  "xmpp.chat.sent": SentMessage;
+  "xmpp.presence": PresenceReceived;
+  "xmpp.presence.subscribe": SubscriptionReceived;
+  "xmpp.presence.subscribed": SubscriptionReceived;
+  "xmpp.presence.unsubscribe": SubscriptionReceived;
+  "xmpp.presence.unsubscribed": SubscriptionReceived;
+  "xmpp.presence.error": PresenceError;
+  "xmpp.roster.push": RosterItem;
+  "xmpp.mam.message": MamMessage;
+  "xmpp.mam.caughtup": CaughtUp;
+}
+
+/** Commands: event name → [payload, callback data, callback rsm?]. */
+export interface XmppCommands {
+  "xmpp.login": [LoginPayload, ConnectionStatus];
+  "xmpp.login.anonymous": [AnonymousLoginPayload, ConnectionStatus];
+  "xmpp.logout": [Record<string, never> | undefined, true];
+  "xmpp.presence": [PresenceSend, undefined];
+  "xmpp.presence.offline": [Record<string, never> | undefined, undefined];
+  "xmpp.presence.get": [To, undefined];
+  "xmpp.presence.subscribe": [To, undefined];
+  "xmpp.presence.subscribed": [To, undefined];
+  "xmpp.presence.unsubscribe": [To, undefined];
+  "xmpp.presence.unsubscribed": [To, undefined];
+  "xmpp.chat.message": [ChatMessageSend, { id: string }];
+  "xmpp.chat.receipt": [ReceiptSend, undefined];
+  "xmpp.chat.pending": [Record<string, never> | undefined, PendingMessage[]];
+  "xmpp.mam.query": [MamQuery, MamFin, Rsm];
+  "xmpp.mam.preferences": [MamPreferences, true];
+  "xmpp.mam.preferences.get": [Record<string, never> | undefined, MamPreferencesReceived | true];
+  "xmpp.roster.get": [Record<string, never> | undefined, RosterItem[]];
+  "xmpp.roster.add": [RosterPayload, true];
+  "xmpp.roster.edit": [RosterEdit, true];
+  "xmpp.roster.group": [RosterEdit, true];
+  "xmpp.roster.remove": [RosterPayload, true];
+}
