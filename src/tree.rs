@@ -116,7 +116,9 @@ impl<'de> Deserializer<'de> for &'de Tree {
                 iter: fields.iter(),
                 value: None,
             }),
-            Tree::Other => Err(NotRead),
+            // Not an error: a key nobody reads may hold it (serde skips it as `IgnoredAny`);
+            // every command key reads bytes as a wrong type.
+            Tree::Other => v.visit_bytes(&[]),
         }
     }
 
@@ -200,6 +202,7 @@ mod tests {
             ("content", Tree::Other),
             ("receipt", Tree::Arr(vec![Tree::Other])),
             ("state", Tree::Null),
+            ("someone's", Tree::Other),
         ]);
         let Command::Message(m) = Command::read("xmpp.chat.message", Payload::Object(&t)) else {
             panic!("a message");
