@@ -208,7 +208,8 @@ test('bad input from JS gets xmpp-ftw client errors and never throws', async ({ 
     out.notObject = await viaCb('xmpp.presence', 'hello');
     out.unknown = await viaCb('xmpp.nope', {});
     // a key no command reads may hold anything, a function included
-    out.extraFunction = await viaCb('xmpp.presence', { status: 'here', helper() { return 1; } });
+    out.extraFunction = await s.request('xmpp.presence', { status: 'here', helper() { return 1; } })
+      .then(() => 'resolved', (e) => e);
     const before = s.events.length;
     s.send('xmpp.presence.unsubscribed', { to: null });                  // no callback → event
     s.send('xmpp.presence', {}, 'not a function');                       // Missing callback
@@ -229,7 +230,7 @@ test('bad input from JS gets xmpp-ftw client errors and never throws', async ({ 
   expect(r.missingVer).toEqual(ce("Missing 'ver' key", { client: { node: 'n', hash: 'h' } }));
   expect(r.notObject).toEqual(ce('Payload must be an object', 'hello'));
   expect(r.unknown).toEqual(ce("Unknown event 'xmpp.nope'", {}));
-  expect(r.extraFunction).toBe(null);
+  expect(r.extraFunction).toBe('resolved');
   const names = r.events.map(([n]) => n);
   expect(names).toEqual(['xmpp.error.client', 'xmpp.error.client', 'xmpp.error.client', 'xmpp.error.client', 'xmpp.error.client', 'xmpp.error']);
   expect(r.events[0][1]).toEqual(ce("Missing 'to' key", { to: null }));
