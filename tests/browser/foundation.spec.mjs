@@ -208,7 +208,7 @@ test('bad input from JS gets xmpp-ftw client errors and never throws', async ({ 
     out.notObject = await viaCb('xmpp.presence', 'hello');
     out.unknown = await viaCb('xmpp.nope', {});
     // a key no command reads may hold anything, a function included
-    out.extraFunction = await s.request('xmpp.presence', { status: 'here', helper() { return 1; } })
+    out.extraFunction = await s.request('xmpp.presence.get', { to: 'bob@localhost', helper() { return 1; } })
       .then(() => 'resolved', (e) => e);
     const before = s.events.length;
     s.send('xmpp.presence.unsubscribed', { to: null });                  // no callback → event
