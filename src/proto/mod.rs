@@ -256,11 +256,11 @@ pub(crate) struct Queued {
 
 /// The XMPP client state machine. See the module docs for the driving order.
 ///
-/// It routes between parts that own their data: the outputs ([`output::Output`]), the login
-/// attempt ([`attempt::Attempt`]), the stream's facts ([`Stream`]), the commands waiting for
-/// the session ([`Waiting`]), the MAM queries ([`mam::Mam`]), the IQ table, the
-/// de-duplication window, the SCRAM keys ([`sasl::Keys`]) and what one login keeps
-/// ([`Session`]: XEP-0198, kept state, catch-up, roster cache, backoff).
+/// It routes between parts that own their data: the outputs (`output::Output`), the login
+/// attempt (`attempt::Attempt`), the stream's facts (`Stream`), the commands waiting for
+/// the session (`Waiting`), the MAM queries (`mam::Mam`), the IQ table, the
+/// de-duplication window, the SCRAM keys (`sasl::Keys`) and what one login keeps
+/// (`Session`: XEP-0198, kept state, catch-up, roster cache, backoff).
 pub struct Client {
     cfg: Config,
     rng: Rng,
