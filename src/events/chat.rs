@@ -3,6 +3,7 @@
 //! XEP-0308 corrections, XEP-0071 XHTML-IM, XEP-0203 delay, XEP-0359 stanza and origin ids,
 //! and the legacy `<archived/>` marker. Stanzas are xmpp-parsers' `Message` and payload types.
 
+use super::actions::{self, ReplyRef};
 use super::command;
 use super::error::{ClientError, Echo};
 use super::xhtml;
@@ -11,9 +12,12 @@ use crate::stanza::{self, ns, Element};
 use serde::Serialize;
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::delay::Delay;
+use xmpp_parsers::displayed_markers::{Displayed, Markable};
 use xmpp_parsers::message::{Id, Lang, Message, MessageType};
 use xmpp_parsers::message_correct::Replace;
+use xmpp_parsers::reactions::Reactions;
 use xmpp_parsers::receipts::{Received, Request};
+use xmpp_parsers::stanza_error::StanzaError;
 use xmpp_parsers::stanza_id::{OriginId, StanzaId};
 
 /// Sends and receives chat messages.
@@ -59,6 +63,13 @@ pub struct ChatMessage {
     /// XEP-0308: the id of the message this one corrects.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replace: Option<String>,
+    /// XEP-0461: the message this one replies to (`content` is without its fallback quote).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<ReplyRef>,
+    /// XEP-0333: the sender wants to know when it is read (only ever `true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "true"))]
+    pub markable: Option<bool>,
     /// Where the account's archive keeps it (XEP-0359 stanza-id, legacy `<archived/>`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(test, ts(as = "Option<Vec<Archived>>"))]
@@ -184,18 +195,38 @@ pub struct Outgoing {
     state: Option<ChatState>,
     receipt: bool,
     replace: Option<String>,
+    /// XEP-0461: the id and author of the message replied to.
+    reply: Option<(String, Jid)>,
+    /// XEP-0428: the quote sent as fallback for clients without replies.
+    quote: Option<String>,
 }
 
 impl Outgoing {
     /// The stanza, with `id` as both the message id and the XEP-0359 origin-id. Payloads in
-    /// xmpp-ftw's order: html, replace, state, request; then origin-id.
+    /// xmpp-ftw's order: html, replace, state, request; then the XEP-0461 reply with its
+    /// XEP-0428 fallback, the XEP-0333 `<markable/>` of a message with content, origin-id.
     pub fn stanza(&self, id: &str) -> Message {
         let mut m = Message::chat(Some(self.to.clone()));
         m.id = Some(Id(id.to_owned()));
+        let mut fallback = None;
         if let Some(c) = &self.content {
-            let body = match &self.xhtml {
+            let text = match &self.xhtml {
                 Some(x) => stanza::all_text(x),
                 None => c.clone(),
+            };
+            let body = match (&self.reply, &self.quote) {
+                (Some(_), Some(q)) => {
+                    let (lines, end) = actions::quoted(q);
+                    fallback = Some(stanza::Fallback {
+                        for_: stanza::NS_REPLY.to_owned(),
+                        bodies: vec![stanza::FallbackBody {
+                            start: Some(0),
+                            end: Some(end),
+                        }],
+                    });
+                    lines + &text
+                }
+                _ => text,
             };
             m = m.with_body(Lang::new(), body);
         }
@@ -214,6 +245,19 @@ impl Outgoing {
         }
         if self.receipt {
             m = m.with_payload(Request);
+        }
+        if let Some((reply_id, to)) = &self.reply {
+            m.payloads.push(
+                stanza::Reply {
+                    to: Some(to.clone()),
+                    id: reply_id.clone(),
+                }
+                .into(),
+            );
+            m.payloads.extend(fallback.map(Element::from));
+        }
+        if self.content.is_some() {
+            m = m.with_payload(Markable);
         }
         m.with_payload(OriginId { id: id.to_owned() })
     }
@@ -272,6 +316,11 @@ pub fn validate(p: command::Message, has_callback: bool) -> Result<Outgoing, Cli
     if receipt && !has_callback {
         return Err(err(ClientError::new("Callback required")));
     }
+    let reply = actions::reply_target(p.reply, &to).map_err(err)?;
+    let quote = p
+        .quote
+        .read()
+        .map_err(|_| err(ClientError::invalid("quote")))?;
     Ok(Outgoing {
         to,
         content,
@@ -279,6 +328,8 @@ pub fn validate(p: command::Message, has_callback: bool) -> Result<Outgoing, Cli
         state,
         receipt,
         replace,
+        reply,
+        quote,
     })
 }
 
@@ -373,6 +424,20 @@ pub struct Incoming {
     pub archived: Vec<(String, String)>,
     /// XEP-0280 `received`/`sent` carbon, or XEP-0313 `<result/>`: the wrapper, unparsed.
     pub wrapper: Option<Element>,
+    /// XEP-0461.
+    pub reply: Option<stanza::Reply>,
+    /// XEP-0428.
+    pub fallbacks: Vec<stanza::Fallback>,
+    /// XEP-0444.
+    pub reactions: Option<Reactions>,
+    /// XEP-0424: the retracted id.
+    pub retract: Option<String>,
+    /// XEP-0333: the id read.
+    pub displayed: Option<String>,
+    /// XEP-0333 `<markable/>`.
+    pub markable: bool,
+    /// `type="error"`, with the error when it parses (RFC 6120 §8.3).
+    pub error: Option<Option<StanzaError>>,
 }
 
 impl Incoming {
@@ -381,6 +446,7 @@ impl Incoming {
         let mut v = Incoming {
             id: m.id.map(|i| i.0),
             chat: matches!(m.type_, MessageType::Chat | MessageType::Normal),
+            error: (m.type_ == MessageType::Error).then_some(None),
             ..Incoming::default()
         };
         v.body = m.bodies.into_values().next();
@@ -410,17 +476,43 @@ impl Incoming {
                 }
             } else if stanza::is_forwarding_wrapper(&p) {
                 v.wrapper = Some(p);
+            } else {
+                v.read_action(p);
             }
         }
         v
     }
 
+    /// The payloads of message actions (`docs/decisions.md` §14), read after the common ones.
+    fn read_action(&mut self, p: Element) {
+        if p.is("reply", stanza::NS_REPLY) {
+            self.reply = stanza::Reply::try_from(p).ok();
+        } else if p.is("fallback", stanza::NS_FALLBACK) {
+            self.fallbacks.extend(stanza::Fallback::try_from(p).ok());
+        } else if p.is("reactions", ns::REACTIONS) {
+            self.reactions = Reactions::try_from(p).ok();
+        } else if p.is("retract", stanza::NS_RETRACT) {
+            self.retract = stanza::Retract::try_from(p).ok().map(|r| r.id);
+        } else if p.is("displayed", ns::DISPLAYED_MARKERS) {
+            self.displayed = Displayed::try_from(p).ok().map(|d| d.id.0);
+        } else if p.is("markable", ns::DISPLAYED_MARKERS) {
+            self.markable = true;
+        } else if p.is("error", ns::DEFAULT_NS) && self.error.is_some() {
+            self.error = Some(StanzaError::try_from(p).ok());
+        }
+    }
+
     /// `content` and `format`: the sanitised XHTML-IM markup when there is any, else the
-    /// `<body/>` text; `None` without a `<body/>` (docs/xmpp-ftw-api.md §4).
+    /// `<body/>` text, without the fallback quote of a reply (XEP-0461 §4); `None` without a
+    /// `<body/>` (docs/xmpp-ftw-api.md §4).
     pub fn content(&self) -> Option<(String, &'static str)> {
         let body = self.body.as_ref()?;
         match self.html.as_ref().and_then(xhtml::sanitised_content) {
             Some(markup) => Some((markup, "xhtml")),
+            None if self.reply.is_some() && !self.fallbacks.is_empty() => Some((
+                stanza::Fallback::strip(body, &self.fallbacks, stanza::NS_REPLY),
+                "plain",
+            )),
             None => Some((body.clone(), "plain")),
         }
     }
@@ -477,10 +569,42 @@ impl Incoming {
             state: self.state_name(),
             receipt: self.receipt_request.then_some(true),
             replace: self.replace.clone(),
+            reply: self.reply_ref(),
+            markable: self.markable.then_some(true),
             archived,
             id: self.id.clone(),
             ..ChatMessage::default()
         })
+    }
+
+    /// XEP-0461 `reply: {id, to?}` as the application gets it.
+    pub fn reply_ref(&self) -> Option<ReplyRef> {
+        self.reply.as_ref().map(|r| ReplyRef {
+            id: r.id.clone(),
+            to: r.to.as_ref().map(jid_obj),
+        })
+    }
+
+    /// The action the message carries (`docs/decisions.md` §14), with its archive entries and
+    /// delay as a message would have them.
+    pub fn action(&self, from: &Jid, own: &Jid) -> Option<actions::ChatAction> {
+        let mut a = actions::incoming_action(
+            self.retract.as_deref(),
+            self.reactions.as_ref(),
+            self.displayed.as_deref(),
+            from,
+        )?;
+        a.delay = self.delay.clone();
+        a.archived = self
+            .stanza_ids
+            .iter()
+            .filter(|s| s.by == *own)
+            .map(|s| Archived {
+                by: jid_obj(&s.by),
+                id: s.id.clone(),
+            })
+            .collect();
+        Some(a)
     }
 
     /// The id of the account's own archive entry (XEP-0359 stanza-id `by` the account).

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Deserializer};
 
 use super::field::{BoolOrStr, Field, NumOrStr, Truthy};
-use super::{chat, mam, presence, roster, LOGIN, LOGIN_ANONYMOUS, LOGOUT};
+use super::{actions, blocking, chat, mam, presence, roster, LOGIN, LOGIN_ANONYMOUS, LOGOUT};
 use crate::loose_struct;
 
 /// `xmpp.login` / `xmpp.login.anonymous` (`docs/xmpp-ftw-api.md` §2).
@@ -112,6 +112,102 @@ pub struct Message {
     /// XEP-0184: ask for a receipt.
     #[cfg_attr(test, ts(optional, as = "Option<bool>"))]
     pub receipt: Field<Truthy>,
+    /// XEP-0461: the message this one replies to.
+    #[cfg_attr(test, ts(optional, as = "Option<ReplyTo>"))]
+    pub reply: Field<ReplyTo>,
+    /// XEP-0428: a quote of it, for clients without replies (sent as `> ` lines).
+    #[cfg_attr(test, ts(optional, as = "Option<String>"))]
+    pub quote: Field<String>,
+}
+
+/// XEP-0461 `reply: {id, to?}` of an outgoing message.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ReplyTo"))]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReplyTo {
+    /// The id of the message replied to.
+    #[cfg_attr(test, ts(as = "String"))]
+    pub id: Field<String>,
+    /// Its author (default: the conversation peer): a string or a JID object.
+    #[cfg_attr(test, ts(optional, type = "string | JidObject"))]
+    pub to: Field<JidRef>,
+}
+loose_struct!(ReplyTo);
+
+/// A JID given as a string or as xmpp-ftw's object `{domain, user?, resource?}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JidRef(pub String);
+
+impl<'de> crate::events::field::Loose<'de> for JidRef {
+    fn from_str(s: &str) -> Option<Self> {
+        Some(JidRef(crate::events::field::xml_text(s)))
+    }
+    fn from_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
+        #[derive(Default, Deserialize)]
+        #[serde(default)]
+        struct Parts {
+            domain: Field<String>,
+            user: Field<String>,
+            resource: Field<String>,
+        }
+        let p = Parts::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        let Field::Given(domain) = p.domain else {
+            return Ok(None);
+        };
+        let mut jid = match p.user.given() {
+            Some(u) => format!("{u}@{domain}"),
+            None => domain,
+        };
+        if let Some(r) = p.resource.given() {
+            jid = format!("{jid}/{r}");
+        }
+        Ok(Some(JidRef(jid)))
+    }
+}
+
+/// `xmpp.chat.reaction {to, id, reactions}` (XEP-0444).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ReactionSend"))]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Reaction {
+    /// The author of the message reacted to.
+    #[cfg_attr(test, ts(as = "String"))]
+    pub to: Field<String>,
+    /// Its id.
+    #[cfg_attr(test, ts(as = "String"))]
+    pub id: Field<String>,
+    /// The whole set of this user's reactions to it (`[]`: none).
+    #[cfg_attr(test, ts(as = "Vec<String>"))]
+    pub reactions: Field<Vec<Field<String>>>,
+}
+
+/// `xmpp.chat.retract {to, id}` (XEP-0424) and `xmpp.chat.displayed {to, id}` (XEP-0333).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ActionSend"))]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Action {
+    /// The conversation peer.
+    #[cfg_attr(test, ts(as = "String"))]
+    pub to: Field<String>,
+    /// The message acted on.
+    #[cfg_attr(test, ts(as = "String"))]
+    pub id: Field<String>,
+}
+
+/// `xmpp.blocking.add|remove {jid} | {jids} | {all: true}` (XEP-0191).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "BlockingSend"))]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Blocking {
+    /// One JID.
+    #[cfg_attr(test, ts(optional, as = "Option<String>"))]
+    pub jid: Field<String>,
+    /// Several.
+    #[cfg_attr(test, ts(optional, as = "Option<Vec<String>>"))]
+    pub jids: Field<Vec<Field<String>>>,
+    /// `xmpp.blocking.remove`: everyone.
+    #[cfg_attr(test, ts(optional, type = "true"))]
+    pub all: Field<Truthy>,
 }
 
 /// `xmpp.chat.receipt {to, id}` (XEP-0184).
@@ -254,6 +350,16 @@ pub enum Command {
     Receipt(Receipt),
     /// `xmpp.chat.pending`.
     Pending,
+    /// `xmpp.chat.reaction`.
+    Reaction(Reaction),
+    /// `xmpp.chat.retract`.
+    Retract(Action),
+    /// `xmpp.chat.displayed`.
+    Displayed(Action),
+    /// `xmpp.blocking.list`.
+    BlockingList,
+    /// `xmpp.blocking.add` (`true`) or `xmpp.blocking.remove`.
+    Block(bool, Blocking),
     /// `xmpp.roster.*`.
     Roster(RosterOp, RosterItem),
     /// `xmpp.mam.query`.
@@ -316,6 +422,12 @@ impl Command {
             chat::MESSAGE => de(payload).map_or_else(not_object, Command::Message),
             chat::RECEIPT => de(payload).map_or_else(not_object, Command::Receipt),
             chat::PENDING => unit(payload, Command::Pending),
+            actions::REACTION => de(payload).map_or_else(not_object, Command::Reaction),
+            actions::RETRACT => de(payload).map_or_else(not_object, Command::Retract),
+            actions::DISPLAYED => de(payload).map_or_else(not_object, Command::Displayed),
+            blocking::LIST => unit(payload, Command::BlockingList),
+            blocking::ADD => de(payload).map_or_else(not_object, |b| Command::Block(true, b)),
+            blocking::REMOVE => de(payload).map_or_else(not_object, |b| Command::Block(false, b)),
             roster::GET => roster(RosterOp::Get, payload),
             roster::ADD => roster(RosterOp::Add, payload),
             roster::EDIT | roster::GROUP => roster(RosterOp::Edit, payload),

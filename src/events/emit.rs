@@ -5,6 +5,8 @@
 use serde::ser::{SerializeTuple, Serializer};
 use serde::Serialize;
 
+use super::actions::{ChatAction, ChatError};
+use super::blocking::BlockingPush;
 use super::chat::{ChatMessage, PendingMessage, Receipt, Sent};
 use super::error::Error;
 use super::mam::{CaughtUp, MamMessage, PageEcho, Preferences, RsmPage};
@@ -77,8 +79,8 @@ pub enum Emit {
     ClientError(Error),
     /// `xmpp.raw`.
     Raw(Raw),
-    /// `xmpp.chat.message`.
-    ChatMessage(ChatMessage),
+    /// `xmpp.chat.message` (boxed: the largest payload; events are moved through a queue).
+    ChatMessage(Box<ChatMessage>),
     /// `xmpp.chat.receipt`.
     Receipt(Receipt),
     /// `xmpp.chat.sent`.
@@ -91,10 +93,16 @@ pub enum Emit {
     PresenceError(PresenceError),
     /// `xmpp.roster.push`.
     RosterPush(RosterItem),
-    /// `xmpp.mam.message`.
-    MamMessage(MamMessage),
+    /// `xmpp.mam.message` (boxed, as messages).
+    MamMessage(Box<MamMessage>),
     /// `xmpp.mam.caughtup`.
     CaughtUp(CaughtUp),
+    /// `xmpp.chat.reaction`, `xmpp.chat.retract`, `xmpp.chat.displayed`.
+    Action(ChatAction),
+    /// `xmpp.chat.error`.
+    ChatError(ChatError),
+    /// `xmpp.blocking.push`.
+    BlockingPush(BlockingPush),
 }
 
 impl Emit {
@@ -114,6 +122,9 @@ impl Emit {
             Emit::RosterPush(_) => super::roster::PUSH,
             Emit::MamMessage(_) => super::mam::MESSAGE,
             Emit::CaughtUp(_) => super::mam::CAUGHT_UP,
+            Emit::Action(a) => a.name(),
+            Emit::ChatError(_) => super::actions::ERROR,
+            Emit::BlockingPush(_) => super::blocking::PUSH,
         }
     }
 
@@ -146,6 +157,8 @@ pub enum Reply {
     Page(PageEcho, RsmPage),
     /// `xmpp.mam.preferences.get`: the preferences, or `true` when the server sent none.
     Preferences(Option<Preferences>),
+    /// `xmpp.blocking.list`: the blocked JIDs.
+    Blocklist(Vec<String>),
 }
 
 /// `{id}`.
@@ -169,6 +182,7 @@ impl Serialize for Reply {
             Reply::Online(c) => t.serialize_element(c)?,
             Reply::Roster(items) => t.serialize_element(items)?,
             Reply::Pending(list) => t.serialize_element(list)?,
+            Reply::Blocklist(list) => t.serialize_element(list)?,
             Reply::Page(echo, rsm) => {
                 t.serialize_element(echo)?;
                 t.serialize_element(rsm)?;

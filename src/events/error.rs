@@ -175,6 +175,9 @@ pub enum Limit {
     /// The archive does not speak XEP-0313 v2 (`cancel`, `feature-not-implemented`).
     #[error("The server does not support urn:xmpp:mam:2")]
     NoMam,
+    /// The server does not offer XEP-0191 (`cancel`, `feature-not-implemented`).
+    #[error("The server does not support urn:xmpp:blocking")]
+    NoBlocking,
 }
 
 /// xmpp-ftw's `application` key: an application-specific condition of a stanza error.
@@ -313,7 +316,9 @@ impl Error {
                 match l {
                     Limit::QueueFull => Shape::new("wait", "resource-constraint", text),
                     Limit::Storage(_) => Shape::new("storage", "resource-constraint", text),
-                    Limit::NoMam => Shape::new("cancel", "feature-not-implemented", text),
+                    Limit::NoMam | Limit::NoBlocking => {
+                        Shape::new("cancel", "feature-not-implemented", text)
+                    }
                 }
             }
         }

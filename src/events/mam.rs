@@ -3,6 +3,7 @@
 //! `docs/decisions.md` §5): `with`/`start`/`end` become the `jabber:x:data` form fields (§4.1),
 //! `queryId` the `queryid` attribute, `rsm` the `<set/>` element.
 
+use super::actions::{self, ActionKind, ReplyRef};
 use super::chat::{self, DelayInfo, Incoming};
 use super::command;
 use super::error::ClientError;
@@ -96,8 +97,35 @@ pub struct MamMessage {
     /// The message id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// XEP-0461: the message it replies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<ReplyRef>,
+    /// XEP-0444: the sender's reactions to the message `id` (no `content`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<ArchivedAction>,
+    /// XEP-0424: the sender retracted the message `id` (no `content`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retract: Option<ArchivedAction>,
+    /// XEP-0333: the sender read up to the message `id` (no `content`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub displayed: Option<ArchivedAction>,
     /// Where it is in the archive.
     pub mam: MamRef,
+}
+
+/// An action in the archive: `{id}`, with `reactions` for a reaction (`docs/decisions.md` §14).
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "ArchivedAction")
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArchivedAction {
+    /// The message acted on.
+    pub id: String,
+    /// XEP-0444: the sender's whole set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<String>>,
 }
 
 /// `{to, id, queryId}` of an archived message.
@@ -368,11 +396,34 @@ pub fn message_payload(r: ArchivedResult) -> Option<MamMessage> {
     } = r;
     let m = forwarded.message;
     let from = jid_obj(m.from.as_ref()?);
+    let forwarded_from = m.from.clone();
     let to = m.to.as_ref().map(jid_obj);
     let inner = Incoming::read(m);
-    let (content, format) = inner
-        .content()
-        .map_or((None, None), |(c, f)| (Some(c), Some(f)));
+    let from_jid = forwarded_from?;
+    let action = actions::incoming_action(
+        inner.retract.as_deref(),
+        inner.reactions.as_ref(),
+        inner.displayed.as_deref(),
+        &from_jid,
+    );
+    let (content, format) = match &action {
+        Some(_) => (None, None),
+        None => inner
+            .content()
+            .map_or((None, None), |(c, f)| (Some(c), Some(f))),
+    };
+    let (mut reaction, mut retract, mut displayed) = (None, None, None);
+    if let Some(a) = action {
+        let slot = match a.kind {
+            ActionKind::Reaction => &mut reaction,
+            ActionKind::Retract => &mut retract,
+            ActionKind::Displayed => &mut displayed,
+        };
+        *slot = Some(ArchivedAction {
+            id: a.id,
+            reactions: a.reactions,
+        });
+    }
     Some(MamMessage {
         from,
         content,
@@ -380,7 +431,11 @@ pub fn message_payload(r: ArchivedResult) -> Option<MamMessage> {
         delay,
         state: inner.state_name(),
         receipt: inner.receipt_request.then_some(true),
-        replace: inner.replace,
+        replace: inner.replace.clone(),
+        reply: inner.reply_ref(),
+        reaction,
+        retract,
+        displayed,
         id: inner.id,
         mam: MamRef {
             to,

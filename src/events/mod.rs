@@ -6,6 +6,8 @@
 //! are typed by fault (`error`). The names and payload keys follow xmpp-ftw 2.0 exactly
 //! (`docs/xmpp-ftw-api.md`), with the decisions of `docs/decisions.md` on top.
 
+pub mod actions;
+pub mod blocking;
 pub mod chat;
 pub mod command;
 pub mod emit;

@@ -6,7 +6,7 @@
 use super::command::{self, Caps, Rsm, To};
 use super::emit::{Connection, Raw};
 use super::error::{Application, Shape};
-use super::{chat, mam, presence, roster, JidObj};
+use super::{actions, blocking, chat, mam, presence, roster, JidObj};
 use super::{CONNECTION, ERROR, ERROR_CLIENT, LOGIN, LOGIN_ANONYMOUS, LOGOUT, RAW};
 use ts_rs::{Config, TS};
 
@@ -36,6 +36,11 @@ fn generate() -> String {
         decl::<chat::Receipt>(&cfg),
         decl::<chat::Sent>(&cfg),
         decl::<chat::PendingMessage>(&cfg),
+        decl::<actions::ReplyRef>(&cfg),
+        decl::<actions::ChatAction>(&cfg),
+        decl::<actions::ChatError>(&cfg),
+        decl::<blocking::BlockingPush>(&cfg),
+        decl::<mam::ArchivedAction>(&cfg),
         decl::<presence::PresenceUpdate>(&cfg),
         decl::<presence::Client>(&cfg),
         decl::<presence::SubscriptionEvent>(&cfg),
@@ -53,6 +58,10 @@ fn generate() -> String {
         decl::<To>(&cfg),
         decl::<command::Message>(&cfg),
         decl::<command::Receipt>(&cfg),
+        decl::<command::ReplyTo>(&cfg),
+        decl::<command::Reaction>(&cfg),
+        decl::<command::Action>(&cfg),
+        decl::<command::Blocking>(&cfg),
         decl::<command::RosterItem>(&cfg),
         decl::<command::MamQuery>(&cfg),
         decl::<Rsm>(&cfg),
@@ -80,6 +89,11 @@ fn generate() -> String {
         (roster::PUSH, name::<roster::RosterItem>(&cfg)),
         (mam::MESSAGE, name::<mam::MamMessage>(&cfg)),
         (mam::CAUGHT_UP, name::<mam::CaughtUp>(&cfg)),
+        (actions::REACTION, name::<actions::ChatAction>(&cfg)),
+        (actions::RETRACT, name::<actions::ChatAction>(&cfg)),
+        (actions::DISPLAYED, name::<actions::ChatAction>(&cfg)),
+        (actions::ERROR, name::<actions::ChatError>(&cfg)),
+        (blocking::PUSH, name::<blocking::BlockingPush>(&cfg)),
     ];
     out.push_str("\n/** Events: event name → payload. */\nexport interface XmppEvents {\n");
     for (n, t) in events {
@@ -154,6 +168,32 @@ fn generate() -> String {
         (roster::EDIT, "RosterEdit".into(), "true".into()),
         (roster::GROUP, "RosterEdit".into(), "true".into()),
         (roster::REMOVE, roster_payload, "true".into()),
+        (
+            actions::REACTION,
+            name::<command::Reaction>(&cfg),
+            "{ id: string }".into(),
+        ),
+        (
+            actions::RETRACT,
+            name::<command::Action>(&cfg),
+            "{ id: string }".into(),
+        ),
+        (
+            actions::DISPLAYED,
+            name::<command::Action>(&cfg),
+            "{ id: string }".into(),
+        ),
+        (blocking::LIST, none.into(), "string[]".into()),
+        (
+            blocking::ADD,
+            name::<command::Blocking>(&cfg),
+            "true".into(),
+        ),
+        (
+            blocking::REMOVE,
+            name::<command::Blocking>(&cfg),
+            "true".into(),
+        ),
     ];
     out.push_str(
         "\n/** Commands: event name → [payload, callback data, callback rsm?]. */\n\

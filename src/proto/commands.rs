@@ -9,7 +9,9 @@ use super::{
     framing, Callback, Client, Instant, Queued, State, Transmit, CLOSE_GRACE_MS, MAX_QUEUED,
 };
 use crate::events::command::Command;
-use crate::events::{self, chat, presence, ClientError, Connection, ConnectionError, Emit, Reply};
+use crate::events::{
+    self, actions, chat, presence, ClientError, Connection, ConnectionError, Emit, Reply,
+};
 use crate::events::{Echo, Error, Limit};
 use crate::stanza::{self, Element};
 
@@ -74,6 +76,22 @@ impl Client {
             Command::Receipt(r) => {
                 let id = self.next_id();
                 chat::receipt_stanza(r, &id).map(|e| (e.into(), None))
+            }
+            // docs/decisions.md §14: each action is a message with its own id and origin-id.
+            Command::Reaction(r) => {
+                let id = self.next_id();
+                actions::reaction_stanza(r, &id).map(|m| (m.into(), Some(id)))
+            }
+            Command::Retract(r) => {
+                let id = self.next_id();
+                actions::retract_stanza(r, &id).map(|m| (m.into(), Some(id)))
+            }
+            Command::Displayed(r) => {
+                let id = self.next_id();
+                actions::displayed_stanza(r, &id).map(|m| (m.into(), Some(id)))
+            }
+            Command::BlockingList | Command::Block(..) => {
+                return self.handle_blocking_command(cmd, cb)
             }
             Command::Unknown(name) => {
                 let err = ClientError::new(format!("Unknown event '{name}'"));

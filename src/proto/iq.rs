@@ -4,7 +4,7 @@
 //! (RFC 6120 §8.4, `docs/decisions.md` §6).
 
 use super::{Callback, Client, Instant};
-use crate::events::{mam, BareJid, Emit, Error, Jid, Reply};
+use crate::events::{self, mam, BareJid, Emit, Error, Jid, Reply};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::disco::DiscoInfoQuery;
 use xmpp_parsers::iq::{Iq, IqHeader, IqPayload};
@@ -30,6 +30,8 @@ pub(crate) enum IqKind {
     MamPrefsGet,
     /// RFC 6121 §2.1.3 roster get: the items go to the callback.
     RosterGet,
+    /// XEP-0191 §3.2: the block list goes to the callback.
+    BlockList,
     /// XEP-0199 keepalive.
     Ping,
     /// A page of the XEP-0313 catch-up (`docs/decisions.md` §10).
@@ -190,6 +192,9 @@ impl Client {
                 if payload.is("query", ns::ROSTER) {
                     return self.handle_roster_push(from, id, payload);
                 }
+                if payload.has_ns(ns::BLOCKING) {
+                    return self.handle_blocking_push(from, id, payload);
+                }
                 return self.answer_iq(from, id, None);
             }
             Iq::Result {
@@ -226,6 +231,7 @@ impl Client {
             }
             (IqKind::MamPrefsGet, Ok(p)) => Ok(Reply::Preferences(mam::parse_preferences(p))),
             (IqKind::RosterGet, Ok(p)) => Ok(Reply::Roster(self.roster_items(p))),
+            (IqKind::BlockList, Ok(p)) => Ok(Reply::Blocklist(events::blocking::list_items(p))),
         };
         match (pending.callback.id(), reply) {
             (Some(rid), r) => self.reply(rid, r),
@@ -312,6 +318,8 @@ impl Client {
 
     /// XEP-0280 §4: enable carbons when the server's disco#info lists them.
     fn handle_server_disco(&mut self, result: Option<Element>) {
+        self.stream.blocking = Some(Self::offers(result.clone(), ns::BLOCKING));
+        self.flush_blocking();
         if Self::offers(result, ns::CARBONS) {
             let id = self.next_id();
             self.send_stanza_el(Iq::from_set(id.clone(), xmpp_parsers::carbons::Enable));

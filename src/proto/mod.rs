@@ -21,6 +21,7 @@
 //! `error` (faults by who caused them). Stanzas are xmpp-parsers types (`crate::stanza`).
 
 mod attempt;
+mod blocking;
 mod catchup;
 mod commands;
 mod connection;
@@ -293,6 +294,8 @@ struct Stream {
     sm_offered: bool,
     /// The server offers roster versioning (RFC 6121 §2.6) on this session.
     roster_versioning: bool,
+    /// The server offers XEP-0191 blocking (its disco#info; `None`: not known yet).
+    blocking: Option<bool>,
     /// When a frame last arrived (XEP-0199 keepalive).
     last_rx: Instant,
 }
@@ -304,6 +307,8 @@ struct Waiting {
     commands: Vec<Queued>,
     /// Roster commands (RFC 6121 §2).
     roster: Vec<(events::roster::Request, Callback)>,
+    /// XEP-0191 requests: the query, whether it is a get, the callback.
+    blocking: Vec<(Element, bool, Callback)>,
 }
 
 impl Waiting {
@@ -311,14 +316,16 @@ impl Waiting {
     fn drain_callbacks(&mut self) -> Vec<Callback> {
         let commands = std::mem::take(&mut self.commands).into_iter();
         let roster = std::mem::take(&mut self.roster).into_iter();
+        let blocking = std::mem::take(&mut self.blocking).into_iter();
         commands
             .map(|q| q.callback)
             .chain(roster.map(|(_, cb)| cb))
+            .chain(blocking.map(|(_, _, cb)| cb))
             .collect()
     }
 
     fn len(&self) -> usize {
-        self.commands.len() + self.roster.len()
+        self.commands.len() + self.roster.len() + self.blocking.len()
     }
 }
 

@@ -449,6 +449,7 @@ impl Client {
         }
         self.flush_mam();
         self.flush_roster();
+        self.flush_blocking();
     }
 
     /// XEP-0198 §5: `<resumed/>` or `<failed/>` after `<resume/>`.

@@ -11,6 +11,7 @@ use crate::stanza::{self, ns, Element};
 use xmpp_parsers::carbons::{Received, Sent};
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::message::Message;
+use xmpp_parsers::stanza_error::StanzaError;
 use xmpp_parsers::FromElementError;
 
 /// A carbon copy's direction and, for a sent one, its recipient (XEP-0280 §6, §7).
@@ -96,7 +97,7 @@ impl Client {
                 }
                 if self.mam.is_ours(&result.query_id) {
                     if let Some(v) = mam::message_payload(result) {
-                        self.emit(Emit::MamMessage(v));
+                        self.emit(Emit::MamMessage(Box::new(v)));
                     }
                 }
             }
@@ -182,11 +183,19 @@ impl Client {
             r.carbon = kind;
             return self.emit(Emit::Receipt(r));
         }
-        if !m.chat {
-            return; // headline, groupchat and error messages are not chat
+        if let Some(error) = &m.error {
+            return self.bounced(&m, from, error.clone());
         }
-        let Some(mut v) = m.payload(from, own) else {
-            return;
+        if !m.chat {
+            return; // headline and groupchat messages are not chat
+        }
+        // docs/decisions.md §14: an action is one event; its fallback body is not a message.
+        let event = match m.action(from, own) {
+            Some(a) => Emit::Action(a),
+            None => match m.payload(from, own) {
+                Some(v) => Emit::ChatMessage(Box::new(v)),
+                None => return,
+            },
         };
         if caught_up
             && m.id
@@ -211,16 +220,41 @@ impl Client {
         if !fresh {
             return; // docs/decisions.md §4: a repeat of a message already delivered
         }
+        let mut event = event;
         if let Some((kind, to)) = &carbon {
-            v.carbon = Some(kind);
-            if *kind == "sent" {
-                v.to = to.as_ref().map(events::jid_obj);
+            let to = (*kind == "sent")
+                .then(|| to.as_ref().map(events::jid_obj))
+                .flatten();
+            match &mut event {
+                Emit::ChatMessage(v) => (v.carbon, v.to) = (Some(*kind), to),
+                Emit::Action(a) => (a.carbon, a.to) = (Some(*kind), to),
+                _ => {}
             }
         }
         if caught_up {
             self.caught();
         }
-        self.emit(Emit::ChatMessage(v));
+        self.emit(event);
+    }
+
+    /// `<message type="error">` (RFC 6120 §8.3): `xmpp.chat.error` when it answers a message
+    /// this socket sent (`docs/decisions.md` §14); anything else is dropped.
+    fn bounced(&mut self, m: &Incoming, from: &Jid, error: Option<StanzaError>) {
+        let Some(id) = m.id.as_deref() else {
+            return;
+        };
+        if !self.dedup.seen(dedup::SENT_HERE, id) {
+            return;
+        }
+        let error = events::StanzaFault {
+            error,
+            description: None,
+        };
+        self.emit(Emit::ChatError(events::actions::ChatError {
+            from: events::jid_obj(from),
+            id: id.to_owned(),
+            error: error.into(),
+        }));
     }
 }
 

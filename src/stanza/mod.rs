@@ -18,6 +18,10 @@ use std::io;
 mod head;
 pub mod tolerant;
 
+mod actions;
+pub use actions::{
+    Fallback, FallbackBody, Reply, Retract, Store, NS_FALLBACK, NS_HINTS, NS_REPLY, NS_RETRACT,
+};
 pub use head::{stanza_head, HeadAttrs, StanzaHead, StanzaKind};
 
 pub use xmpp_parsers::minidom::{Element, Node};

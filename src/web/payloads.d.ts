@@ -75,6 +75,14 @@ receipt?: true,
  */
 replace?: string, 
 /**
+ * XEP-0461: the message this one replies to (`content` is without its fallback quote).
+ */
+reply?: ReplyRef, 
+/**
+ * XEP-0333: the sender wants to know when it is read (only ever `true`).
+ */
+markable?: true, 
+/**
  * Where the account's archive keeps it (XEP-0359 stanza-id, legacy `<archived/>`).
  */
 archived?: Array<ArchiveEntry>, 
@@ -151,6 +159,75 @@ replace?: string,
  * XEP-0184 asked.
  */
 receipt?: boolean, };
+export type ReplyRef = { 
+/**
+ * The id of the message replied to.
+ */
+id: string, 
+/**
+ * Its author, when the reply names one.
+ */
+to?: JidObject, };
+export type ChatAction = { 
+/**
+ * Who acted.
+ */
+from: JidObject, 
+/**
+ * On a `carbon: "sent"`: whose message it was.
+ */
+to?: JidObject, 
+/**
+ * The message acted on (the id it was received with).
+ */
+id: string, 
+/**
+ * XEP-0444: the sender's whole set (`[]`: none any more).
+ */
+reactions?: Array<string>, 
+/**
+ * Where the account's archive keeps the action.
+ */
+archived?: Array<ArchiveEntry>, 
+/**
+ * XEP-0203.
+ */
+delay?: Delay, 
+/**
+ * XEP-0280: `received` or `sent`.
+ */
+carbon?: "received" | "sent", };
+export type ChatError = { 
+/**
+ * Who answered (the recipient's server).
+ */
+from: JidObject, 
+/**
+ * The id of the message that was not delivered.
+ */
+id: string, 
+/**
+ * The stanza error (RFC 6120 §8.3).
+ */
+error: ErrorShape, };
+export type BlockingPush = { 
+/**
+ * Newly blocked JIDs.
+ */
+blocked?: Array<string>, 
+/**
+ * Newly unblocked JIDs, or `"all"`.
+ */
+unblocked?: string[] | "all", };
+export type ArchivedAction = { 
+/**
+ * The message acted on.
+ */
+id: string, 
+/**
+ * XEP-0444: the sender's whole set.
+ */
+reactions?: Array<string>, };
 export type PresenceReceived = { 
 /**
  * The contact's full JID.
@@ -257,6 +334,22 @@ replace?: string,
  * The message id.
  */
 id?: string, 
+/**
+ * XEP-0461: the message it replies to.
+ */
+reply?: ReplyRef, 
+/**
+ * XEP-0444: the sender's reactions to the message `id` (no `content`).
+ */
+reaction?: ArchivedAction, 
+/**
+ * XEP-0424: the sender retracted the message `id` (no `content`).
+ */
+retract?: ArchivedAction, 
+/**
+ * XEP-0333: the sender read up to the message `id` (no `content`).
+ */
+displayed?: ArchivedAction, 
 /**
  * Where it is in the archive.
  */
@@ -422,7 +515,15 @@ replace?: string,
 /**
  * XEP-0184: ask for a receipt.
  */
-receipt?: boolean, };
+receipt?: boolean, 
+/**
+ * XEP-0461: the message this one replies to.
+ */
+reply?: ReplyTo, 
+/**
+ * XEP-0428: a quote of it, for clients without replies (sent as `> ` lines).
+ */
+quote?: string, };
 export type ReceiptSend = { 
 /**
  * Who sent the message.
@@ -432,6 +533,50 @@ to: string,
  * Its id.
  */
 id: string, };
+export type ReplyTo = { 
+/**
+ * The id of the message replied to.
+ */
+id: string, 
+/**
+ * Its author (default: the conversation peer): a string or a JID object.
+ */
+to?: string | JidObject, };
+export type ReactionSend = { 
+/**
+ * The author of the message reacted to.
+ */
+to: string, 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * The whole set of this user's reactions to it (`[]`: none).
+ */
+reactions: Array<string>, };
+export type ActionSend = { 
+/**
+ * The conversation peer.
+ */
+to: string, 
+/**
+ * The message acted on.
+ */
+id: string, };
+export type BlockingSend = { 
+/**
+ * One JID.
+ */
+jid?: string, 
+/**
+ * Several.
+ */
+jids?: Array<string>, 
+/**
+ * `xmpp.blocking.remove`: everyone.
+ */
+all?: true, };
 export type RosterPayload = { 
 /**
  * The contact.
@@ -515,6 +660,11 @@ export interface XmppEvents {
   "xmpp.roster.push": RosterItem;
   "xmpp.mam.message": MamMessage;
   "xmpp.mam.caughtup": CaughtUp;
+  "xmpp.chat.reaction": ChatAction;
+  "xmpp.chat.retract": ChatAction;
+  "xmpp.chat.displayed": ChatAction;
+  "xmpp.chat.error": ChatError;
+  "xmpp.blocking.push": BlockingPush;
 }
 
 /** Commands: event name → [payload, callback data, callback rsm?]. */
@@ -540,4 +690,10 @@ export interface XmppCommands {
   "xmpp.roster.edit": [RosterEdit, true];
   "xmpp.roster.group": [RosterEdit, true];
   "xmpp.roster.remove": [RosterPayload, true];
+  "xmpp.chat.reaction": [ReactionSend, { id: string }];
+  "xmpp.chat.retract": [ActionSend, { id: string }];
+  "xmpp.chat.displayed": [ActionSend, { id: string }];
+  "xmpp.blocking.list": [Record<string, never> | undefined, string[]];
+  "xmpp.blocking.add": [BlockingSend, true];
+  "xmpp.blocking.remove": [BlockingSend, true];
 }
