@@ -507,6 +507,12 @@ macro_rules! transcripts {
 }
 
 transcripts! {
+    actions_outgoing => "actions/outgoing.transcript",
+    actions_incoming => "actions/incoming.transcript",
+    actions_bounced => "actions/bounced.transcript",
+    actions_blocking => "actions/blocking.transcript",
+    actions_history => "actions/history.transcript",
+    actions_catchup => "actions/catchup.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",
