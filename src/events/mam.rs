@@ -4,10 +4,11 @@
 //! `queryId` the `queryid` attribute, `rsm` the `<set/>` element.
 
 use super::actions::{self, ActionKind, ReplyRef};
-use super::chat::{self, DelayInfo, Incoming};
+use super::chat::{self, DelayInfo};
 use super::command;
 use super::error::ClientError;
 use super::field::{BoolOrStr, Field, NumOrStr};
+use super::incoming::Incoming;
 use super::{jid_obj, parse_jid, Jid, JidObj};
 use crate::stanza::{self, ns, Element};
 use serde::Serialize;

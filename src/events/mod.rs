@@ -13,6 +13,7 @@ pub mod command;
 pub mod emit;
 pub mod error;
 pub mod field;
+pub mod incoming;
 pub mod login;
 pub mod mam;
 pub mod presence;

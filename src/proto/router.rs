@@ -5,7 +5,7 @@
 use super::dedup;
 use super::kept::{Mark, When};
 use super::{from_account, Client};
-use crate::events::chat::Incoming;
+use crate::events::incoming::Incoming;
 use crate::events::{self, mam, presence, Emit, Jid};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::carbons::{Received, Sent};

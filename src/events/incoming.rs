@@ -1,0 +1,259 @@
+//! A received `<message/>`, read once: its body and each payload parsed with its
+//! xmpp-parsers type (or this SDK's xso types for XEP-0461, XEP-0428, XEP-0424), and what the
+//! application gets of it: `xmpp.chat.message`, `xmpp.chat.receipt`, or an action
+//! (`docs/decisions.md` §4, §14).
+
+use super::actions::{self, ReplyRef};
+use super::chat::{state_name, Archived, ChatMessage, DelayInfo, Receipt};
+use super::xhtml;
+use super::{jid_obj, jid_value, Jid};
+use crate::stanza::{self, ns, Element};
+use xmpp_parsers::chatstates::ChatState;
+use xmpp_parsers::displayed_markers::Displayed;
+use xmpp_parsers::message::{Message, MessageType};
+use xmpp_parsers::message_correct::Replace;
+use xmpp_parsers::reactions::Reactions;
+use xmpp_parsers::receipts::{Received, Request};
+use xmpp_parsers::stanza_error::StanzaError;
+use xmpp_parsers::stanza_id::{OriginId, StanzaId};
+
+/// What this SDK reads of a received `<message/>`: its payloads, each parsed with its
+/// xmpp-parsers type (one pass; payloads that do not parse as their type are ignored).
+#[derive(Default)]
+pub struct Incoming {
+    /// The message id.
+    pub id: Option<String>,
+    /// `type` is absent or `chat`.
+    pub chat: bool,
+    /// The `<body/>` text.
+    pub body: Option<String>,
+    /// XEP-0071 `<html/>`.
+    pub html: Option<Element>,
+    /// XEP-0085.
+    pub state: Option<ChatState>,
+    /// XEP-0184 request.
+    pub receipt_request: bool,
+    /// XEP-0184 `<received id/>`.
+    pub received: Option<String>,
+    /// XEP-0308 replaced id.
+    pub replace: Option<String>,
+    /// XEP-0203, as the application gets it.
+    pub delay: Option<DelayInfo>,
+    /// XEP-0359 stanza-ids.
+    pub stanza_ids: Vec<StanzaId>,
+    /// XEP-0359 origin-id.
+    pub origin_id: Option<String>,
+    /// The legacy `<archived by id/>` markers.
+    pub archived: Vec<(String, String)>,
+    /// XEP-0280 `received`/`sent` carbon, or XEP-0313 `<result/>`: the wrapper, unparsed.
+    pub wrapper: Option<Element>,
+    /// XEP-0461.
+    pub reply: Option<stanza::Reply>,
+    /// XEP-0428.
+    pub fallbacks: Vec<stanza::Fallback>,
+    /// XEP-0444.
+    pub reactions: Option<Reactions>,
+    /// XEP-0424: the retracted id.
+    pub retract: Option<String>,
+    /// XEP-0333: the id read.
+    pub displayed: Option<String>,
+    /// XEP-0333 `<markable/>`.
+    pub markable: bool,
+    /// `type="error"`, with the error when it parses (RFC 6120 §8.3).
+    pub error: Option<Option<StanzaError>>,
+}
+
+impl Incoming {
+    /// Reads `m`'s body and payloads.
+    pub fn read(m: Message) -> Incoming {
+        let mut v = Incoming {
+            id: m.id.map(|i| i.0),
+            chat: matches!(m.type_, MessageType::Chat | MessageType::Normal),
+            error: (m.type_ == MessageType::Error).then_some(None),
+            ..Incoming::default()
+        };
+        v.body = m.bodies.into_values().next();
+        for p in m.payloads {
+            let name = p.name();
+            if p.has_ns(ns::CHATSTATES) {
+                v.state = ChatState::try_from(p).ok();
+            } else if p.has_ns(ns::RECEIPTS) {
+                if name == "request" {
+                    v.receipt_request = Request::try_from(p).is_ok();
+                } else if name == "received" {
+                    v.received = Received::try_from(p).ok().map(|r| r.id);
+                }
+            } else if p.is("replace", ns::MESSAGE_CORRECT) {
+                v.replace = Replace::try_from(p).ok().map(|r| r.id.0);
+            } else if p.is("delay", ns::DELAY) {
+                v.delay = DelayInfo::read(p);
+            } else if p.is("stanza-id", ns::SID) {
+                v.stanza_ids.extend(StanzaId::try_from(p).ok());
+            } else if p.is("origin-id", ns::SID) {
+                v.origin_id = OriginId::try_from(p).ok().map(|o| o.id);
+            } else if p.is("html", ns::XHTML_IM) {
+                v.html = Some(p);
+            } else if name == "archived" {
+                if let (Some(by), Some(id)) = (p.attr("by"), p.attr("id")) {
+                    v.archived.push((by.to_owned(), id.to_owned()));
+                }
+            } else if stanza::is_forwarding_wrapper(&p) {
+                v.wrapper = Some(p);
+            } else {
+                v.read_action(p);
+            }
+        }
+        v
+    }
+
+    /// The payloads of message actions (`docs/decisions.md` §14), read after the common ones.
+    fn read_action(&mut self, p: Element) {
+        if p.is("reply", stanza::NS_REPLY) {
+            self.reply = stanza::Reply::try_from(p).ok();
+        } else if p.is("fallback", stanza::NS_FALLBACK) {
+            self.fallbacks.extend(stanza::Fallback::try_from(p).ok());
+        } else if p.is("reactions", ns::REACTIONS) {
+            self.reactions = Reactions::try_from(p).ok();
+        } else if p.is("retract", stanza::NS_RETRACT) {
+            self.retract = stanza::Retract::try_from(p).ok().map(|r| r.id);
+        } else if p.is("displayed", ns::DISPLAYED_MARKERS) {
+            self.displayed = Displayed::try_from(p).ok().map(|d| d.id.0);
+        } else if p.is("markable", ns::DISPLAYED_MARKERS) {
+            self.markable = true;
+        } else if p.is("error", ns::DEFAULT_NS) && self.error.is_some() {
+            self.error = Some(StanzaError::try_from(p).ok());
+        }
+    }
+
+    /// `content` and `format`: the sanitised XHTML-IM markup when there is any, else the
+    /// `<body/>` text, without the fallback quote of a reply (XEP-0461 §4); `None` without a
+    /// `<body/>` (docs/xmpp-ftw-api.md §4).
+    pub fn content(&self) -> Option<(String, &'static str)> {
+        let body = self.body.as_ref()?;
+        match self.html.as_ref().and_then(xhtml::sanitised_content) {
+            Some(markup) => Some((markup, "xhtml")),
+            None if self.reply.is_some() && !self.fallbacks.is_empty() => Some((
+                stanza::Fallback::strip(body, &self.fallbacks, stanza::NS_REPLY),
+                "plain",
+            )),
+            None => Some((body.clone(), "plain")),
+        }
+    }
+
+    /// The XEP-0085 state's name.
+    pub fn state_name(&self) -> Option<&'static str> {
+        self.state.as_ref().map(state_name)
+    }
+
+    /// The receipt, as `xmpp.chat.receipt {from, id}` (any message type).
+    pub fn receipt(&self, from: &Jid) -> Option<Receipt> {
+        Some(Receipt {
+            from: jid_obj(from),
+            id: self.received.clone()?,
+            carbon: None,
+        })
+    }
+
+    /// The message as xmpp-ftw's `xmpp.chat.message` payload (`docs/xmpp-ftw-api.md` §4). `own`:
+    /// the account's bare JID, whose XEP-0359 stanza-ids are trusted. `None` when the message
+    /// carries neither content nor a chat state.
+    pub fn payload(&self, from: &Jid, own: &Jid) -> Option<ChatMessage> {
+        let content = self.content();
+        if content.is_none() && self.state.is_none() {
+            return None;
+        }
+        let (content, format) = content.map_or((None, None), |(c, f)| (Some(c), Some(f)));
+        let mut archived: Vec<Archived> = self
+            .archived
+            .iter()
+            .filter_map(|(by, id)| {
+                Some(Archived {
+                    by: jid_value(by)?,
+                    id: id.clone(),
+                })
+            })
+            .collect();
+        // XEP-0359 §6: only the account's own archive is trusted. A server that writes both
+        // markers for one archive entry (ejabberd: `<archived/>` and `<stanza-id/>`) gives it once.
+        for s in self.stanza_ids.iter().filter(|s| s.by == *own) {
+            let entry = Archived {
+                by: jid_obj(&s.by),
+                id: s.id.clone(),
+            };
+            if !archived.contains(&entry) {
+                archived.push(entry);
+            }
+        }
+        Some(ChatMessage {
+            from: jid_obj(from),
+            content,
+            format,
+            delay: self.delay.clone(),
+            state: self.state_name(),
+            receipt: self.receipt_request.then_some(true),
+            replace: self.replace.clone(),
+            reply: self.reply_ref(),
+            markable: self.markable.then_some(true),
+            archived,
+            id: self.id.clone(),
+            ..ChatMessage::default()
+        })
+    }
+
+    /// XEP-0461 `reply: {id, to?}` as the application gets it.
+    pub fn reply_ref(&self) -> Option<ReplyRef> {
+        self.reply.as_ref().map(|r| ReplyRef {
+            id: r.id.clone(),
+            to: r.to.as_ref().map(jid_obj),
+        })
+    }
+
+    /// The action the message carries (`docs/decisions.md` §14), with its archive entries and
+    /// delay as a message would have them.
+    pub fn action(&self, from: &Jid, own: &Jid) -> Option<actions::ChatAction> {
+        let mut a = actions::incoming_action(
+            self.retract.as_deref(),
+            self.reactions.as_ref(),
+            self.displayed.as_deref(),
+            from,
+        )?;
+        a.delay = self.delay.clone();
+        a.archived = self
+            .stanza_ids
+            .iter()
+            .filter(|s| s.by == *own)
+            .map(|s| Archived {
+                by: jid_obj(&s.by),
+                id: s.id.clone(),
+            })
+            .collect();
+        Some(a)
+    }
+
+    /// The id of the account's own archive entry (XEP-0359 stanza-id `by` the account).
+    pub fn own_archive_id(&self, own: &Jid) -> Option<&str> {
+        self.stanza_ids
+            .iter()
+            .find(|s| s.by == *own)
+            .map(|s| s.id.as_str())
+    }
+
+    /// Reads it as the archive entry `id` of the account `own` (XEP-0313 §4.2), delivered
+    /// at `delay` when it carries no time of its own.
+    pub fn from_archive(&mut self, own: &Jid, id: String, delay: Option<DelayInfo>) {
+        if self.own_archive_id(own).is_none() {
+            self.stanza_ids.push(StanzaId {
+                id,
+                by: own.clone(),
+            });
+        }
+        if self.delay.is_none() {
+            self.delay = delay;
+        }
+    }
+
+    /// The id used to recognise a repeated message: XEP-0359 origin-id, else the message id.
+    pub fn dedup_id(&self) -> Option<&str> {
+        self.origin_id.as_deref().or(self.id.as_deref())
+    }
+}
