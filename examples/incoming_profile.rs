@@ -1,7 +1,7 @@
 //! Where the time of one incoming chat message goes in the core (native, release):
 //! `cargo run --release --example incoming_profile`. Not a test: a measuring aid.
 use std::time::Instant as T;
-use xmpp_ftw_wasm::events::chat::Incoming;
+use xmpp_ftw_wasm::events::incoming::Incoming;
 use xmpp_ftw_wasm::proto::testing::online_client;
 use xmpp_ftw_wasm::proto::Instant;
 use xmpp_ftw_wasm::stanza;
