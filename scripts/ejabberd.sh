@@ -70,6 +70,9 @@ modules:
     # stanzas a dropped session never acknowledged go to offline storage, not away
     resend_on_timeout: if_offline
   mod_caps: {}
+  # XEP-0191 (ejabberd 23.01 builds it on mod_privacy)
+  mod_privacy: {}
+  mod_blocking: {}
   mod_register:
     access: register
     ip_access: all

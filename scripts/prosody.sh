@@ -38,7 +38,7 @@ https_ports = { }
 https_interfaces = { }
 modules_enabled = {
   "roster"; "saslauth"; "disco"; "carbons"; "mam"; "offline"; "ping";
-  "register"; "smacks"; "websocket"; "posix"; "admin_shell";
+  "register"; "smacks"; "websocket"; "posix"; "admin_shell"; "blocklist";
 }
 modules_disabled = { "s2s"; "tls" }
 allow_registration = true

@@ -25,7 +25,7 @@ test('alice sends to bob live; bob gets the xmpp-ftw payload and answers a recei
   const [domain, resource] = rest.split('/');
   // Prosody's archive stamps a XEP-0359 stanza-id for bob: it becomes `archived`.
   expect(r.got).toEqual({
-    from: { domain, user, resource }, content: 'Lunch?', format: 'plain', receipt: true, id: r.sent.id,
+    from: { domain, user, resource }, content: 'Lunch?', format: 'plain', receipt: true, markable: true, id: r.sent.id,
     archived: [{ by: { domain: 'localhost', user: r.bob.split('@')[0] }, id: expect.any(String) }],
   });
   expect(r.receipt).toEqual({ from: expect.objectContaining({ user: r.bob.split('@')[0], domain: 'localhost' }), id: r.sent.id });
