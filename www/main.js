@@ -50,6 +50,8 @@ let me = null;
 let current = null;
 let lastOwn = null; // {id, text} of my last message in the current conversation
 let editing = null; // id being corrected
+let replyingTo = null; // {id, text, author} of the message the next one replies to
+const blocked = new Set(); // XEP-0191: the block list, as the server has it
 /** bare JID -> roster item {name, subscription, ask} (RFC 6121 §2) */
 const contacts = new Map();
 /** bare JID -> Map(resource -> show) of the resources that are available */
@@ -71,6 +73,8 @@ const conv = (peer) => {
     conversations.set(peer, {
       messages: new Map(), order: [], unread: 0, historyFirst: null, historyDone: false, typing: '', loaded: false,
       corrections: new Map(), // original id -> the correcting archived message
+      later: new Map(), // id -> actions (reactions, retraction) that came before their message
+      lastDisplayed: '', // the last read marker sent for this conversation
       lastTime: '', lastText: '', // for the list: sorted by the last message, with a preview
     });
   }
@@ -87,9 +91,13 @@ function upsert(peer, msg, older = false) {
   } else if (c.messages.has(key)) {
     Object.assign(c.messages.get(key), { ...msg, delivered: c.messages.get(key).delivered || msg.delivered });
   } else {
+    msg.reactions = msg.reactions || new Map();
+    msg.author = msg.mine ? me : peer;
     c.messages.set(key, msg);
     if (older) c.order.unshift(key); else c.order.push(key);
     if (!older && !msg.mine && peer !== current) c.unread++;
+    for (const apply of c.later.get(key) || []) apply(msg);
+    c.later.delete(key);
   }
   if (msg.mine && !older) lastOwn = { id: msg.id, text: msg.text, peer };
   if (!older && msg.time >= c.lastTime) { c.lastTime = msg.time; c.lastText = msg.text; }
@@ -216,6 +224,33 @@ async function loadContacts() {
   }
 }
 
+/** Applies `fn` to the message `id` of `peer`'s conversation, now or once it is shown. */
+function onMessage(peer, id, fn) {
+  const c = conv(peer);
+  const msg = c.messages.get(id);
+  if (msg) { fn(msg); if (peer === current) renderMessages(true); return; }
+  c.later.set(id, [...(c.later.get(id) || []), fn]);
+}
+
+/** XEP-0444: `sender`'s whole set of reactions to a message. */
+const reacted = (sender, reactions) => (msg) => {
+  if (reactions.length) msg.reactions.set(sender, reactions); else msg.reactions.delete(sender);
+};
+/** XEP-0424: only the author can take a message back (someone else's retraction is ignored). */
+const retracted = (sender) => (msg) => {
+  if (msg.author !== sender) return;
+  Object.assign(msg, { deleted: true, text: '', html: undefined });
+};
+
+/** XEP-0333: tells the peer what was read, once per message. */
+function markRead(peer) {
+  const c = conv(peer);
+  const last = [...c.order].reverse().map((k) => c.messages.get(k)).find((m) => !m.mine && m.markable && m.id);
+  if (!last || c.lastDisplayed === last.id || document.visibilityState === 'hidden') return;
+  c.lastDisplayed = last.id;
+  socket.send('xmpp.chat.displayed', { to: peer, id: last.id });
+}
+
 function renderMessages(keepScroll = false) {
   const c = conv(current);
   const ol = $('messages');
@@ -224,23 +259,91 @@ function renderMessages(keepScroll = false) {
     const m = c.messages.get(key);
     const li = document.createElement('li');
     li.className = m.mine ? 'mine' : 'theirs';
+    if (m.reply) {
+      const quote = document.createElement('blockquote');
+      const target = c.messages.get(m.reply.id);
+      quote.textContent = target ? (target.deleted ? 'message deleted' : target.text) : (m.reply.quote || '…');
+      li.append(quote);
+    }
     const body = document.createElement('span');
-    body.className = 'body';
-    if (m.html !== undefined) body.innerHTML = m.html; // sanitised by the SDK (XEP-0071 profile)
+    body.className = m.deleted ? 'body deleted' : 'body';
+    if (m.deleted) body.textContent = 'message deleted';
+    else if (m.html !== undefined) body.innerHTML = m.html; // sanitised by the SDK (XEP-0071 profile)
     else body.textContent = m.text;
+    li.append(body);
+    if (m.reactions.size && !m.deleted) {
+      const counts = new Map();
+      for (const list of m.reactions.values()) for (const r of list) counts.set(r, (counts.get(r) || 0) + 1);
+      const row = document.createElement('span');
+      row.className = 'reactions';
+      row.append(...[...counts].map(([r, n]) => {
+        const chip = document.createElement('span');
+        chip.textContent = n > 1 ? `${r} ${n}` : r; // text, never markup
+        return chip;
+      }));
+      li.append(row);
+    }
     const meta = document.createElement('span');
     meta.className = 'meta';
     const bits = [m.mine ? 'You' : current.split('@')[0], time(m.time)];
     if (m.delayed) bits.push('delivered later');
     if (m.edited) bits.push('edited');
-    // sending (not acknowledged by the server yet, also after a reload) → sent → delivered
-    if (m.mine) bits.push(m.delivered ? '✓✓ Delivered' : m.sent ? '✓ Sent' : '… Sending');
+    // sending (not acknowledged by the server yet, also after a reload) → sent → delivered → read
+    if (m.mine) bits.push(m.failed ? 'Not delivered' : m.read ? '✓✓ Read' : m.delivered ? '✓✓ Delivered' : m.sent ? '✓ Sent' : '… Sending');
     meta.textContent = bits.join(' · ');
-    li.append(body, meta);
+    if (m.failed) meta.classList.add('failed');
+    li.append(meta);
+    if (m.id && !m.deleted) li.append(messageActions(m));
     return li;
   }));
   ol.scrollTop = keepScroll ? ol.scrollHeight - fromBottom : ol.scrollHeight;
   $('typing').textContent = c.typing;
+  markRead(current);
+}
+
+/** Reply, react and (own messages) delete, under a message. */
+function messageActions(m) {
+  const peer = current;
+  const row = document.createElement('span');
+  row.className = 'actions';
+  const button = (label, title, fn) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.title = title;
+    b.addEventListener('click', fn);
+    row.append(b);
+    return b;
+  };
+  button('Reply', 'Reply to this message', () => {
+    replyingTo = { id: m.id, text: m.text, author: m.author };
+    $('replying-text').textContent = m.text;
+    $('replying').hidden = false;
+    $('text').focus();
+  });
+  for (const emoji of ['👍', '❤️', '😂']) {
+    const b = button(emoji, `React with ${emoji}`, async () => {
+      const mine = new Set(m.reactions.get(me) || []);
+      if (mine.has(emoji)) mine.delete(emoji); else mine.add(emoji);
+      try {
+        await socket.request('xmpp.chat.reaction', { to: peer, id: m.id, reactions: [...mine] });
+        reacted(me, [...mine])(m);
+        if (peer === current) renderMessages(true);
+      } catch (e) { banner(explain(e), true); }
+    });
+    b.setAttribute('aria-label', `React with ${emoji}`); // the emoji alone is not a name
+  }
+  if (m.mine) {
+    button('Delete for everyone', 'Take this message back for everyone', async () => {
+      if (!window.confirm('Delete this message for everyone?')) return;
+      try {
+        await socket.request('xmpp.chat.retract', { to: peer, id: m.id });
+        retracted(me)(m);
+        if (peer === current) renderMessages(true);
+      } catch (e) { banner(explain(e), true); }
+    });
+  }
+  return row;
 }
 
 async function loadHistory(peer) {
@@ -258,6 +361,11 @@ async function loadHistory(peer) {
     // The page is oldest first; corrections (XEP-0308) replace the text of what they correct.
     for (const m of page) {
       if (m.replace && m.content !== undefined) c.corrections.set(m.replace, m);
+      // actions (docs/decisions.md §14), in archive order: the state is the same as live
+      const sender = bare(m.from);
+      if (m.reaction) onMessage(peer, m.reaction.id, reacted(sender, m.reaction.reactions));
+      if (m.retract) onMessage(peer, m.retract.id, retracted(sender));
+      if (m.displayed && sender !== me) onMessage(peer, m.displayed.id, readUpTo(peer));
     }
     for (const m of page.reverse()) {
       if (m.content === undefined || m.replace) continue; // receipts, chat states, corrections
@@ -266,7 +374,7 @@ async function loadHistory(peer) {
       const shown = fix || m;
       upsert(peer, {
         id: m.id, text: shown.content, html: shown.format === 'xhtml' ? shown.content : undefined, mine,
-        time: m.delay.when, delivered: mine, edited: Boolean(fix),
+        time: m.delay ? m.delay.when : '', delivered: mine, edited: Boolean(fix), reply: m.reply, markable: true,
       }, true);
     }
     c.historyFirst = rsm.first || c.historyFirst;
@@ -291,6 +399,9 @@ function open(peer) {
   c.unread = 0;
   $('peer-title').textContent = nameOf(peer) === peer ? peer : `${nameOf(peer)} (${peer})`;
   $('composer').hidden = false;
+  $('block').hidden = false;
+  $('block').textContent = blocked.has(peer) ? 'Unblock' : 'Block';
+  cancelReply();
   renderList();
   renderMessages();
   if (!c.loaded) { c.loaded = true; loadHistory(peer); }
@@ -319,6 +430,12 @@ socket.on('xmpp.connection', (data) => {
       // it is only sent again, and the SDK replays the contacts' presence as it was
       socket.send('xmpp.presence', {});
       loadContacts();
+      // XEP-0191: the block list is asked for (the SDK never fetches it by itself)
+      socket.request('xmpp.blocking.list', {}).then(([list]) => {
+        blocked.clear();
+        for (const j of list) blocked.add(j);
+        if (current) $('block').textContent = blocked.has(current) ? 'Unblock' : 'Block';
+      }, () => {});
     }
     $('peer').focus();
   } else if (data.status === 'reconnecting') {
@@ -334,6 +451,9 @@ socket.on('xmpp.connection', (data) => {
     current = null;
     $('composer').hidden = true;
     $('remove-contact').hidden = true;
+    $('block').hidden = true;
+    blocked.clear();
+    cancelReply();
     $('peer-title').textContent = 'No conversation open';
     $('peer-presence').textContent = '';
     // why the connection ended, when it did not end by logging out
@@ -362,9 +482,45 @@ socket.on('xmpp.chat.message', (m) => {
   upsert(peer, {
     id: m.id, text: m.content, html: m.format === 'xhtml' ? m.content : undefined, mine: sent,
     time: m.delay ? m.delay.when : new Date().toISOString(), delayed: Boolean(m.delay), replace: m.replace,
+    reply: m.reply, markable: m.markable,
   });
   // XEP-0184: acknowledge what we received (receipts are the application's job in xmpp-ftw).
   if (m.receipt && m.id && !m.carbon) socket.send('xmpp.chat.receipt', { to: full(m.from), id: m.id });
+});
+
+// ---- message actions (docs/decisions.md §14)
+
+/** Whose conversation an action belongs to: the peer, also for my own from another device. */
+const peerOf = (a) => (a.carbon === 'sent' ? bare(a.to) : bare(a.from));
+/** XEP-0333: the peer read my messages up to `id`. */
+const readUpTo = (peer) => (msg) => {
+  const c = conv(peer);
+  for (const k of c.order) {
+    const m = c.messages.get(k);
+    if (m.mine) m.read = true;
+    if (m === msg) break;
+  }
+};
+socket.on('xmpp.chat.reaction', (a) => onMessage(peerOf(a), a.id, reacted(bare(a.from), a.reactions)));
+socket.on('xmpp.chat.retract', (a) => onMessage(peerOf(a), a.id, retracted(bare(a.from))));
+socket.on('xmpp.chat.displayed', (a) => {
+  const peer = peerOf(a);
+  if (a.carbon === 'sent') { // read on another of my devices: nothing unread here either
+    conv(peer).unread = 0;
+    renderList();
+    return;
+  }
+  onMessage(peer, a.id, readUpTo(peer));
+});
+socket.on('xmpp.chat.error', (e) => {
+  const c = conv(bare(e.from));
+  const msg = c.messages.get(e.id);
+  if (msg) { msg.failed = true; if (bare(e.from) === current) renderMessages(true); }
+});
+socket.on('xmpp.blocking.push', (p) => {
+  for (const j of p.blocked || []) blocked.add(j);
+  if (p.unblocked === 'all') blocked.clear(); else for (const j of p.unblocked || []) blocked.delete(j);
+  if (current) $('block').textContent = blocked.has(current) ? 'Unblock' : 'Block';
 });
 
 // ---- contacts: roster pushes, presence, subscription requests (RFC 6121)
@@ -453,6 +609,24 @@ $('remove-contact').addEventListener('click', async () => {
     banner(explain(e), true);
   }
 });
+$('block').addEventListener('click', async () => {
+  const peer = current;
+  if (!peer) return;
+  const unblock = blocked.has(peer);
+  if (!unblock && !window.confirm(`Block ${peer}? You will not get their messages.`)) return;
+  try {
+    await socket.request(unblock ? 'xmpp.blocking.remove' : 'xmpp.blocking.add', { jid: peer });
+    if (unblock) blocked.delete(peer); else blocked.add(peer);
+    $('block').textContent = blocked.has(peer) ? 'Unblock' : 'Block';
+  } catch (e) {
+    banner(explain(e), true);
+  }
+});
+function cancelReply() {
+  replyingTo = null;
+  $('replying').hidden = true;
+}
+$('cancel-reply').addEventListener('click', cancelReply);
 $('start').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const peer = $('peer').value.trim().toLowerCase();
@@ -495,11 +669,17 @@ $('composer').addEventListener('submit', async (ev) => {
   if (editing) payload.replace = editing;
   const replace = editing;
   editing = null;
+  const reply = replyingTo && !replace ? { id: replyingTo.id } : undefined;
+  if (reply) {
+    payload.reply = { id: replyingTo.id, to: replyingTo.author };
+    payload.quote = replyingTo.text.length > 80 ? `${replyingTo.text.slice(0, 80)}…` : replyingTo.text;
+  }
+  cancelReply();
   $('send').textContent = 'Send';
   try {
     const [{ id }] = await socket.request('xmpp.chat.message', payload);
     if (replace) upsert(peer, { id, text, mine: true, time: new Date().toISOString(), replace });
-    else upsert(peer, { id, text, mine: true, time: new Date().toISOString() });
+    else upsert(peer, { id, text, mine: true, time: new Date().toISOString(), reply });
     if (replace) lastOwn = { id: replace, text, peer };
   } catch (e) {
     banner(explain(e), true);

@@ -54,7 +54,7 @@ test('two people chat: receipts, typing, a correction, history after reload', as
   await expect(b.locator('#messages')).toContainText('Hello Bob, lunch at noon?');
 
   // Alice sees the delivery receipt Bob's app sent.
-  await expect(a.locator('#messages li.mine .meta')).toContainText('✓✓ Delivered');
+  await expect(a.locator('#messages li.mine .meta')).toContainText(/✓✓ (Delivered|Read)/);
 
   // Bob types: Alice sees the typing indicator; Bob answers.
   await b.getByRole('textbox', { name: 'Message' }).pressSequentially('Sure');
@@ -257,5 +257,86 @@ test('when the server ends the connection, the demo says why', async ({ browser 
   }, { jid: alice, resource, ws: WS });
   await expect(a.locator('#status')).toHaveText('The server ended the connection (conflict).');
   await expect(a.locator('#login-view')).toBeVisible();
+  await ctxA.close(); await ctxB.close();
+});
+
+test('replies, reactions, read ticks, delete for everyone, block, not delivered; the same after a reload', async ({ browser }, info) => {
+  test.setTimeout(120_000);
+  const { alice, bob, ctxA, ctxB, a, b } = await twoPeople(browser);
+  for (const p of [a, b]) p.on('dialog', (d) => d.accept()); // "Delete for everyone?", "Block …?"
+  await signUp(a, alice);
+  await signUp(b, bob);
+  await a.getByLabel('Start a conversation').fill(bob);
+  await a.getByRole('button', { name: 'Open' }).click();
+  await a.getByRole('textbox', { name: 'Message' }).fill('Lunch at one?');
+  await a.keyboard.press('Enter');
+  await a.getByRole('textbox', { name: 'Message' }).fill('Or at two');
+  await a.keyboard.press('Enter');
+
+  // Bob opens the conversation: Alice's messages show "Read" (XEP-0333)
+  await b.getByRole('button', { name: new RegExp(alice) }).click();
+  await expect(b.locator('#messages li.theirs')).toHaveCount(2);
+  await expect(a.locator('#messages li.mine .meta').last()).toContainText('✓✓ Read');
+
+  // Bob replies to the first message: the quote shows above his answer on both sides
+  const first = b.locator('#messages li.theirs').first();
+  await first.getByRole('button', { name: 'Reply' }).click();
+  await expect(b.locator('#replying')).toContainText('Lunch at one?');
+  await b.getByRole('textbox', { name: 'Message' }).fill('Yes, one is fine');
+  await b.keyboard.press('Enter');
+  await expect(b.locator('#replying')).toBeHidden();
+  const answer = a.locator('#messages li.theirs').last();
+  await expect(answer).toContainText('Yes, one is fine');
+  await expect(answer.locator('blockquote')).toHaveText('Lunch at one?');
+
+  // Bob reacts with 👍 and ❤️ to Alice's first message; Alice adds 👍 too: "👍 2"
+  await first.getByRole('button', { name: 'React with 👍' }).click();
+  await first.getByRole('button', { name: 'React with ❤️' }).click();
+  const aFirst = a.locator('#messages li.mine').first();
+  await expect(aFirst.locator('.reactions')).toHaveText('👍❤️');
+  await aFirst.getByRole('button', { name: 'React with 👍' }).click();
+  await expect(aFirst.locator('.reactions')).toHaveText('👍 2❤️');
+  await expect(first.locator('.reactions')).toHaveText('👍 2❤️');
+
+  // Alice takes her second message back: Bob sees "message deleted"
+  const second = a.locator('#messages li.mine').nth(1);
+  await second.getByRole('button', { name: 'Delete for everyone' }).click();
+  await expect(second).toContainText('message deleted');
+  await expect(b.locator('#messages li.theirs').nth(1)).toContainText('message deleted');
+  await expect(b.locator('#messages')).not.toContainText('Or at two');
+  await a.screenshot({ path: info.outputPath('demo-actions-alice.png'), fullPage: true });
+  await b.screenshot({ path: info.outputPath('demo-actions-bob.png'), fullPage: true });
+
+  // After a reload, the archive gives the same state: the reply, the reactions, the deletion
+  await logIn(b, bob);
+  await b.getByLabel('Start a conversation').fill(alice);
+  await b.getByRole('button', { name: 'Open' }).click();
+  await expect(b.locator('#history-note')).toHaveText('Start of the conversation.');
+  await expect(b.locator('#messages li')).toHaveCount(3);
+  await expect(b.locator('#messages li').first().locator('.reactions')).toHaveText('👍 2❤️');
+  await expect(b.locator('#messages li').nth(1)).toContainText('message deleted');
+  await expect(b.locator('#messages li').last().locator('blockquote')).toHaveText('Lunch at one?');
+  await b.screenshot({ path: info.outputPath('demo-actions-bob-after-reload.png'), fullPage: true });
+
+  // Bob blocks Alice: her next message does not reach him; unblocked, the next one does
+  await b.getByRole('button', { name: 'Block' }).click();
+  await expect(b.getByRole('button', { name: 'Unblock' })).toBeVisible();
+  await a.getByRole('textbox', { name: 'Message' }).fill('while blocked');
+  await a.keyboard.press('Enter');
+  await expect(a.locator('#messages li.mine').last()).toContainText('Not delivered');
+  await b.getByRole('button', { name: 'Unblock' }).click();
+  await expect(b.getByRole('button', { name: 'Block' })).toBeVisible();
+  await a.getByRole('textbox', { name: 'Message' }).fill('after unblock');
+  await a.keyboard.press('Enter');
+  await expect(b.locator('#messages')).toContainText('after unblock');
+  await expect(b.locator('#messages')).not.toContainText('while blocked');
+
+  // A message to an account that does not exist: "Not delivered"
+  await a.getByLabel('Start a conversation').fill(`nobody-${Date.now()}@localhost`);
+  await a.getByRole('button', { name: 'Open' }).click();
+  await a.getByRole('textbox', { name: 'Message' }).fill('anyone there?');
+  await a.keyboard.press('Enter');
+  await expect(a.locator('#messages li.mine .meta')).toContainText('Not delivered');
+  await a.screenshot({ path: info.outputPath('demo-not-delivered.png'), fullPage: true });
   await ctxA.close(); await ctxB.close();
 });
