@@ -5,11 +5,10 @@
 //! (§3.3, `docs/decisions.md` §14).
 
 use super::iq::IqKind;
-use super::{from_account, Callback, Client};
+use super::{Callback, Client};
 use crate::events::command::Command;
 use crate::events::{blocking, Emit, Jid, Limit};
 use crate::stanza::{self, Element};
-use xmpp_parsers::iq::{IqHeader, IqPayload};
 
 impl Client {
     /// `xmpp.blocking.list|add|remove`: validated, then sent once online.
@@ -54,21 +53,13 @@ impl Client {
     /// A `<block/>` or `<unblock/>` push (§3.3, §3.4): from the server on the account's
     /// behalf only, as `xmpp.blocking.push`, and acknowledged. Anyone else's is ignored.
     pub(crate) fn handle_blocking_push(&mut self, from: Option<Jid>, id: String, el: Element) {
-        let trusted = self
-            .own_bare()
-            .is_some_and(|own| from_account(from.as_ref(), &own));
-        if !trusted {
+        if !self.pushed_by_account(from.as_ref()) {
             return;
         }
         let Some(push) = blocking::push(el) else {
             return self.answer_iq(from, id, None);
         };
         self.emit(Emit::BlockingPush(push));
-        let header = IqHeader {
-            from: None,
-            to: from,
-            id,
-        };
-        self.send_stanza_el(header.assemble(IqPayload::Result(None)));
+        self.acknowledge_push(from, id);
     }
 }

@@ -118,10 +118,7 @@ impl Client {
     /// item is an `xmpp.roster.push` event, and the push is acknowledged. A push from anyone
     /// else is ignored: not shown to the application, not answered.
     pub(crate) fn handle_roster_push(&mut self, from: Option<Jid>, id: String, query: Element) {
-        let trusted = self
-            .own_bare()
-            .is_some_and(|own| from_account(from.as_ref(), &own));
-        if !trusted {
+        if !self.pushed_by_account(from.as_ref()) {
             return;
         }
         let Ok(push) = Roster::try_from(query) else {
@@ -133,6 +130,17 @@ impl Client {
             }
             self.emit(Emit::RosterPush(roster::item_value(item)));
         }
+        self.acknowledge_push(from, id);
+    }
+
+    /// Whether a push (roster, blocking) comes from the server on the account's behalf:
+    /// without `from` or from the account's own bare JID (RFC 6121 §2.1.6).
+    pub(crate) fn pushed_by_account(&self, from: Option<&Jid>) -> bool {
+        self.own_bare().is_some_and(|own| from_account(from, &own))
+    }
+
+    /// The empty result that acknowledges a push.
+    pub(crate) fn acknowledge_push(&mut self, from: Option<Jid>, id: String) {
         let header = IqHeader {
             from: None,
             to: from,
