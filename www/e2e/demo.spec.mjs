@@ -266,6 +266,11 @@ test('replies, reactions, read ticks, delete for everyone, block, not delivered;
   for (const p of [a, b]) p.on('dialog', (d) => d.accept()); // "Delete for everyone?", "Block …?"
   await signUp(a, alice);
   await signUp(b, bob);
+  // Bob's second device (XEP-0280 carbons keep it in step)
+  const ctxB2 = await browser.newContext();
+  const b2 = await ctxB2.newPage();
+  b2.on('pageerror', (e) => { throw e; });
+  await logIn(b2, bob);
   await a.getByLabel('Start a conversation').fill(bob);
   await a.getByRole('button', { name: 'Open' }).click();
   await a.getByRole('textbox', { name: 'Message' }).fill('Lunch at one?');
@@ -273,10 +278,13 @@ test('replies, reactions, read ticks, delete for everyone, block, not delivered;
   await a.getByRole('textbox', { name: 'Message' }).fill('Or at two');
   await a.keyboard.press('Enter');
 
-  // Bob opens the conversation: Alice's messages show "Read" (XEP-0333)
+  // Bob opens the conversation: Alice's messages show "Read" (XEP-0333), and his other device's
+  // unread count clears (his own marker comes back to it as a carbon)
+  await expect(b2.getByRole('button', { name: `${alice} (2)` })).toBeVisible();
   await b.getByRole('button', { name: new RegExp(alice) }).click();
   await expect(b.locator('#messages li.theirs')).toHaveCount(2);
   await expect(a.locator('#messages li.mine .meta').last()).toContainText('✓✓ Read');
+  await expect(b2.locator('#conversations button.unread')).toHaveCount(0);
 
   // Bob replies to the first message: the quote shows above his answer on both sides
   const first = b.locator('#messages li.theirs').first();
@@ -297,6 +305,10 @@ test('replies, reactions, read ticks, delete for everyone, block, not delivered;
   await aFirst.getByRole('button', { name: 'React with 👍' }).click();
   await expect(aFirst.locator('.reactions')).toHaveText('👍 2❤️');
   await expect(first.locator('.reactions')).toHaveText('👍 2❤️');
+  // the second device shows the same: Bob's own reactions came to it as carbons
+  await b2.getByRole('button', { name: new RegExp(alice) }).click();
+  await expect(b2.locator('#messages li.theirs').first().locator('.reactions')).toHaveText('👍 2❤️');
+  await ctxB2.close();
 
   // Alice takes her second message back: Bob sees "message deleted"
   const second = a.locator('#messages li.mine').nth(1);
