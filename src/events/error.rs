@@ -118,6 +118,9 @@ pub enum ConnectionError {
     /// A deadline passed.
     #[error("{0}")]
     Timeout(Cow<'static, str>),
+    /// No WebSocket to open (`type: "connection"`, `condition: "no-websocket"`).
+    #[error("No WebSocket implementation: pass one as the XmppSocket option WebSocket (the ws package under Node.js 20)")]
+    NoWebSocket,
 }
 
 impl ConnectionError {
@@ -282,6 +285,7 @@ impl Error {
                         Shape::new("auth", "registration-fail", text)
                     }
                     ConnectionError::Timeout(_) => Shape::new("cancel", "timeout", text),
+                    ConnectionError::NoWebSocket => Shape::new("connection", "no-websocket", text),
                 }
             }
             Error::Stanza(f) => {

@@ -170,6 +170,11 @@ impl Client {
                 self.finish_logout(cb);
             }
             (SocketEvent::Closed { .. }, State::Idle | State::Waiting { .. }) => {}
+            // nothing to retry with: the login fails with what is missing
+            (SocketEvent::Unsupported, State::Connecting) => {
+                self.give_up(ConnectionError::NoWebSocket)
+            }
+            (SocketEvent::Unsupported, _) => {}
             (SocketEvent::Closed { code }, _) => {
                 // when it is not retried, the application hears why: RFC 6455 §7.1.5
                 self.lost(ConnectionError::Disconnected {
@@ -499,6 +504,34 @@ mod tests {
         // nothing more is read on a stream that has ended
         c.handle_frame("<presence xmlns='jabber:client' from='a@b'/>", Instant(2));
         assert!(c.poll_event().is_none());
+    }
+
+    #[test]
+    fn without_a_websocket_the_login_fails_and_says_why() {
+        use crate::events::command::{self, Command};
+        use crate::events::field::Field;
+        use crate::proto::{Callback, Client, Config, SocketEvent};
+        let mut c = Client::new(Config::default());
+        let payload = command::Login {
+            jid: Field::Given("alice@localhost".into()),
+            password: Field::Given("pw".into()),
+            websocket: Field::Given("ws://127.0.0.1/ws".into()),
+            ..command::Login::default()
+        };
+        let login = Command::Login {
+            payload,
+            anonymous: false,
+        };
+        c.handle_command(login, Callback::Promise(1), Instant(0));
+        c.handle_socket(SocketEvent::Unsupported, Instant(1));
+        let errors: Vec<String> = std::iter::from_fn(|| c.poll_event())
+            .filter_map(|e| match e {
+                Event::Reply { result: Err(e), .. } => Some(serde_json::to_string(&e).unwrap()),
+                _ => None,
+            })
+            .collect();
+        assert!(errors[0].contains("no-websocket"), "{errors:?}");
+        assert!(!c.is_online());
     }
 
     #[test]

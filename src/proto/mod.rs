@@ -193,6 +193,9 @@ pub enum Transmit {
 pub enum SocketEvent {
     /// The WebSocket opened (with the `xmpp` subprotocol).
     Open,
+    /// The environment has no WebSocket to open (Node.js 20 without the `ws` package's
+    /// constructor as the `WebSocket` option).
+    Unsupported,
     /// The WebSocket closed or failed to open.
     Closed {
         /// The close code (RFC 6455 §7.1.5), when the socket gave one.

@@ -38,7 +38,7 @@ struct Handler {
 /// dropping it detaches them and closes the socket.
 struct Socket {
     ws: WebSocket,
-    _listeners: [EventListener; 3],
+    _listeners: [EventListener; 4],
 }
 
 impl Drop for Socket {
@@ -460,6 +460,11 @@ impl Shell {
         let opened = match &self.websocket {
             Some(ctor) => Reflect::construct(ctor, &Array::of2(&url.into(), &"xmpp".into()))
                 .map(JsCast::unchecked_into::<WebSocket>),
+            None if global("WebSocket").is_none() => {
+                // Node.js 20: no global WebSocket and none given (asynchronously, like an open)
+                Timeout::new(0, move || on_socket(SocketEvent::Unsupported)).forget();
+                return;
+            }
             None => WebSocket::new_with_str(url, "xmpp"),
         };
         let ws = match opened {
@@ -505,9 +510,12 @@ impl Shell {
                 .map(|c| c as u16);
             on_socket(SocketEvent::Closed { code })
         });
+        // A failed connection is reported by the `close` event that follows; the listener is
+        // there so that the `ws` package (Node.js) does not throw its `error` event at the process.
+        let on_error = EventListener::new(&ws, "error", |_| {});
         self.socket = Some(Socket {
             ws,
-            _listeners: [on_open, on_message, on_close],
+            _listeners: [on_open, on_message, on_close, on_error],
         });
     }
 

@@ -57,3 +57,27 @@ test('bad options still throw at construction under Node.js', async () => {
   await init();
   assert.throws(() => new XmppSocket({ WebSocket: 'not a constructor' }), /WebSocket/);
 });
+
+test('an unreachable server rejects the login and the process lives; the next login works', async () => {
+  await init();
+  const s = new XmppSocket({ WebSocket });
+  // the `ws` package throws an unhandled 'error' at the process unless someone listens
+  await assert.rejects(
+    s.request('xmpp.login', { jid: 'alice@localhost', password: 'password', websocket: 'ws://127.0.0.1:1/xmpp-websocket' }),
+    (e) => e.type === 'connection' && e.condition === 'disconnected',
+  );
+  const [online] = await s.request('xmpp.login', { jid: 'alice@localhost', password: 'password', resource: 'node-again', websocket: WS });
+  assert.equal(online.status, 'online');
+  await s.request('xmpp.logout', {});
+  s.free();
+});
+
+test('without a WebSocket implementation the login says so', async () => {
+  await init();
+  const s = new XmppSocket();
+  await assert.rejects(
+    s.request('xmpp.login', { jid: 'alice@localhost', password: 'password', websocket: WS }),
+    (e) => e.condition === 'no-websocket' && /WebSocket/.test(e.description),
+  );
+  s.free();
+});
