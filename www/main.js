@@ -456,6 +456,14 @@ socket.on('xmpp.connection', (data) => {
     cancelReply();
     $('peer-title').textContent = 'No conversation open';
     $('peer-presence').textContent = '';
+    // nothing of this account stays on screen for the next one on this page
+    renderList();
+    $('messages').replaceChildren();
+    $('typing').textContent = '';
+    $('history-note').textContent = '';
+    $('password').value = '';
+    lastOwn = null;
+    editing = null;
     // why the connection ended, when it did not end by logging out
     status(ended || 'Not connected.', Boolean(ended));
     ended = '';

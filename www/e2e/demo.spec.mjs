@@ -352,3 +352,29 @@ test('replies, reactions, read ticks, delete for everyone, block, not delivered;
   await a.screenshot({ path: info.outputPath('demo-not-delivered.png'), fullPage: true });
   await ctxA.close(); await ctxB.close();
 });
+
+test('logging out leaves nothing of the account on screen for the next one', async ({ browser }, info) => {
+  const { alice, bob, ctxA, ctxB, a, b } = await twoPeople(browser);
+  await signUp(a, alice);
+  await signUp(b, bob);
+  await a.getByLabel('Start a conversation').fill(bob);
+  await a.getByRole('button', { name: 'Open' }).click();
+  await a.getByRole('textbox', { name: 'Message' }).fill('private to bob');
+  await a.keyboard.press('Enter');
+  await b.getByRole('button', { name: new RegExp(alice) }).click();
+  await expect(b.locator('#messages')).toContainText('private to bob');
+  await b.getByRole('button', { name: 'Log out' }).click();
+  await expect(b.getByLabel('Password')).toHaveValue('');
+  // carol logs in on the same tab: no trace of bob's conversation
+  const carol = `carol-${Date.now().toString(36)}@localhost`;
+  await b.getByLabel('JID').fill(carol);
+  await b.getByLabel('Password').fill('pw');
+  await b.getByLabel('Create this account').check();
+  await b.getByRole('button', { name: 'Log in' }).click();
+  await expect(b.locator('#bound-jid')).toHaveText(new RegExp(`^${carol}/.+`));
+  await expect(b.locator('#messages li')).toHaveCount(0);
+  await expect(b.locator('#conversations')).not.toContainText(alice);
+  await expect(b.locator('body')).not.toContainText('private to bob');
+  await b.screenshot({ path: info.outputPath('demo-after-logout.png'), fullPage: true });
+  await ctxA.close(); await ctxB.close();
+});
