@@ -163,27 +163,7 @@ impl Incoming {
             return None;
         }
         let (content, format) = content.map_or((None, None), |(c, f)| (Some(c), Some(f)));
-        let mut archived: Vec<Archived> = self
-            .archived
-            .iter()
-            .filter_map(|(by, id)| {
-                Some(Archived {
-                    by: jid_value(by)?,
-                    id: id.clone(),
-                })
-            })
-            .collect();
-        // XEP-0359 §6: only the account's own archive is trusted. A server that writes both
-        // markers for one archive entry (ejabberd: `<archived/>` and `<stanza-id/>`) gives it once.
-        for s in self.stanza_ids.iter().filter(|s| s.by == *own) {
-            let entry = Archived {
-                by: jid_obj(&s.by),
-                id: s.id.clone(),
-            };
-            if !archived.contains(&entry) {
-                archived.push(entry);
-            }
-        }
+        let archived = self.archived(own);
         Some(ChatMessage {
             from: jid_obj(from),
             content,
@@ -211,23 +191,46 @@ impl Incoming {
     /// The action the message carries (`docs/decisions.md` §14), with its archive entries and
     /// delay as a message would have them.
     pub fn action(&self, from: &Jid, own: &Jid) -> Option<actions::ChatAction> {
-        let mut a = actions::incoming_action(
+        let mut a = self.action_of(from)?;
+        a.delay = self.delay.clone();
+        a.archived = self.archived(own);
+        Some(a)
+    }
+
+    /// The action the message carries, as sent by `from` (no archive entries, no delay).
+    pub fn action_of(&self, from: &Jid) -> Option<actions::ChatAction> {
+        actions::incoming_action(
             self.retract.as_deref(),
             self.reactions.as_ref(),
             self.displayed.as_deref(),
             from,
-        )?;
-        a.delay = self.delay.clone();
-        a.archived = self
-            .stanza_ids
+        )
+    }
+
+    /// Where the account's archive keeps the message: the legacy `<archived/>` markers and
+    /// the XEP-0359 stanza-ids `by` the account (§6: only the own archive is trusted). A server
+    /// that writes both markers for one entry (ejabberd) gives it once.
+    fn archived(&self, own: &Jid) -> Vec<Archived> {
+        let mut archived: Vec<Archived> = self
+            .archived
             .iter()
-            .filter(|s| s.by == *own)
-            .map(|s| Archived {
-                by: jid_obj(&s.by),
-                id: s.id.clone(),
+            .filter_map(|(by, id)| {
+                Some(Archived {
+                    by: jid_value(by)?,
+                    id: id.clone(),
+                })
             })
             .collect();
-        Some(a)
+        for s in self.stanza_ids.iter().filter(|s| s.by == *own) {
+            let entry = Archived {
+                by: jid_obj(&s.by),
+                id: s.id.clone(),
+            };
+            if !archived.contains(&entry) {
+                archived.push(entry);
+            }
+        }
+        archived
     }
 
     /// The id of the account's own archive entry (XEP-0359 stanza-id `by` the account).

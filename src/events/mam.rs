@@ -3,7 +3,7 @@
 //! `docs/decisions.md` §5): `with`/`start`/`end` become the `jabber:x:data` form fields (§4.1),
 //! `queryId` the `queryid` attribute, `rsm` the `<set/>` element.
 
-use super::actions::{self, ActionKind, ReplyRef};
+use super::actions::{ActionKind, ReplyRef};
 use super::chat::{self, DelayInfo};
 use super::command;
 use super::error::ClientError;
@@ -401,12 +401,7 @@ pub fn message_payload(r: ArchivedResult) -> Option<MamMessage> {
     let to = m.to.as_ref().map(jid_obj);
     let inner = Incoming::read(m);
     let from_jid = forwarded_from?;
-    let action = actions::incoming_action(
-        inner.retract.as_deref(),
-        inner.reactions.as_ref(),
-        inner.displayed.as_deref(),
-        &from_jid,
-    );
+    let action = inner.action_of(&from_jid);
     let (content, format) = match &action {
         Some(_) => (None, None),
         None => inner
