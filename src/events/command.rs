@@ -385,6 +385,20 @@ pub enum Payload<D> {
 }
 
 impl Command {
+    /// `xmpp.login` with a password and an endpoint, as the core's own logins give it (the
+    /// warm-up, tests).
+    pub fn login(jid: &str, password: &str, websocket: &str) -> Command {
+        Command::Login {
+            payload: Login {
+                jid: Field::Given(jid.into()),
+                password: Field::Given(password.into()),
+                websocket: Field::Given(websocket.into()),
+                ..Login::default()
+            },
+            anonymous: false,
+        }
+    }
+
     /// Reads the payload of `name`. Never fails: a payload that is not an object is
     /// [`Command::NotAnObject`] (a login reads it as empty; a logout takes no payload).
     pub fn read<'de, D: Deserializer<'de>>(name: &str, payload: Payload<D>) -> Command {

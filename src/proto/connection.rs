@@ -508,20 +508,10 @@ mod tests {
 
     #[test]
     fn without_a_websocket_the_login_fails_and_says_why() {
-        use crate::events::command::{self, Command};
-        use crate::events::field::Field;
+        use crate::events::command::Command;
         use crate::proto::{Callback, Client, Config, SocketEvent};
         let mut c = Client::new(Config::default());
-        let payload = command::Login {
-            jid: Field::Given("alice@localhost".into()),
-            password: Field::Given("pw".into()),
-            websocket: Field::Given("ws://127.0.0.1/ws".into()),
-            ..command::Login::default()
-        };
-        let login = Command::Login {
-            payload,
-            anonymous: false,
-        };
+        let login = Command::login("alice@localhost", "pw", "ws://127.0.0.1/ws");
         c.handle_command(login, Callback::Promise(1), Instant(0));
         c.handle_socket(SocketEvent::Unsupported, Instant(1));
         let errors: Vec<String> = std::iter::from_fn(|| c.poll_event())

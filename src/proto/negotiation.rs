@@ -496,19 +496,9 @@ mod tests {
 
     /// A client whose socket opened for `alice@localhost` (PLAIN allowed on loopback).
     fn opened() -> Client {
-        use crate::events::command::{self, Command};
-        use crate::events::field::Field;
+        use crate::events::command::Command;
         let mut c = Client::new(super::super::Config::default());
-        let payload = command::Login {
-            jid: Field::Given("alice@localhost".into()),
-            password: Field::Given("pw".into()),
-            websocket: Field::Given("ws://127.0.0.1/ws".into()),
-            ..command::Login::default()
-        };
-        let login = Command::Login {
-            payload,
-            anonymous: false,
-        };
+        let login = Command::login("alice@localhost", "pw", "ws://127.0.0.1/ws");
         c.handle_command(login, Callback::None, Instant(0));
         c.handle_socket(super::super::SocketEvent::Open, Instant(0));
         c.handle_frame(

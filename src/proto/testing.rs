@@ -2,7 +2,7 @@
 //! hand. Not part of the API.
 
 use super::{Callback, Client, Config, Event, Instant, SocketEvent, Transmit};
-use crate::events::command::{self, Command};
+use crate::events::command::Command;
 use crate::events::field::{Field, Truthy};
 
 /// A client (account `alice@localhost`, XEP-0077 registration, PLAIN on loopback, XEP-0198)
@@ -13,17 +13,10 @@ pub fn online_client(raw: bool, password: &str) -> (Client, Vec<Event>) {
         ..Config::default()
     });
     c.set_raw(raw);
-    let payload = command::Login {
-        jid: Field::Given("alice@localhost".into()),
-        password: Field::Given(password.into()),
-        register: Field::Given(Truthy(true)),
-        websocket: Field::Given("ws://127.0.0.1:5280/ws".into()),
-        ..command::Login::default()
-    };
-    let login = Command::Login {
-        payload,
-        anonymous: false,
-    };
+    let mut login = Command::login("alice@localhost", password, "ws://127.0.0.1:5280/ws");
+    if let Command::Login { payload, .. } = &mut login {
+        payload.register = Field::Given(Truthy(true));
+    }
     let t = Instant(0);
     c.handle_command(login, Callback::None, t);
     c.handle_socket(SocketEvent::Open, t);

@@ -6,8 +6,7 @@
 //! before it is needed. Nothing of it leaves this function.
 
 use super::{Callback, Client, Config, Instant, SocketEvent, Transmit};
-use crate::events::command::{self, Command};
-use crate::events::field::Field;
+use crate::events::command::Command;
 
 const OPEN: &str =
     "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='w' version='1.0'/>";
@@ -89,16 +88,7 @@ pub fn warm_up() -> bool {
 fn logging_in(cfg: Config, mechanisms: &str) -> Client {
     let t = Instant(0);
     let mut c = Client::new(cfg);
-    let payload = command::Login {
-        jid: Field::Given("warm@localhost".into()),
-        password: Field::Given("warm".into()),
-        websocket: Field::Given("ws://127.0.0.1/".into()),
-        ..command::Login::default()
-    };
-    let login = Command::Login {
-        payload,
-        anonymous: false,
-    };
+    let login = Command::login("warm@localhost", "warm", "ws://127.0.0.1/");
     c.handle_command(login, Callback::None, t);
     c.handle_socket(SocketEvent::Open, t);
     c.handle_frame(OPEN, t);
