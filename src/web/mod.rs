@@ -65,8 +65,6 @@ struct Shell {
     store_key: Option<String>,
     /// A save of the kept state is scheduled for the end of this JS task.
     save_scheduled: bool,
-    /// The copy of the payload of the command being handled: client errors echo it.
-    echo: Option<crate::tree::Tree>,
     /// A save of the kept state is scheduled for later (`Shell::schedule_save`).
     save_timer: Option<Timeout>,
     me: Weak<RefCell<Shell>>,
@@ -204,7 +202,6 @@ impl XmppSocket {
                 store_key: None,
                 save_scheduled: false,
                 save_timer: None,
-                echo: None,
                 me: me.clone(),
             })
         });
@@ -304,17 +301,21 @@ impl XmppSocket {
             let name = event.as_string().unwrap_or_default();
             let cmd = read_command(&name, &payload);
             sh.core.handle_command(cmd, cb, now());
-            // The events this command caused: a client error among them echoes the payload.
-            sh.echo = Some(payload);
         }
-        pump(&self.inner);
+        // The events this command caused: a client error among them echoes the payload.
+        pump_echoing(&self.inner, Some(payload));
     }
 }
 
 /// Drains the core, performs its transmits, re-arms the timer, then delivers its events with
 /// no borrow held (handlers may call `send` again).
 fn pump(rc: &Rc<RefCell<Shell>>) {
-    let mut echo;
+    pump_echoing(rc, None);
+}
+
+/// [`pump`], where the first events drained are a command's: its client errors carry `echo`,
+/// the copy of its payload, as `request`.
+fn pump_echoing(rc: &Rc<RefCell<Shell>>, mut echo: Option<crate::tree::Tree>) {
     loop {
         let events: Vec<Event> = {
             let mut sh = rc.borrow_mut();
@@ -332,7 +333,6 @@ fn pump(rc: &Rc<RefCell<Shell>>) {
             }
             sh.arm_timer();
             let events: Vec<Event> = std::iter::from_fn(|| sh.core.poll_event()).collect();
-            echo = sh.echo.take();
             if events.is_empty() {
                 // After the events: the save's microtask is queued after the promises they
                 // settled, so `online` is not kept waiting by a sessionStorage write.
@@ -344,6 +344,7 @@ fn pump(rc: &Rc<RefCell<Shell>>) {
         for ev in events {
             deliver(rc, ev, echo.as_ref());
         }
+        echo = None;
     }
 }
 
