@@ -23,6 +23,8 @@ import sys
 
 import slixmpp
 
+import loopback
+
 
 def out(obj):
     print(json.dumps(obj), flush=True)
@@ -30,13 +32,7 @@ def out(obj):
 
 class Peer(slixmpp.ClientXMPP):
     def __init__(self, jid, password):
-        super().__init__(
-            jid,
-            password,
-            plugin_config={
-                "feature_mechanisms": {"unencrypted_scram": True, "unencrypted_plain": True}
-            },
-        )
+        super().__init__(jid, password, plugin_config=loopback.PLUGIN_CONFIG)
         for p in ["xep_0030", "xep_0333", "xep_0334", "xep_0359", "xep_0424", "xep_0428",
                   "xep_0444", "xep_0461"]:
             self.register_plugin(p)
@@ -120,14 +116,7 @@ class Peer(slixmpp.ClientXMPP):
 
 def main():
     jid, password, host, port = sys.argv[1:5]
-    peer = Peer(jid, password)
-    # loopback test servers: no TLS on their c2s port
-    peer.enable_direct_tls = False
-    peer.enable_starttls = False
-    peer.enable_plaintext = True
-    peer.connect(host, int(port))
-    loop = asyncio.get_event_loop()
-    loop.run_until_complete(asyncio.wait_for(peer.disconnected, 120))
+    loopback.run(Peer(jid, password), host, port, 120)
 
 
 if __name__ == "__main__":

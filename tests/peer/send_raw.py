@@ -14,17 +14,13 @@ import sys
 
 import slixmpp
 
+import loopback
+
 
 class Sender(slixmpp.ClientXMPP):
     def __init__(self, jid, password, frames):
         # loopback test servers: SCRAM and PLAIN without TLS
-        super().__init__(
-            jid,
-            password,
-            plugin_config={
-                "feature_mechanisms": {"unencrypted_scram": True, "unencrypted_plain": True}
-            },
-        )
+        super().__init__(jid, password, plugin_config=loopback.PLUGIN_CONFIG)
         self.frames = frames
         self.sent = 0
         self.add_event_handler("session_start", self.start)
@@ -43,13 +39,7 @@ def main():
     jid, password, host, port = sys.argv[1:5]
     frames = [line for line in sys.stdin.read().split("\n") if line.strip()]
     xmpp = Sender(jid, password, frames)
-    # loopback test servers: no TLS on their c2s port
-    xmpp.enable_direct_tls = False
-    xmpp.enable_starttls = False
-    xmpp.enable_plaintext = True
-    xmpp.connect(host, int(port))
-    loop = asyncio.get_event_loop()
-    loop.run_until_complete(asyncio.wait_for(xmpp.disconnected, 30))
+    loopback.run(xmpp, host, port, 30)
     print(f"sent {xmpp.sent} of {len(frames)}")
     sys.exit(0 if xmpp.sent == len(frames) else 1)
 
