@@ -14,7 +14,7 @@ case "$cmd" in
 start)
   http=${3:-5480}; c2s=${4:-5422}
   command -v ejabberdctl >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ejabberd >/dev/null; }
-  mkdir -p "$dir/spool" "$dir/logs"
+  mkdir -p "$dir/spool" "$dir/logs" "$dir/upload"
   echo "$http" > "$dir/port"
   cat > "$dir/ejabberdctl.cfg" <<CFG
 INET_DIST_INTERFACE=127.0.0.1
@@ -38,6 +38,7 @@ listen:
     module: ejabberd_http
     request_handlers:
       /xmpp-websocket: ejabberd_http_ws
+      /upload: mod_http_upload
   - port: $c2s
     ip: "127.0.0.1"
     module: ejabberd_c2s
@@ -76,6 +77,16 @@ modules:
   mod_register:
     access: register
     ip_access: all
+  # XEP-0363 at upload.HOST, served on the WebSocket's port (several hosts: @HOST@ in the
+  # path); CORS for any page origin
+  mod_http_upload:
+    put_url: "http://127.0.0.1:$http/upload/@HOST@"
+    docroot: "$dir/upload"
+    max_size: ${XMPP_UPLOAD_LIMIT:-16777216}
+    custom_headers:
+      "Access-Control-Allow-Origin": "*"
+      "Access-Control-Allow-Methods": "GET, HEAD, PUT, OPTIONS"
+      "Access-Control-Allow-Headers": "Content-Type, Authorization"
 YML
   chown -R ejabberd: "$dir"
   setsid ejabberdctl --config "$dir/ejabberd.yml" --ctl-config "$dir/ejabberdctl.cfg" \

@@ -6,7 +6,8 @@
 #   scripts/prosody.sh adduser DIR USER HOST PASSWORD
 # Hosts: "localhost" (internal_hashed: SCRAM-SHA-1, PLAIN) and "sha256.localhost"
 # (internal_plain: also SCRAM-SHA-256), and "anon.localhost" (SASL ANONYMOUS). Accounts alice, bob and carol (password "password")
-# exist on both. Everything lives in DIR; nothing outside it is touched.
+# exist on both. XEP-0363 uploads at upload.localhost (16 MiB per file).
+# Everything lives in DIR; nothing outside it is touched.
 set -euo pipefail
 cmd=${1:?start|stop|adduser}; dir=${2:?directory}
 mkdir -p "$dir"; dir=$(cd "$dir" && pwd)
@@ -59,6 +60,15 @@ VirtualHost "sha256.localhost"
   authentication = "internal_plain"
 VirtualHost "anon.localhost"
   authentication = "anonymous"
+-- XEP-0363 HTTP upload (Prosody 0.12's own module), listed in localhost's disco#items as a
+-- subdomain. Its URLs name 127.0.0.1 (the name resolves everywhere, Node.js included); CORS
+-- is on by default (the page's origin is echoed, with the Authorization header allowed).
+Component "upload.localhost" "http_file_share"
+  http_host = "127.0.0.1"
+  http_external_url = "http://127.0.0.1:$http/"
+  http_file_share_size_limit = ${XMPP_UPLOAD_LIMIT:-16777216}
+  http_file_share_daily_quota = 10737418240
+  http_file_share_global_quota = 10737418240
 LUA
   prosody --config "$cfg" -F > "$dir/stdout.log" 2>&1 &
   pid=$!
