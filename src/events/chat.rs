@@ -68,6 +68,9 @@ pub struct ChatMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional, type = "true"))]
     pub markable: Option<bool>,
+    /// XEP-0066: a file or link sent with the message (`http(s):` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oob: Option<super::file::Link>,
     /// Where the account's archive keeps it (XEP-0359 stanza-id, legacy `<archived/>`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(test, ts(as = "Option<Vec<Archived>>"))]
@@ -197,6 +200,29 @@ pub struct Outgoing {
     reply: Option<(String, Jid)>,
     /// XEP-0428: the quote sent as fallback for clients without replies.
     quote: Option<String>,
+    /// XEP-0066: the link of an uploaded file.
+    oob: Option<xmpp_parsers::oob::Oob>,
+}
+
+impl Outgoing {
+    /// The message carrying an uploaded file (`docs/decisions.md` §12): the download URL as
+    /// the body and as a XEP-0066 link, with its description.
+    pub fn file(f: &super::file::FileOut, url: &str) -> Outgoing {
+        Outgoing {
+            to: f.to.clone(),
+            content: Some(url.to_owned()),
+            xhtml: None,
+            state: None,
+            receipt: f.receipt,
+            replace: None,
+            reply: None,
+            quote: None,
+            oob: Some(xmpp_parsers::oob::Oob {
+                url: url.to_owned(),
+                desc: f.desc.clone(),
+            }),
+        }
+    }
 }
 
 impl Outgoing {
@@ -227,6 +253,9 @@ impl Outgoing {
                 _ => text,
             };
             m = m.with_body(Lang::new(), body);
+        }
+        if let Some(o) = &self.oob {
+            m = m.with_payload(o.clone());
         }
         if let Some(x) = &self.xhtml {
             m.payloads.push(
@@ -328,6 +357,7 @@ pub fn validate(p: command::Message, has_callback: bool) -> Result<Outgoing, Cli
         replace,
         reply,
         quote,
+        oob: None,
     })
 }
 

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Deserializer};
 
 use super::field::{BoolOrStr, Field, NumOrStr, Truthy};
-use super::{actions, blocking, chat, mam, presence, roster, LOGIN, LOGIN_ANONYMOUS, LOGOUT};
+use super::{
+    actions, blocking, chat, file, mam, presence, roster, LOGIN, LOGIN_ANONYMOUS, LOGOUT,
+};
 use crate::loose_struct;
 
 /// `xmpp.login` / `xmpp.login.anonymous` (`docs/xmpp-ftw-api.md` §2).
@@ -356,6 +358,10 @@ pub enum Command {
     Retract(Action),
     /// `xmpp.chat.displayed`.
     Displayed(Action),
+    /// `xmpp.chat.file`.
+    File(file::ChatFile),
+    /// `xmpp.chat.file.cancel`.
+    FileCancel(file::Cancel),
     /// `xmpp.blocking.list`.
     BlockingList,
     /// `xmpp.blocking.add` (`true`) or `xmpp.blocking.remove`.
@@ -439,6 +445,8 @@ impl Command {
             actions::REACTION => de(payload).map_or_else(not_object, Command::Reaction),
             actions::RETRACT => de(payload).map_or_else(not_object, Command::Retract),
             actions::DISPLAYED => de(payload).map_or_else(not_object, Command::Displayed),
+            file::FILE => de(payload).map_or_else(not_object, Command::File),
+            file::CANCEL => de(payload).map_or_else(not_object, Command::FileCancel),
             blocking::LIST => unit(payload, Command::BlockingList),
             blocking::ADD => de(payload).map_or_else(not_object, |b| Command::Block(true, b)),
             blocking::REMOVE => de(payload).map_or_else(not_object, |b| Command::Block(false, b)),

@@ -9,6 +9,7 @@ use super::actions::{ChatAction, ChatError};
 use super::blocking::BlockingPush;
 use super::chat::{ChatMessage, PendingMessage, Receipt, Sent};
 use super::error::Error;
+use super::file;
 use super::mam::{CaughtUp, MamMessage, PageEcho, Preferences, RsmPage};
 use super::presence::{PresenceError, PresenceUpdate, SubscriptionEvent};
 use super::roster::RosterItem;
@@ -103,6 +104,8 @@ pub enum Emit {
     ChatError(ChatError),
     /// `xmpp.blocking.push`.
     BlockingPush(BlockingPush),
+    /// `xmpp.chat.file.progress`.
+    FileProgress(file::Progress),
 }
 
 impl Emit {
@@ -125,6 +128,7 @@ impl Emit {
             Emit::Action(a) => a.name(),
             Emit::ChatError(_) => super::actions::ERROR,
             Emit::BlockingPush(_) => super::blocking::PUSH,
+            Emit::FileProgress(_) => file::PROGRESS,
         }
     }
 
@@ -159,6 +163,8 @@ pub enum Reply {
     Preferences(Option<Preferences>),
     /// `xmpp.blocking.list`: the blocked JIDs.
     Blocklist(Vec<String>),
+    /// `xmpp.chat.file`: `{id, url}`.
+    File(file::Sent),
 }
 
 /// `{id}`.
@@ -188,6 +194,7 @@ impl Serialize for Reply {
                 t.serialize_element(rsm)?;
             }
             Reply::Preferences(Some(p)) => t.serialize_element(p)?,
+            Reply::File(f) => t.serialize_element(f)?,
         }
         t.end()
     }

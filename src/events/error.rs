@@ -31,6 +31,9 @@ pub enum Error {
     /// A bound of the SDK or a feature the server lacks.
     #[error(transparent)]
     Limit(#[from] Limit),
+    /// A file upload that did not finish (`docs/decisions.md` §12).
+    #[error(transparent)]
+    Upload(#[from] UploadError),
 }
 
 /// Which copy of the caller's payload goes with a client error as `request`. The core does
@@ -183,6 +186,40 @@ pub enum Limit {
     NoBlocking,
 }
 
+/// Why a file upload ended without its message (XEP-0363, `docs/decisions.md` §12).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UploadError {
+    /// The server lists no XEP-0363 service (`cancel`, `feature-not-implemented`).
+    #[error("The server offers no file upload service (urn:xmpp:http:upload:0)")]
+    NoService,
+    /// Over the service's `max-file-size` (`modify`, `not-acceptable`, with `max`).
+    #[error("The file is larger than the server accepts ({max} bytes)")]
+    TooLarge {
+        /// The service's limit in bytes.
+        max: u64,
+    },
+    /// The PUT was answered with an HTTP error (`cancel`, `upload-failed`).
+    #[error("HTTP {status} {text}")]
+    Http {
+        /// The status code.
+        status: u16,
+        /// Its reason phrase.
+        text: String,
+    },
+    /// The PUT failed on the network, three times (`cancel`, `upload-failed`).
+    #[error("The upload failed: the network connection was lost")]
+    Network,
+    /// The slot's URLs are not `http(s):` (`cancel`, `upload-failed`).
+    #[error("The upload service gave an unusable slot")]
+    BadSlot,
+    /// A page reload cut the upload (`cancel`, `upload-failed`).
+    #[error("The upload was cut by a page reload")]
+    Interrupted,
+    /// `xmpp.chat.file.cancel` (`cancel`, `cancelled`).
+    #[error("The upload was cancelled")]
+    Cancelled,
+}
+
 /// xmpp-ftw's `application` key: an application-specific condition of a stanza error.
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ErrorApplication"))]
 #[derive(Serialize)]
@@ -216,6 +253,9 @@ pub(super) struct Shape<'a> {
     stream_error: Option<String>,
     #[serde(rename = "closeCode", skip_serializing_if = "Option::is_none")]
     close_code: Option<u16>,
+    /// A file's size limit in bytes (`not-acceptable` of an upload).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<u64>,
 }
 
 impl<'a> Shape<'a> {
@@ -228,6 +268,7 @@ impl<'a> Shape<'a> {
             application: None,
             stream_error: None,
             close_code: None,
+            max: None,
         }
     }
 }
@@ -297,6 +338,7 @@ impl Error {
                     application: None,
                     stream_error: None,
                     close_code: None,
+                    max: None,
                 };
                 if let Some(e) = &f.error {
                     s.type_ = type_name(&e.type_);
@@ -323,6 +365,18 @@ impl Error {
                     Limit::NoMam | Limit::NoBlocking => {
                         Shape::new("cancel", "feature-not-implemented", text)
                     }
+                }
+            }
+            Error::Upload(u) => {
+                let text = Cow::Owned(u.to_string());
+                match u {
+                    UploadError::NoService => Shape::new("cancel", "feature-not-implemented", text),
+                    UploadError::TooLarge { max } => Shape {
+                        max: Some(*max),
+                        ..Shape::new("modify", "not-acceptable", text)
+                    },
+                    UploadError::Cancelled => Shape::new("cancel", "cancelled", text),
+                    _ => Shape::new("cancel", "upload-failed", text),
                 }
             }
         }

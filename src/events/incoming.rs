@@ -5,7 +5,7 @@
 
 use super::actions::{self, ReplyRef};
 use super::chat::{state_name, Archived, ChatMessage, DelayInfo, Receipt};
-use super::xhtml;
+use super::{file, xhtml};
 use super::{jid_obj, jid_value, Jid};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::chatstates::ChatState;
@@ -59,6 +59,8 @@ pub struct Incoming {
     pub displayed: Option<String>,
     /// XEP-0333 `<markable/>`.
     pub markable: bool,
+    /// XEP-0066 link with an `http(s):` URL.
+    pub oob: Option<file::Link>,
     /// `type="error"`, with the error when it parses (RFC 6120 §8.3).
     pub error: Option<Option<StanzaError>>,
 }
@@ -120,6 +122,11 @@ impl Incoming {
             self.displayed = Displayed::try_from(p).ok().map(|d| d.id.0);
         } else if p.is("markable", ns::DISPLAYED_MARKERS) {
             self.markable = true;
+        } else if p.is("x", ns::OOB) && self.oob.is_none() {
+            self.oob = xmpp_parsers::oob::Oob::try_from(p)
+                .ok()
+                .as_ref()
+                .and_then(file::link);
         } else if p.is("error", ns::DEFAULT_NS) && self.error.is_some() {
             self.error = Some(StanzaError::try_from(p).ok());
         }
@@ -174,6 +181,7 @@ impl Incoming {
             replace: self.replace.clone(),
             reply: self.reply_ref(),
             markable: self.markable.then_some(true),
+            oob: self.oob.clone(),
             archived,
             id: self.id.clone(),
             ..ChatMessage::default()

@@ -101,6 +101,9 @@ pub struct MamMessage {
     /// XEP-0461: the message it replies to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<ReplyRef>,
+    /// XEP-0066: a file or link sent with the message (`http(s):` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oob: Option<super::file::Link>,
     /// XEP-0444: the sender's reactions to the message `id` (no `content`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reaction: Option<ArchivedAction>,
@@ -429,6 +432,7 @@ pub fn message_payload(r: ArchivedResult) -> Option<MamMessage> {
         receipt: inner.receipt_request.then_some(true),
         replace: inner.replace.clone(),
         reply: inner.reply_ref(),
+        oob: inner.oob.clone(),
         reaction,
         retract,
         displayed,

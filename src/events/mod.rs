@@ -13,6 +13,7 @@ pub mod command;
 pub mod emit;
 pub mod error;
 pub mod field;
+pub mod file;
 pub mod incoming;
 pub mod login;
 pub mod mam;
@@ -23,7 +24,7 @@ mod typescript;
 pub mod xhtml;
 
 pub use emit::{Connection, Emit, Raw, Reply};
-pub use error::{ClientError, ConnectionError, Echo, Error, Limit, StanzaFault};
+pub use error::{ClientError, ConnectionError, Echo, Error, Limit, StanzaFault, UploadError};
 pub use jid::{BareJid, Jid};
 use serde::Serialize;
 

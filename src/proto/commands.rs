@@ -93,6 +93,8 @@ impl Client {
             Command::BlockingList | Command::Block(..) => {
                 return self.handle_blocking_command(cmd, cb)
             }
+            Command::File(p) => return self.handle_file_command(p, cb),
+            Command::FileCancel(p) => return self.handle_file_cancel(p, cb),
             Command::Unknown(name) => {
                 let err = ClientError::new(format!("Unknown event '{name}'"));
                 return self.client_error(cb, err);
@@ -111,31 +113,35 @@ impl Client {
                 if broadcast {
                     self.session.last_presence = Some(stanza.clone());
                 }
-                let q = Queued {
+                self.enqueue(Queued {
                     out: Out {
                         frame: stanza,
                         message,
                     },
                     callback: cb,
                     reply,
-                };
-                if self.is_online() {
-                    self.send_queued(q);
-                } else if self.waiting.commands.len() >= MAX_QUEUED {
-                    self.client_error(q.callback, Limit::QueueFull);
-                } else if self.session.established {
-                    // docs/decisions.md §3: while reconnecting, the callback hears at once.
-                    let mut q = q;
-                    match (q.reply.take(), q.callback.id()) {
-                        (Some(args), Some(id)) => self.reply(id, Ok(args)),
-                        _ => self.handed_over(q.callback),
-                    }
-                    q.callback = Callback::None;
-                    self.waiting.commands.push(q);
-                } else {
-                    self.waiting.commands.push(q);
-                }
+                });
             }
+        }
+    }
+
+    /// Sends a command's stanza now, or keeps it until online.
+    pub(crate) fn enqueue(&mut self, q: Queued) {
+        if self.is_online() {
+            self.send_queued(q);
+        } else if self.waiting.commands.len() >= MAX_QUEUED {
+            self.client_error(q.callback, Limit::QueueFull);
+        } else if self.session.established {
+            // docs/decisions.md §3: while reconnecting, the callback hears at once.
+            let mut q = q;
+            match (q.reply.take(), q.callback.id()) {
+                (Some(args), Some(id)) => self.reply(id, Ok(args)),
+                _ => self.handed_over(q.callback),
+            }
+            q.callback = Callback::None;
+            self.waiting.commands.push(q);
+        } else {
+            self.waiting.commands.push(q);
         }
     }
 
@@ -273,6 +279,7 @@ impl Client {
             }
             self.not_connected(iq.callback);
         }
+        self.fail_uploads();
     }
 
     /// Drops the current connection without telling the server (before a new login).

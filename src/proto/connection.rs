@@ -91,6 +91,7 @@ impl Client {
                 at: up.then_some(self.now),
             };
         }
+        self.advance_uploads(); // a PUT cut by the network is retried once it is back
     }
 
     /// The page became visible again (a tab that slept): a waiting reconnection goes at once,
@@ -217,6 +218,7 @@ impl Client {
                     }
                 }
                 Timer::AckRequest => self.request_ack_now(),
+                Timer::UploadRetry => self.advance_uploads(),
                 Timer::Iq => self.expire_iqs(now),
             }
         }
@@ -238,6 +240,7 @@ impl Client {
             if let IqKind::CatchUp { query_id } = &iq.kind {
                 self.handle_catchup_answer(query_id, None);
             }
+            self.upload_iq_expired(&iq.kind);
             if iq.internal() {
                 continue;
             }

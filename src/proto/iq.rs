@@ -36,6 +36,12 @@ pub(crate) enum IqKind {
     Ping,
     /// A page of the XEP-0313 catch-up (`docs/decisions.md` §10).
     CatchUp { query_id: String },
+    /// XEP-0363 §3: the domain's disco#items, to find the upload service.
+    UploadItems,
+    /// XEP-0363 §3: an item's disco#info.
+    UploadInfo(Jid),
+    /// XEP-0363 §4: a slot for the upload with this message id.
+    UploadSlot { upload: String },
 }
 
 /// A request sent and not answered yet.
@@ -57,6 +63,9 @@ impl PendingIq {
                 | IqKind::AccountDisco
                 | IqKind::Ping
                 | IqKind::CatchUp { .. }
+                | IqKind::UploadItems
+                | IqKind::UploadInfo(_)
+                | IqKind::UploadSlot { .. }
         )
     }
 }
@@ -88,6 +97,11 @@ impl IqTable {
             .partition(|(_, iq)| iq.deadline <= now);
         self.pending = live;
         expired.into_iter().map(|(_, iq)| iq).collect()
+    }
+
+    /// Removes the requests of these kinds without telling anyone (their answers cannot come).
+    pub(crate) fn forget(&mut self, kinds: impl Fn(&IqKind) -> bool) {
+        self.pending.retain(|(_, iq)| !kinds(&iq.kind));
     }
 
     /// Removes every request (a login attempt that failed).
@@ -220,6 +234,13 @@ impl Client {
                 return;
             }
             (IqKind::ServerDisco | IqKind::Quiet, _) => return,
+            (IqKind::UploadItems, r) => return self.handle_upload_items(r.ok().flatten()),
+            (IqKind::UploadInfo(item), r) => {
+                return self.handle_upload_info(item, r.ok().flatten())
+            }
+            (IqKind::UploadSlot { upload }, r) => {
+                return self.handle_upload_slot(&upload, r.map_err(Error::from))
+            }
             (IqKind::CatchUp { query_id }, r) => {
                 return self.handle_catchup_answer(&query_id, Some(r));
             }
@@ -302,7 +323,7 @@ impl Client {
     /// Whether a disco#info result lists `feature` (XEP-0030 §3.1). Only the `feature` vars
     /// are read: xmpp-parsers' `DiscoInfoResult` also parses and validates XEP-0128 data forms,
     /// 90 KB of wasm (measured with twiggy) for nothing this SDK reads.
-    fn offers(result: Option<Element>, feature: &str) -> bool {
+    pub(crate) fn offers(result: Option<Element>, feature: &str) -> bool {
         result.is_some_and(|q| {
             q.is("query", ns::DISCO_INFO)
                 && q.children()

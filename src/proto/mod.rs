@@ -42,6 +42,7 @@ pub mod sm;
 #[doc(hidden)]
 pub mod testing;
 pub mod timer;
+mod upload;
 pub mod warm;
 
 use crate::events::{self, ClientError, Emit, Error, Jid, Reply};
@@ -52,6 +53,7 @@ use rng::Rng;
 use sm::Out;
 
 pub use kept::StoreOp;
+pub use upload::UploadEvent;
 
 /// Most `see-other-uri` redirects followed for one login (RFC 7395 §3.6.1).
 const MAX_REDIRECTS: u8 = 5;
@@ -182,6 +184,24 @@ pub enum Transmit {
         /// Hash, password, salt and count.
         salting: sasl::Salting,
     },
+    /// PUT the file kept under `handle` to `url` with these headers (XEP-0363 §5) and
+    /// report with [`Client::handle_upload`] (progress, then the outcome).
+    Put {
+        /// The shell's handle for the file (from the command's payload).
+        handle: u32,
+        /// The slot's PUT URL (`http:` or `https:`).
+        url: String,
+        /// The slot's headers (`Authorization`, `Cookie`, `Expires`).
+        headers: Vec<(String, String)>,
+        /// The `Content-Type` to send.
+        content_type: String,
+    },
+    /// Stop any PUT of the file kept under `handle` and drop the file: the core is done
+    /// with it (sent, refused, failed or cancelled).
+    Release {
+        /// The shell's handle.
+        handle: u32,
+    },
     /// Send one text message on the open socket.
     Frame(String),
     /// Close the socket.
@@ -263,8 +283,8 @@ pub(crate) struct Queued {
 /// It routes between parts that own their data: the outputs (`output::Output`), the login
 /// attempt (`attempt::Attempt`), the stream's facts (`Stream`), the commands waiting for
 /// the session (`Waiting`), the MAM queries (`mam::Mam`), the IQ table, the
-/// de-duplication window, the SCRAM keys (`sasl::Keys`) and what one login keeps
-/// (`Session`: XEP-0198, kept state, catch-up, roster cache, backoff).
+/// de-duplication window, the SCRAM keys (`sasl::Keys`), the uploads (`upload::Uploads`) and
+/// what one login keeps (`Session`: XEP-0198, kept state, catch-up, roster cache, backoff).
 pub struct Client {
     cfg: Config,
     rng: Rng,
@@ -282,6 +302,8 @@ pub struct Client {
     scram: sasl::Keys,
     /// What the browser says about the network (`navigator.onLine`).
     network_up: bool,
+    /// Files being uploaded (XEP-0363).
+    uploads: upload::Uploads,
     /// What only makes sense for one login, dropped whole by `forget_session`.
     session: Session,
 }
@@ -407,6 +429,8 @@ struct Session {
     presences: Vec<(String, String)>,
     /// When the session was last resumed (XEP-0198 §5).
     resumed_at: Option<Instant>,
+    /// The XEP-0363 upload service, once looked for.
+    upload_service: upload::Service,
 }
 
 /// Whether a stanza comes from the account itself: no `from` (the server on its behalf,
@@ -432,6 +456,7 @@ impl Client {
             dedup: dedup::Dedup::default(),
             scram: sasl::Keys::default(),
             network_up: true,
+            uploads: upload::Uploads::default(),
             session: Session::default(),
         }
     }
@@ -460,6 +485,7 @@ impl Client {
             + self.dedup.len()
             + self.session.kept_recent.len()
             + self.session.presences.len()
+            + self.uploads.len()
     }
 
     /// The account's bare JID while bound.

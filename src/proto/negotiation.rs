@@ -447,9 +447,13 @@ impl Client {
         if !resumed || !reconnection {
             self.discover_services();
         }
+        if !resumed {
+            self.restart_uploads();
+        }
         self.flush_mam();
         self.flush_roster();
         self.flush_blocking();
+        self.advance_uploads();
     }
 
     /// XEP-0198 §5: `<resumed/>` or `<failed/>` after `<resume/>`.

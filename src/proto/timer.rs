@@ -18,6 +18,8 @@ pub enum Timer {
     AckRequest,
     /// The earliest pending IQ expires (`requestTimeoutMs`).
     Iq,
+    /// A file upload cut by the network is tried again (`docs/decisions.md` §12).
+    UploadRetry,
 }
 
 impl Client {
@@ -37,6 +39,10 @@ impl Client {
             state,
             self.session.ack_request_at.map(|d| (Timer::AckRequest, d)),
             self.iqs.next_deadline().map(|d| (Timer::Iq, d)),
+            self.uploads
+                .next_retry()
+                .filter(|_| self.is_online() && self.network_up)
+                .map(|d| (Timer::UploadRetry, d)),
         ]
         .into_iter()
         .flatten()

@@ -5,6 +5,7 @@ mod convert;
 mod options;
 mod pbkdf2;
 mod store;
+mod upload;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -67,6 +68,8 @@ struct Shell {
     save_scheduled: bool,
     /// A save of the kept state is scheduled for later (`Shell::schedule_save`).
     save_timer: Option<Timeout>,
+    /// The files of `xmpp.chat.file`, kept as JS objects for their PUT.
+    files: upload::Files,
     me: Weak<RefCell<Shell>>,
 }
 
@@ -202,6 +205,7 @@ impl XmppSocket {
                 store_key: None,
                 save_scheduled: false,
                 save_timer: None,
+                files: upload::Files::default(),
                 me: me.clone(),
             })
         });
@@ -281,9 +285,13 @@ impl XmppSocket {
     }
 
     fn command(&self, event: JsValue, payload: JsValue, pending: Option<Pending>, not_fn: bool) {
-        let payload = copy_payload(&payload);
+        let name = event.as_string().unwrap_or_default();
+        let mut copy = copy_payload(&payload);
         {
             let mut sh = self.inner.borrow_mut();
+            if name == crate::events::file::FILE {
+                sh.files.take(&payload, &mut copy);
+            }
             let cb = match pending {
                 _ if not_fn => Callback::NotAFunction,
                 None => Callback::None,
@@ -298,12 +306,11 @@ impl XmppSocket {
                     cb
                 }
             };
-            let name = event.as_string().unwrap_or_default();
-            let cmd = read_command(&name, &payload);
+            let cmd = read_command(&name, &copy);
             sh.core.handle_command(cmd, cb, now());
         }
         // The events this command caused: a client error among them echoes the payload.
-        pump_echoing(&self.inner, Some(payload));
+        pump_echoing(&self.inner, Some(copy));
     }
 }
 
@@ -426,6 +433,13 @@ impl Shell {
                 }
             }
             Transmit::Close => self.socket = None,
+            Transmit::Put {
+                handle,
+                url,
+                headers,
+                content_type,
+            } => self.put(handle, &url, &headers, &content_type),
+            Transmit::Release { handle } => self.files.release(handle),
             Transmit::Derive { id, salting } => {
                 let weak = self.me.clone();
                 wasm_bindgen_futures::spawn_local(async move {
