@@ -14,6 +14,9 @@
 //!   SCRAM's Hi(); `derived <key base64>|failed`: the shell's answer
 //! - `socket open` / `socket closed [code]`: `handle_socket`
 //! - `network up` / `network down`: `handle_network` (the browser's online/offline events)
+//! - `T: put <handle> <url> <content-type>[ <Name>=<value>[; ...]]` / `T: release <handle>`:
+//!   the next transmit asks the shell to PUT a file (XEP-0363) / to drop it;
+//!   `upload <handle> progress N|done|failed|status N text`: the shell's report on the PUT
 //! - `wake`: `handle_wake` (the page became visible again)
 //! - `discovery links <rel> <href>` / `discovery xrd <xml>` / `discovery failed <text>`: the
 //!   answer to the latest lookup; `stale discovery ...`: to the first login's lookup
@@ -45,6 +48,7 @@ use xmpp_ftw_wasm::events::command::{Command, Payload};
 use xmpp_ftw_wasm::events::{Echo, Error};
 use xmpp_ftw_wasm::proto::{
     Callback, Client, Config, Discovery, Event, Instant, SocketEvent, StoreOp, Transmit,
+    UploadEvent,
 };
 use xmpp_ftw_wasm::stanza::{Element, Node};
 
@@ -354,6 +358,29 @@ fn run(path: &Path) {
                     assert_eq!(rest, want, "{at}");
                     continue;
                 }
+                Some(("release", h)) => Transmit::Release {
+                    handle: h.parse().unwrap(),
+                },
+                Some(("put", rest)) => {
+                    // `T: put <handle> <url> <content-type>[ <Name>=<value>[; ...]]`
+                    let mut parts = rest.splitn(4, ' ');
+                    let mut next = || parts.next().unwrap_or_else(|| panic!("{at}: bad put"));
+                    let (handle, url, content_type) = (next(), next(), next());
+                    let headers = parts.next().map_or_else(Vec::new, |h| {
+                        h.split("; ")
+                            .map(|kv| {
+                                let (k, v) = kv.split_once('=').unwrap();
+                                (k.to_owned(), subst(v, &vars))
+                            })
+                            .collect()
+                    });
+                    Transmit::Put {
+                        handle: handle.parse().unwrap(),
+                        url: subst(url, &vars),
+                        headers,
+                        content_type: content_type.to_owned(),
+                    }
+                }
                 None if t == "close" => Transmit::Close,
                 _ => panic!("{at}: bad T: line"),
             };
@@ -369,6 +396,20 @@ fn run(path: &Path) {
         } else if let Some(key) = line.strip_prefix("derived ") {
             // the shell's answer: SaltedPassword in base64, or `failed`
             c.handle_derived(derive_id, B64.decode(key).ok(), now);
+        } else if let Some(u) = line.strip_prefix("upload ") {
+            // the shell's report on a PUT: `upload <handle> progress N|done|failed|status N text`
+            let (handle, what) = u.split_once(' ').unwrap();
+            let ev = match what.split_once(' ') {
+                Some(("progress", n)) => UploadEvent::Progress(n.parse().unwrap()),
+                Some(("status", s)) => {
+                    let (code, text) = s.split_once(' ').unwrap_or((s, ""));
+                    UploadEvent::Status(code.parse().unwrap(), text.to_owned())
+                }
+                None if what == "done" => UploadEvent::Done,
+                None if what == "failed" => UploadEvent::Failed,
+                _ => panic!("{at}: bad upload line"),
+            };
+            c.handle_upload(handle.parse().unwrap(), ev, now);
         } else if line == "wake" {
             c.handle_wake(now);
         } else if let Some(n) = line.strip_prefix("network ") {
@@ -513,6 +554,10 @@ transcripts! {
     actions_blocking => "actions/blocking.transcript",
     actions_history => "actions/history.transcript",
     actions_catchup => "actions/catchup.transcript",
+    files_upload => "files/upload.transcript",
+    files_retry => "files/retry.transcript",
+    files_noservice => "files/noservice.transcript",
+    files_incoming => "files/incoming.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",

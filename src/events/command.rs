@@ -5,9 +5,7 @@
 use serde::{Deserialize, Deserializer};
 
 use super::field::{BoolOrStr, Field, NumOrStr, Truthy};
-use super::{
-    actions, blocking, chat, file, mam, presence, roster, LOGIN, LOGIN_ANONYMOUS, LOGOUT,
-};
+use super::{actions, blocking, chat, file, mam, presence, roster, LOGIN, LOGIN_ANONYMOUS, LOGOUT};
 use crate::loose_struct;
 
 /// `xmpp.login` / `xmpp.login.anonymous` (`docs/xmpp-ftw-api.md` §2).

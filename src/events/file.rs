@@ -242,7 +242,12 @@ mod tests {
         );
         let ok = validate(read(&format!(r#"{{"to":"bob@b",{f}}}"#))).unwrap();
         assert_eq!(
-            (ok.handle, ok.size, ok.name.as_str(), ok.content_type.as_str()),
+            (
+                ok.handle,
+                ok.size,
+                ok.name.as_str(),
+                ok.content_type.as_str()
+            ),
             (3, 10, "cat.png", "image/png")
         );
         let bare = validate(read(r#"{"to":"bob@b","file":{"handle":1,"size":0}}"#)).unwrap();

@@ -6,7 +6,7 @@
 use super::command::{self, Caps, Rsm, To};
 use super::emit::{Connection, Raw};
 use super::error::{Application, Shape};
-use super::{actions, blocking, chat, mam, presence, roster, JidObj};
+use super::{actions, blocking, chat, file, mam, presence, roster, JidObj};
 use super::{CONNECTION, ERROR, ERROR_CLIENT, LOGIN, LOGIN_ANONYMOUS, LOGOUT, RAW};
 use ts_rs::{Config, TS};
 
@@ -40,6 +40,11 @@ fn generate() -> String {
         decl::<actions::ChatAction>(&cfg),
         decl::<actions::ChatError>(&cfg),
         decl::<blocking::BlockingPush>(&cfg),
+        decl::<file::Progress>(&cfg),
+        decl::<file::Sent>(&cfg),
+        decl::<file::Link>(&cfg),
+        decl::<file::ChatFile>(&cfg),
+        decl::<file::Cancel>(&cfg),
         decl::<mam::ArchivedAction>(&cfg),
         decl::<presence::PresenceUpdate>(&cfg),
         decl::<presence::Client>(&cfg),
@@ -94,6 +99,7 @@ fn generate() -> String {
         (actions::DISPLAYED, name::<actions::ChatAction>(&cfg)),
         (actions::ERROR, name::<actions::ChatError>(&cfg)),
         (blocking::PUSH, name::<blocking::BlockingPush>(&cfg)),
+        (file::PROGRESS, name::<file::Progress>(&cfg)),
     ];
     out.push_str("\n/** Events: event name → payload. */\nexport interface XmppEvents {\n");
     for (n, t) in events {
@@ -139,6 +145,12 @@ fn generate() -> String {
             name::<command::Receipt>(&cfg),
             "undefined".into(),
         ),
+        (
+            file::FILE,
+            name::<file::ChatFile>(&cfg),
+            name::<file::Sent>(&cfg),
+        ),
+        (file::CANCEL, name::<file::Cancel>(&cfg), "true".into()),
         (
             chat::PENDING,
             none.into(),

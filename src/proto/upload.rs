@@ -220,7 +220,10 @@ impl Client {
                 };
                 self.session.upload_service = Service::Discovering(Vec::new());
                 let domain = Jid::from(BareJid::from_parts(None, me.domain()));
-                let items = DiscoItemsQuery { node: None, rsm: None };
+                let items = DiscoItemsQuery {
+                    node: None,
+                    rsm: None,
+                };
                 self.internal_get(domain, items.into(), IqKind::UploadItems);
             }
             Service::Discovering(_) => {}
@@ -230,7 +233,12 @@ impl Client {
                 }
             }
             Service::Found(service, max) => {
-                while let Some(i) = self.uploads.list.iter().position(|u| u.phase == Phase::Waiting) {
+                while let Some(i) = self
+                    .uploads
+                    .list
+                    .iter()
+                    .position(|u| u.phase == Phase::Waiting)
+                {
                     let size = self.uploads.list[i].file.size;
                     if let Some(max) = max.filter(|m| size > *m) {
                         let u = self.uploads.list.remove(i);
@@ -244,7 +252,9 @@ impl Client {
                         size,
                         content_type: Some(u.file.content_type.clone()),
                     };
-                    let kind = IqKind::UploadSlot { upload: u.id.clone() };
+                    let kind = IqKind::UploadSlot {
+                        upload: u.id.clone(),
+                    };
                     self.internal_get(service.clone(), request.into(), kind);
                 }
             }
@@ -314,18 +324,16 @@ impl Client {
                 let u = self.uploads.list.remove(i);
                 return self.end_upload(u, Err(e));
             }
-            Ok(el) => el.and_then(|el| SlotResult::try_from(el).ok()).filter(|s| {
-                file::is_web_url(&s.put.url) && file::is_web_url(&s.get.url)
-            }),
+            Ok(el) => el
+                .and_then(|el| SlotResult::try_from(el).ok())
+                .filter(|s| file::is_web_url(&s.put.url) && file::is_web_url(&s.get.url)),
         };
         let Some(slot) = slot else {
             let u = self.uploads.list.remove(i);
             return self.end_upload(u, Err(UploadError::BadSlot.into()));
         };
         let u = &mut self.uploads.list[i];
-        u.phase = Phase::Put {
-            get: slot.get.url,
-        };
+        u.phase = Phase::Put { get: slot.get.url };
         let put = Transmit::Put {
             handle: u.file.handle,
             url: slot.put.url,

@@ -13,7 +13,11 @@ user?: string,
  * The resourcepart.
  */
 resource?: string, };
-export type ErrorShape = { type: string, condition?: string, description?: string, by?: string, application?: ErrorApplication, streamError?: string, closeCode?: number, };
+export type ErrorShape = { type: string, condition?: string, description?: string, by?: string, application?: ErrorApplication, streamError?: string, closeCode?: number, 
+/**
+ * A file's size limit in bytes (`not-acceptable` of an upload).
+ */
+max?: bigint, };
 export type ErrorApplication = { condition: string, xmlns?: string, description?: string, };
 export type ConnectionStatus = { 
 /**
@@ -82,6 +86,10 @@ reply?: ReplyRef,
  * XEP-0333: the sender wants to know when it is read (only ever `true`).
  */
 markable?: true, 
+/**
+ * XEP-0066: a file or link sent with the message (`http(s):` only).
+ */
+oob?: OobLink, 
 /**
  * Where the account's archive keeps it (XEP-0359 stanza-id, legacy `<archived/>`).
  */
@@ -219,6 +227,71 @@ blocked?: Array<string>,
  * Newly unblocked JIDs, or `"all"`.
  */
 unblocked?: string[] | "all", };
+export type FileProgress = { 
+/**
+ * The id of the message that will carry the file.
+ */
+id: string, 
+/**
+ * Bytes sent so far (never decreases).
+ */
+loaded: bigint, 
+/**
+ * The file's size.
+ */
+total: bigint, };
+export type FileSent = { 
+/**
+ * The message id.
+ */
+id: string, 
+/**
+ * Where the file can be downloaded.
+ */
+url: string, };
+export type OobLink = { 
+/**
+ * An `http:` or `https:` URL.
+ */
+url: string, 
+/**
+ * The sender's description.
+ */
+desc?: string, };
+export type ChatFileSend = { 
+/**
+ * The recipient.
+ */
+to: string, 
+/**
+ * The file (the shell's handle for it, in the core).
+ */
+file: Blob | Uint8Array, 
+/**
+ * The file name the service is told (default: the `File`'s name, else `file`).
+ */
+name?: string, 
+/**
+ * Its media type (default: the `Blob`'s type, else `application/octet-stream`).
+ */
+contentType?: string, 
+/**
+ * A description sent with the link (XEP-0066 `<desc/>`).
+ */
+content?: string, 
+/**
+ * The id of the message that will carry the file (default: a new UUID).
+ */
+id?: string, 
+/**
+ * XEP-0184: ask for a receipt of the message.
+ */
+receipt?: boolean, };
+export type FileCancelSend = { 
+/**
+ * The upload's message id.
+ */
+id: string, };
 export type ArchivedAction = { 
 /**
  * The message acted on.
@@ -338,6 +411,10 @@ id?: string,
  * XEP-0461: the message it replies to.
  */
 reply?: ReplyRef, 
+/**
+ * XEP-0066: a file or link sent with the message (`http(s):` only).
+ */
+oob?: OobLink, 
 /**
  * XEP-0444: the sender's reactions to the message `id` (no `content`).
  */
@@ -665,6 +742,7 @@ export interface XmppEvents {
   "xmpp.chat.displayed": ChatAction;
   "xmpp.chat.error": ChatError;
   "xmpp.blocking.push": BlockingPush;
+  "xmpp.chat.file.progress": FileProgress;
 }
 
 /** Commands: event name → [payload, callback data, callback rsm?]. */
@@ -681,6 +759,8 @@ export interface XmppCommands {
   "xmpp.presence.unsubscribed": [To, undefined];
   "xmpp.chat.message": [ChatMessageSend, { id: string }];
   "xmpp.chat.receipt": [ReceiptSend, undefined];
+  "xmpp.chat.file": [ChatFileSend, FileSent];
+  "xmpp.chat.file.cancel": [FileCancelSend, true];
   "xmpp.chat.pending": [Record<string, never> | undefined, PendingMessage[]];
   "xmpp.mam.query": [MamQuery, MamFin, Rsm];
   "xmpp.mam.preferences": [MamPreferences, true];
