@@ -5,6 +5,10 @@
 //   /proxy-control?cuts=on&min=200&max=600 | cuts=off      starts/stops its random connection cuts
 //   /proxy-control?down=on | down=off                      cuts every connection and refuses new ones
 //                                                          (a network that is gone) / lets them in again
+//   /upload-proxy?to=<url>&cut=<bytes>&rate=<bytes/s>       forwards an HTTP upload (XEP-0363 PUT) to `to`,
+//                                                          reading the body at `rate`; with `cut`, both
+//                                                          connections are cut once that many bytes passed
+//   /upload-proxy-stats                                    {forwarded, cuts: [bytes passed at each cut]}
 // Usage: node tests/server.mjs [port] [--demo]   (env XMPP_WS_URL, default ws://127.0.0.1:5280/xmpp-websocket)
 // --demo: the demo's server (scripts/demo.sh): only the page (www/) and the package (pkg/), `/`
 // leading to the page, nothing else of the repository (not the demo Prosody's data under .work/),
@@ -32,6 +36,40 @@ const types = {
   '.svg': 'image/svg+xml', '.ts': 'text/plain',
 };
 
+/// What the upload proxy did: uploads forwarded, cuts and how many bytes had passed at each.
+const uploadStats = { forwarded: 0, cuts: [] };
+
+/// Forwards an upload to `to` (loopback only), slowly, and cuts it after `cut` bytes if asked.
+function uploadProxy(req, res, params) {
+  let to;
+  try { to = new URL(params.get('to')); } catch { res.writeHead(400); return res.end(); }
+  if (to.hostname !== '127.0.0.1' || to.protocol !== 'http:') { res.writeHead(403); return res.end(); }
+  const cut = Number(params.get('cut') || 0);
+  const rate = Number(params.get('rate') || 1e9);
+  uploadStats.forwarded++;
+  const up = http.request(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (r) => {
+    res.writeHead(r.statusCode, r.headers);
+    r.pipe(res);
+  });
+  up.on('error', () => res.destroy());
+  let passed = 0;
+  const started = Date.now();
+  req.on('data', (chunk) => {
+    passed += chunk.length;
+    if (cut && passed >= cut) {
+      uploadStats.cuts.push(passed);
+      req.socket.destroy();
+      up.destroy();
+      return;
+    }
+    up.write(chunk);
+    // read no faster than `rate`
+    const due = started + (passed / rate) * 1000 - Date.now();
+    if (due > 0) { req.pause(); setTimeout(() => req.resume(), due); }
+  });
+  req.on('end', () => up.end());
+}
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
   if (demo) {
@@ -51,6 +89,11 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/xrd+xml', 'access-control-allow-origin': '*' });
     return res.end(`<?xml version='1.0' encoding='utf-8'?><XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>` +
       `<Link rel="urn:xmpp:alt-connections:websocket" href="${wsUrl}"/></XRD>`);
+  }
+  if (url.pathname === '/upload-proxy' && !demo) return uploadProxy(req, res, url.searchParams);
+  if (url.pathname === '/upload-proxy-stats' && !demo) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify(uploadStats));
   }
   if (url.pathname === '/proxy-control' && url.searchParams.has('down')) {
     proxy.down = url.searchParams.get('down') === 'on';
