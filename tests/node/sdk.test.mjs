@@ -53,6 +53,27 @@ test('two accounts chat with a receipt and page MAM under Node.js', async () => 
   alice.free(); bob.free();
 });
 
+test('a file (Uint8Array) goes up with fetch and its link arrives under Node.js', async () => {
+  await init();
+  const alice = new XmppSocket({ WebSocket });
+  const bob = new XmppSocket({ WebSocket });
+  await alice.request('xmpp.login', { jid: 'alice@localhost', password: 'password', resource: 'node-fa', websocket: WS });
+  await bob.request('xmpp.login', { jid: 'bob@localhost', password: 'password', resource: 'node-fb', websocket: WS });
+  await bob.request('xmpp.presence', {});
+  const bytes = new TextEncoder().encode(`a file from node ${Date.now()}\n`.repeat(1000));
+  const progress = [];
+  alice.on('xmpp.chat.file.progress', (p) => progress.push(p.loaded));
+  const [sent] = await alice.request('xmpp.chat.file', { to: 'bob@localhost/node-fb', file: bytes, name: 'node.txt', contentType: 'text/plain' });
+  const got = await waitFor(bob, 'xmpp.chat.message', (m) => m.id === sent.id);
+  assert.equal(got.oob.url, sent.url);
+  const fetched = new Uint8Array(await (await fetch(sent.url)).arrayBuffer());
+  assert.deepEqual(fetched, bytes);
+  assert.deepEqual([progress[0], progress.at(-1)], [0, bytes.length]);
+  await alice.request('xmpp.logout', {});
+  await bob.request('xmpp.logout', {});
+  alice.free(); bob.free();
+});
+
 test('bad options still throw at construction under Node.js', async () => {
   await init();
   assert.throws(() => new XmppSocket({ WebSocket: 'not a constructor' }), /WebSocket/);
