@@ -1,7 +1,9 @@
 // The demo chat app on the SDK: contacts (roster) with presence and requests, conversations,
 // receipts, typing, corrections, history (MAM) with older pages on scroll-up, recent
-// conversations after a reload, offline-delivered messages, reconnection. Text from the
-// network goes into the page with textContent; XHTML only as the SDK's sanitised `content`.
+// conversations after a reload, offline-delivered messages, reconnection, files and pictures.
+// Text from the network goes into the page with textContent; XHTML only as the SDK's sanitised
+// `content`; pictures are loaded by themselves only from contacts (a stranger's needs a click:
+// loading it would tell the sender when and from where it was seen).
 import init, { XmppSocket } from '../pkg/xmpp_ftw_wasm.js';
 
 const $ = (id) => document.getElementById(id);
@@ -10,6 +12,7 @@ $('websocket').value = params.get('ws') || 'ws://127.0.0.1:5280/xmpp-websocket';
 
 const bare = (j) => (j.user ? `${j.user}@${j.domain}` : j.domain);
 const full = (j) => bare(j) + (j.resource ? `/${j.resource}` : '');
+const size = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`);
 const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 // Errors in plain words (docs/decisions.md §2-§3 conditions).
@@ -27,6 +30,10 @@ const explain = (e) => ({
       : 'The connection to the server was lost.',
   'timeout': 'The server did not answer in time.',
   'not-connected': 'You are not connected.',
+  // files (docs/decisions.md §12)
+  'not-acceptable': e.max ? `That file is too large: this server takes files up to ${size(e.max)}.` : 'The server refused that file.',
+  'feature-not-implemented': 'This server does not accept files.',
+  'upload-failed': `The file could not be sent (${e.description}). Try again.`,
   'client-error': e.description,
 }[e.condition] || e.description || e.condition);
 
@@ -100,7 +107,7 @@ function upsert(peer, msg, older = false) {
     c.later.delete(key);
   }
   if (msg.mine && !older) lastOwn = { id: msg.id, text: msg.text, peer };
-  if (!older && msg.time >= c.lastTime) { c.lastTime = msg.time; c.lastText = msg.text; }
+  if (!older && msg.time >= c.lastTime) { c.lastTime = msg.time; c.lastText = msg.file ? `📎 ${msg.file.name}` : msg.text; }
   renderList();
   if (peer === current) renderMessages(older);
 }
@@ -268,6 +275,7 @@ function renderMessages(keepScroll = false) {
     const body = document.createElement('span');
     body.className = m.deleted ? 'body deleted' : 'body';
     if (m.deleted) body.textContent = 'message deleted';
+    else if (m.file) body.append(fileView(m));
     else if (m.html !== undefined) body.innerHTML = m.html; // sanitised by the SDK (XEP-0071 profile)
     else body.textContent = m.text;
     li.append(body);
@@ -300,6 +308,99 @@ function renderMessages(keepScroll = false) {
   $('typing').textContent = c.typing;
   markRead(current);
 }
+
+const IMAGE = /\.(png|jpe?g|gif|webp|avif)$/i;
+/** A file message (XEP-0066 link): a picture's preview (a click opens it whole), or a link with
+ * the file's name and size. A stranger's picture is shown only when asked for. */
+function fileView(m) {
+  const { url, name, bytes, type, desc } = m.file;
+  const box = document.createElement('span');
+  box.className = 'file';
+  let href;
+  try { href = new URL(url); } catch { box.textContent = m.text; return box; }
+  if (href.protocol !== 'https:' && href.protocol !== 'http:') { box.textContent = m.text; return box; }
+  const link = document.createElement('a');
+  link.href = href.href;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  const image = (type || '').startsWith('image/') || IMAGE.test(href.pathname);
+  const showPicture = () => {
+    const img = document.createElement('img');
+    img.src = href.href;
+    img.alt = name;
+    img.loading = 'lazy';
+    img.referrerPolicy = 'no-referrer';
+    link.replaceChildren(img);
+  };
+  link.textContent = name;
+  if (image && (m.mine || contacts.has(m.author) || m.showPicture)) showPicture();
+  box.append(link);
+  if (bytes) {
+    const s = document.createElement('span');
+    s.className = 'size';
+    s.textContent = ` (${size(bytes)})`;
+    box.append(s);
+  }
+  if (image && !link.querySelector('img')) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = 'Show picture';
+    b.title = 'This person is not in your contacts: loading the picture tells them you saw it';
+    b.addEventListener('click', () => { m.showPicture = true; showPicture(); b.remove(); });
+    box.append(document.createElement('br'), b);
+  }
+  if (desc) {
+    const caption = document.createElement('span');
+    caption.textContent = desc;
+    box.append(document.createElement('br'), caption);
+  }
+  return box;
+}
+
+/** The file of a message with a XEP-0066 link: its name from the URL's last part. */
+function fileOf(oob, extra = {}) {
+  if (!oob) return undefined;
+  let name = 'file';
+  try { name = decodeURIComponent(new URL(oob.url).pathname.split('/').pop()) || 'file'; } catch { /* keep "file" */ }
+  return { url: oob.url, desc: oob.desc, name, ...extra };
+}
+
+/** Sends files to the open conversation: a progress bar with Cancel each, errors in plain words. */
+function sendFiles(files) {
+  const peer = current;
+  if (!peer) return;
+  for (const file of files) {
+    const id = crypto.randomUUID();
+    const row = document.createElement('li');
+    const label = document.createElement('span');
+    label.textContent = `${file.name} (${size(file.size)})`;
+    const bar = document.createElement('progress');
+    bar.max = file.size || 1;
+    bar.value = 0;
+    bar.setAttribute('aria-label', `Sending ${file.name}`);
+    const cancel = document.createElement('button');
+    cancel.type = 'button';
+    cancel.textContent = 'Cancel';
+    cancel.addEventListener('click', () => socket.send('xmpp.chat.file.cancel', { id }));
+    row.append(label, bar, cancel);
+    $('uploads').append(row);
+    uploads.set(id, bar);
+    socket.request('xmpp.chat.file', { to: peer, file, id, receipt: true }).then(([sent]) => {
+      upsert(peer, {
+        id: sent.id, text: sent.url, mine: true, time: new Date().toISOString(),
+        file: fileOf({ url: sent.url }, { name: file.name, bytes: file.size, type: file.type }),
+      });
+    }, (e) => {
+      if (e.condition !== 'cancelled') banner(`${file.name}: ${explain(e)}`, true);
+    }).finally(() => { uploads.delete(id); row.remove(); });
+  }
+}
+/** upload id -> its progress bar */
+const uploads = new Map();
+socket.on('xmpp.chat.file.progress', (p) => {
+  const bar = uploads.get(p.id);
+  if (bar) { bar.max = p.total || 1; bar.value = p.loaded; }
+});
 
 /** Reply, react and (own messages) delete, under a message. */
 function messageActions(m) {
@@ -375,6 +476,7 @@ async function loadHistory(peer) {
       upsert(peer, {
         id: m.id, text: shown.content, html: shown.format === 'xhtml' ? shown.content : undefined, mine,
         time: m.delay ? m.delay.when : '', delivered: mine, edited: Boolean(fix), reply: m.reply, markable: true,
+        file: fix ? undefined : fileOf(m.oob),
       }, true);
     }
     c.historyFirst = rsm.first || c.historyFirst;
@@ -459,6 +561,7 @@ socket.on('xmpp.connection', (data) => {
     // nothing of this account stays on screen for the next one on this page
     renderList();
     $('messages').replaceChildren();
+    $('uploads').replaceChildren();
     $('typing').textContent = '';
     $('history-note').textContent = '';
     $('password').value = '';
@@ -490,7 +593,7 @@ socket.on('xmpp.chat.message', (m) => {
   upsert(peer, {
     id: m.id, text: m.content, html: m.format === 'xhtml' ? m.content : undefined, mine: sent,
     time: m.delay ? m.delay.when : new Date().toISOString(), delayed: Boolean(m.delay), replace: m.replace,
-    reply: m.reply, markable: m.markable,
+    reply: m.reply, markable: m.markable, file: fileOf(m.oob),
   });
   // XEP-0184: acknowledge what we received (receipts are the application's job in xmpp-ftw).
   if (m.receipt && m.id && !m.carbon) socket.send('xmpp.chat.receipt', { to: full(m.from), id: m.id });
@@ -664,6 +767,26 @@ function editLast() {
   $('text').focus();
 }
 $('edit-last').addEventListener('click', editLast);
+
+// files: the Attach button, or dropped on the conversation
+$('attach').addEventListener('click', () => $('attach-input').click());
+$('attach-input').addEventListener('change', () => {
+  sendFiles([...$('attach-input').files]);
+  $('attach-input').value = '';
+});
+const dropZone = $('conversation');
+dropZone.addEventListener('dragover', (ev) => {
+  if (!current || !ev.dataTransfer || ![...ev.dataTransfer.types].includes('Files')) return;
+  ev.preventDefault();
+  dropZone.classList.add('dropping');
+});
+dropZone.addEventListener('dragleave', () => dropZone.classList.remove('dropping'));
+dropZone.addEventListener('drop', (ev) => {
+  dropZone.classList.remove('dropping');
+  if (!current || !ev.dataTransfer || !ev.dataTransfer.files.length) return;
+  ev.preventDefault();
+  sendFiles([...ev.dataTransfer.files]);
+});
 
 $('composer').addEventListener('submit', async (ev) => {
   ev.preventDefault();

@@ -3,37 +3,7 @@
 // at desktop and phone sizes (saved under test-results/, not committed).
 import { test, expect } from '@playwright/test';
 
-const WS = process.env.XMPP_WS_URL || 'ws://127.0.0.1:5280/xmpp-websocket';
-const url = `/www/?ws=${encodeURIComponent(WS)}`;
-
-async function signUp(page, jid, at = url) {
-  await page.goto(at);
-  await page.getByLabel('JID').fill(jid);
-  await page.getByLabel('Password').fill('pw');
-  await page.getByLabel('Create this account').check();
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.locator('#bound-jid')).toHaveText(new RegExp(`^${jid}/.+`));
-}
-
-/** Two people with new account names, each in a browser context of their own (Bob's at phone
- * size with `phone`); an error in either page fails the test. */
-async function twoPeople(browser, { phone = false } = {}) {
-  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-  const alice = `alice-${tag}@localhost`, bob = `bob-${tag}@localhost`;
-  const ctxA = await browser.newContext();
-  const ctxB = await browser.newContext(phone ? { viewport: { width: 390, height: 844 } } : {});
-  const a = await ctxA.newPage(), b = await ctxB.newPage();
-  for (const p of [a, b]) p.on('pageerror', (e) => { throw e; });
-  return { alice, bob, ctxA, ctxB, a, b };
-}
-
-async function logIn(page, jid) {
-  await page.goto(url);
-  await page.getByLabel('JID').fill(jid);
-  await page.getByLabel('Password').fill('pw');
-  await page.keyboard.press('Enter');
-  await expect(page.locator('#bound-jid')).toHaveText(new RegExp(`^${jid}/.+`));
-}
+import { WS, url, signUp, twoPeople, logIn } from './people.mjs';
 
 test('two people chat: receipts, typing, a correction, history after reload', async ({ browser }, info) => {
   test.setTimeout(90_000);
