@@ -32,6 +32,8 @@ const SEED = arg('seed', 'yes') === 'yes';
 const browser = await launch();
 const results = Object.fromEntries(LIBS.map((l) => [l, { flood: [], viaProsody: [], login1: [], login256: [], init: [], mam: [], nav3g: [], nav4g: [], repeat4g: [], memory: null, errors: [] }]));
 const VIA_PROSODY = Number(arg('via-prosody', 5000));
+// --upload MB (10; 0: skip): a file of that size uploaded through the SDK vs a plain fetch PUT.
+const UPLOAD_MB = Number(arg('upload', 10));
 // Every measurement starts from a clean tab: xmpp-ftw-wasm keeps its session in sessionStorage
 // for a reload (docs/decisions.md §10), and a measurement must not resume the one before it.
 const cleanTab = () => browser.evaluate('try { sessionStorage.clear(); } catch {}');
@@ -109,6 +111,52 @@ for (let rep = 0; rep < REPS; rep++) {
       if (h && h.count >= 2000) r.mam.push(h.ms); else if (h) r.errors.push(`history: ${h.count} messages`);
     }
   }
+}
+
+// Files (XEP-0363): the SDK's upload of an UPLOAD_MB file (from the command to its callback: the
+// slot, the PUT, the message) against a plain fetch PUT of the same Blob to a slot of the same
+// service (asked through the SDK, whose own PUT is cancelled before a byte moves), interleaved,
+// with the wasm memory before and after (the file must not pass through it).
+let upload = null;
+if (UPLOAD_MB > 0 && (!ONLY || ONLY.has(US))) {
+  console.error(`upload: ${UPLOAD_MB} MB × ${Math.max(REPS, 3)}…`);
+  await open(US);
+  upload = await attempt(US, 'upload', () => browser.evaluate(`(async () => {
+    const { default: init, XmppSocket } = await import('/pkg/xmpp_ftw_wasm.js');
+    const wasm = await init();
+    const s = new XmppSocket();
+    let want = null;
+    s.on('xmpp.raw', (f) => {
+      if (!want || f.direction !== 'in' || !f.frame.includes('urn:xmpp:http:upload:0')) return;
+      const slot = new DOMParser().parseFromString(f.frame, 'application/xml').querySelector('put');
+      if (!slot) return;
+      s.send('xmpp.chat.file.cancel', { id: want.id }); // in the same task: the SDK's PUT sends nothing
+      want.resolve({ url: slot.getAttribute('url'), headers: Object.fromEntries([...slot.querySelectorAll('header')].map((h) => [h.getAttribute('name'), h.textContent])) });
+      want = null;
+    });
+    await s.request('xmpp.login', { jid: 'bencha@localhost', password: 'password', websocket: ${JSON.stringify(WS)} });
+    const bytes = new Uint8Array(${UPLOAD_MB} * 1000 * 1000);
+    for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(i + 65536, bytes.length)));
+    const file = new Blob([bytes], { type: 'application/octet-stream' });
+    const out = { sdk: [], plain: [], bytes: file.size, memoryBefore: wasm.memory.buffer.byteLength };
+    for (let i = 0; i < ${Math.max(REPS, 3)}; i++) {
+      const id = 'baseline-' + i;
+      const slot = new Promise((resolve) => { want = { id, resolve }; });
+      const cancelled = s.request('xmpp.chat.file', { to: 'benchb@localhost', file, id }).catch(() => {});
+      const { url, headers } = await slot;
+      await cancelled;
+      let t0 = performance.now();
+      const r = await fetch(url, { method: 'PUT', body: file, headers: { ...headers, 'Content-Type': 'application/octet-stream' } });
+      if (!r.ok) throw new Error('plain PUT: HTTP ' + r.status);
+      out.plain.push(performance.now() - t0);
+      t0 = performance.now();
+      await s.request('xmpp.chat.file', { to: 'benchb@localhost', file });
+      out.sdk.push(performance.now() - t0);
+    }
+    out.memoryAfter = wasm.memory.buffer.byteLength;
+    await s.request('xmpp.logout', {});
+    return out;
+  })()`));
 }
 
 // CPU profiles of a login (SCRAM-SHA-1 and -256), ours with the named wasm build, and Strophe.js's:
@@ -273,6 +321,12 @@ if (baseAll) {
   const bm = baseAll[US].memory;
   if (us.memory && bm) goal('Wasm memory not worse than 2026-11-30', us.memory.wasmMiB <= bm.wasmMiB, `${fmt(us.memory.wasmMiB, 2)} vs ${fmt(bm.wasmMiB, 2)} MiB after ${fmt(MEMORY)} messages`);
 }
+if (upload) {
+  const mbps = (ms) => (upload.bytes / 1e6) / (ms / 1000);
+  const ratio = mbps(median(upload.sdk)) / mbps(median(upload.plain));
+  goal(`Upload of ${fmt(upload.bytes / 1e6)} MB through the SDK at ≥ 0.9× a plain fetch PUT's throughput`, ratio >= 0.9,
+    `SDK ${stat(upload.sdk)} ms, ${fmt(mbps(median(upload.sdk)), 1)} MB/s, slot and message included; plain PUT ${stat(upload.plain)} ms, ${fmt(mbps(median(upload.plain)), 1)} MB/s; ×${fmt(ratio, 2)}; wasm memory ${fmt(upload.memoryBefore / 1048576, 2)} → ${fmt(upload.memoryAfter / 1048576, 2)} MiB`);
+}
 for (const lib of LIBS) for (const e of results[lib].errors) lines.push(`- ${lib}: ${e}`);
 lines.push('', ...profiles);
 if (waterfalls.length) lines.push('', 'Network of one first visit per library (request start→end from the navigation, bytes on the wire):', ...waterfalls.map((w) => `- ${w}`));
@@ -280,7 +334,7 @@ const table = lines.join('\n');
 console.log(table);
 fs.mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 fs.writeFileSync(new URL(`./results/${date}.md`, import.meta.url), table + '\n');
-fs.writeFileSync(new URL(`./results/${date}.json`, import.meta.url), JSON.stringify({ sizes, results }, null, 1));
+fs.writeFileSync(new URL(`./results/${date}.json`, import.meta.url), JSON.stringify({ sizes, results, upload }, null, 1));
 
 function os() {
   try {

@@ -558,6 +558,7 @@ transcripts! {
     files_retry => "files/retry.transcript",
     files_noservice => "files/noservice.transcript",
     files_incoming => "files/incoming.transcript",
+    files_reload => "files/reload.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",

@@ -9,7 +9,9 @@
 //! [`StoreOp::Save`] with the whole state as text whenever it changed ([`Client::poll_store`],
 //! which the shell calls once per JS task, before a reload can happen). Never kept: the
 //! password or anything derived from it. The text is an XML element written and read with
-//! the same parser as the stream, with a bounded size ([`MAX_KEPT_CHARS`]).
+//! the same parser as the stream, with a bounded size ([`MAX_KEPT_CHARS`]). Files being
+//! uploaded are kept by message id and recipient only (their bytes cannot be): after a reload
+//! each is reported as `xmpp.chat.error` with `upload-failed` (`docs/decisions.md` §12).
 
 use super::sm::{Out, Sm};
 use super::{Client, State};
@@ -60,6 +62,7 @@ pub struct Outgoing {
     unacked: usize,
     resend: usize,
     queue: usize,
+    uploads: usize,
 }
 
 /// The newest point of the own archive the application has seen (XEP-0313 catch-up).
@@ -122,6 +125,8 @@ pub struct Kept {
     /// The last available presence of each full JID, as received (replayed after a
     /// resumption that follows a reload: the server does not send it again).
     pub presences: Vec<(String, String)>,
+    /// Files being uploaded: their message id and recipient.
+    pub uploads: Vec<(String, Jid)>,
 }
 
 fn out_el(name: &str, o: &Out) -> Element {
@@ -160,6 +165,14 @@ impl Kept {
             }
         }
         let mut root = b.build();
+        for (id, to) in &self.uploads {
+            root.append_child(
+                Element::builder("upload", NS_KEPT)
+                    .attr(stanza::name("id"), id.as_str())
+                    .attr(stanza::name("to"), to.to_string())
+                    .build(),
+            );
+        }
         for (by, id) in &self.seen {
             root.append_child(
                 Element::builder("seen", NS_KEPT)
@@ -239,6 +252,12 @@ impl Kept {
                         k.seen.push((by.to_owned(), id.to_owned()));
                     }
                 }
+                "upload" => {
+                    let to = c.attr("to").and_then(|t| Jid::new(t).ok());
+                    if let (Some(id), Some(to)) = (c.attr("id"), to) {
+                        k.uploads.push((id.to_owned(), to));
+                    }
+                }
                 _ => {}
             }
         }
@@ -278,6 +297,7 @@ impl Client {
             unacked: sm.map_or(0, |s| s.unacked.len()),
             resend: self.session.resend.len(),
             queue: self.waiting.commands.len(),
+            uploads: self.uploads.len(),
         }
     }
 
@@ -347,6 +367,9 @@ impl Client {
         }
         self.session.mark = k.mark;
         self.session.presences = k.presences;
+        for (id, to) in k.uploads {
+            self.upload_cut_by_reload(id, to);
+        }
     }
 
     /// Records a contact's presence (`frame`: available; `None`: gone) for a reload.
@@ -407,6 +430,7 @@ impl Client {
             mark: self.session.mark.clone(),
             jid: self.stream.bound.clone(),
             presences: self.session.presences.clone(),
+            uploads: self.uploads.kept(),
             ..Kept::default()
         };
         match self.session.sm.as_ref() {
@@ -463,6 +487,7 @@ mod tests {
                 "bob@localhost/x".into(),
                 "<presence xmlns='jabber:client' from='bob@localhost/x'><show>away</show></presence>".into(),
             )],
+            uploads: vec![("f1".into(), Jid::new("bob@localhost").unwrap())],
         };
         let (text, overflow) = k.write();
         assert!(!overflow);

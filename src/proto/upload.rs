@@ -95,6 +95,14 @@ impl Uploads {
         self.list.len()
     }
 
+    /// What a reload keeps of them: message id and recipient.
+    pub(crate) fn kept(&self) -> Vec<(String, Jid)> {
+        self.list
+            .iter()
+            .map(|u| (u.id.clone(), u.file.to.clone()))
+            .collect()
+    }
+
     /// The earliest retry.
     pub(crate) fn next_retry(&self) -> Option<Instant> {
         self.list
@@ -466,6 +474,16 @@ impl Client {
                 u.phase = Phase::Waiting;
             }
         }
+    }
+
+    /// An upload the page was reloaded in the middle of: its bytes went with the page, so it
+    /// is reported as failed (`docs/decisions.md` §12).
+    pub(crate) fn upload_cut_by_reload(&mut self, id: String, to: Jid) {
+        self.emit(Emit::ChatError(events::actions::ChatError {
+            from: events::jid_obj(&to),
+            id,
+            error: UploadError::Interrupted.into(),
+        }));
     }
 
     /// The session ended (logout, a failed login): every upload hears `not-connected`.
