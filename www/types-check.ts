@@ -62,6 +62,16 @@ export async function example(): Promise<void> {
   socket.send('xmpp.roster.edit', { jid: 'bob@example.org' });
   socket.send('xmpp.logout', {}, (error, ok) => console.log(error, ok));
 
+  // files (XEP-0363): a Blob in, {id, url} out; progress and links typed
+  const picture = new Blob([new Uint8Array(4)], { type: 'image/png' });
+  const [file] = await socket.request('xmpp.chat.file', { to: 'bob@example.org', file: picture, content: 'a dot' });
+  const url: string = file.url;
+  socket.on('xmpp.chat.file.progress', (p) => console.log(p.id, p.loaded / p.total, url));
+  socket.on('xmpp.chat.message', (m) => console.log(m.oob?.url, m.oob?.desc));
+  await socket.request('xmpp.chat.file.cancel', { id: file.id });
+  // @ts-expect-error: a file is a Blob or bytes, not a path
+  socket.send('xmpp.chat.file', { to: 'bob@example.org', file: '/tmp/a.png' });
+
   // @ts-expect-error: a misspelt event name does not type-check
   socket.on('xmpp.chat.mesage', () => {});
   // @ts-expect-error: a missing required key does not type-check
