@@ -255,7 +255,13 @@ impl Outgoing {
             m = m.with_body(Lang::new(), body);
         }
         if let Some(o) = &self.oob {
-            m = m.with_payload(o.clone());
+            // built with minidom: xmpp-parsers' `Oob` serialiser is 2 KB of wasm for two
+            // text children (its parser reads incoming links)
+            let text = |name: &str, t: &str| Element::builder(name, ns::OOB).append(t).build();
+            let x = Element::builder("x", ns::OOB)
+                .append(text("url", &o.url))
+                .append_all(o.desc.as_deref().map(|d| text("desc", d)));
+            m.payloads.push(x.build());
         }
         if let Some(x) = &self.xhtml {
             m.payloads.push(
