@@ -333,8 +333,17 @@ function fileView(m) {
     link.replaceChildren(img);
   };
   link.textContent = name;
-  if (image && (m.mine || contacts.has(m.author) || m.showPicture)) showPicture();
+  const trusted = m.mine || contacts.has(m.author);
+  if (image && (trusted || m.showPicture)) showPicture();
   box.append(link);
+  // the size of a contact's file, from the server that holds it (a stranger's is not asked for)
+  if (!bytes && trusted) {
+    sizeOf(href.href).then((n) => {
+      if (!n || m.file.bytes) return;
+      m.file.bytes = n;
+      if (current) renderMessages(true);
+    });
+  }
   if (bytes) {
     const s = document.createElement('span');
     s.className = 'size';
@@ -356,6 +365,16 @@ function fileView(m) {
   }
   return box;
 }
+
+/** url -> the promise of its size (a HEAD request, once per URL). */
+const sizes = new Map();
+const sizeOf = (url) => {
+  if (!sizes.has(url)) {
+    sizes.set(url, fetch(url, { method: 'HEAD', referrerPolicy: 'no-referrer' })
+      .then((r) => (r.ok ? Number(r.headers.get('content-length')) || 0 : 0), () => 0));
+  }
+  return sizes.get(url);
+};
 
 /** The file of a message with a XEP-0066 link: its name from the URL's last part. */
 function fileOf(oob, extra = {}) {

@@ -55,7 +55,11 @@ test('a picture and a file go from alice to bob; previews, links, progress, canc
   expect(await link.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.+beach\.png$/);
   await b.screenshot({ path: info.outputPath('file-picture-phone.png'), fullPage: true });
 
-  // bob drops a text file on the conversation: alice gets a link with its name
+  // alice adds bob as a contact; bob drops a text file on the conversation: alice gets a link
+  // with its name and (bob being a contact) its size
+  await a.locator('#add-contact-box summary').click();
+  await a.getByLabel('Contact address').fill(bob);
+  await a.getByRole('button', { name: 'Add contact' }).click();
   const drop = await b.evaluateHandle(() => {
     const dt = new DataTransfer();
     dt.items.add(new File(['the minutes of the meeting\n'.repeat(100)], 'minutes.txt', { type: 'text/plain' }));
@@ -66,6 +70,7 @@ test('a picture and a file go from alice to bob; previews, links, progress, canc
   await expect(b.locator('#messages li.mine .file .size')).toHaveText('(3 KB)');
   const fileLink = a.locator('#messages li.theirs .file a', { hasText: 'minutes.txt' });
   await expect(fileLink).toBeVisible();
+  await expect(a.locator('#messages li.theirs .file .size')).toHaveText('(3 KB)');
   const text = await (await a.request.get(await fileLink.getAttribute('href'))).text();
   expect(text.startsWith('the minutes of the meeting')).toBe(true);
   await a.screenshot({ path: info.outputPath('file-desktop.png'), fullPage: true });
