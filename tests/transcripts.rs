@@ -2,7 +2,7 @@
 //! checks the client's frames as XML (attributes in any order) and its events payload for payload.
 //!
 //! Lines (blank lines and `#` comments ignored):
-//! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> hostmeta=<url> reconnect=<bool>
+//! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> outmax=<bytes> hostmeta=<url> reconnect=<bool>
 //!   ping=<ms> maxdelay=<ms> persist=<bool> catchup=<bool> epoch=<ms> derive=shell`: before
 //!   anything else
 //! - `cmd <event> <json payload> [none|fn:N|promise:N|notfn]`: `handle_command`
@@ -238,6 +238,7 @@ fn run(path: &Path) {
                     "nonce" => cfg.scram_nonce = Some(v.to_owned()),
                     "timeout" => cfg.request_timeout_ms = v.parse().unwrap(),
                     "max" => cfg.max_stanza_bytes = v.parse().unwrap(),
+                    "outmax" => cfg.max_outgoing_stanza_bytes = v.parse().unwrap(),
                     "hostmeta" => cfg.host_meta_url = Some(v.to_owned()),
                     "reconnect" => cfg.reconnect = v == "true",
                     "ping" => cfg.ping_interval_ms = v.parse().unwrap(),
@@ -559,6 +560,9 @@ transcripts! {
     files_noservice => "files/noservice.transcript",
     files_incoming => "files/incoming.transcript",
     files_reload => "files/reload.transcript",
+    sending_limits => "sending/limits.transcript",
+    sending_option => "sending/option.transcript",
+    sending_default => "sending/default.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",

@@ -108,6 +108,11 @@ impl Client {
             Err(e) => self.client_error(cb, e),
             Ok((el, message)) => {
                 let stanza = stanza::write(el);
+                // docs/decisions.md §16: what the server or the browser could not take as one
+                // frame is refused here, neither sent nor kept.
+                if stanza.len() > self.outgoing_limit() {
+                    return self.client_error(cb, ClientError::new("Message too large"));
+                }
                 let reply = message.clone().map(Reply::Id);
                 // docs/decisions.md §2: the last broadcast presence is restored on a new session.
                 if broadcast {

@@ -9,6 +9,8 @@ use crate::stanza::{ns, Element};
 pub(crate) const NS_SESSION: &str = "urn:ietf:params:xml:ns:xmpp-session";
 /// RFC 6121 §2.6.1 roster versioning feature.
 const NS_ROSTERVER: &str = "urn:xmpp:features:rosterver";
+/// XEP-0478 stream limits.
+const NS_LIMITS: &str = "urn:xmpp:stream-limits:0";
 
 /// The features offered, as the negotiation needs them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,6 +27,8 @@ pub(crate) struct Features {
     pub(crate) roster_ver: bool,
     /// RFC 3921 §3 `<session/>` not marked `<optional/>`.
     pub(crate) session_required: bool,
+    /// XEP-0478 §3 `max-bytes`: the largest stanza the server accepts.
+    pub(crate) max_bytes: Option<usize>,
 }
 
 impl Features {
@@ -51,6 +55,10 @@ impl Features {
                 f.roster_ver = true;
             } else if c.is("session", NS_SESSION) {
                 f.session_required = !c.has_child("optional", NS_SESSION);
+            } else if c.is("limits", NS_LIMITS) {
+                f.max_bytes = c
+                    .get_child("max-bytes", NS_LIMITS)
+                    .and_then(|m| m.text().trim().parse().ok());
             }
         }
         Some(f)
@@ -72,6 +80,7 @@ mod tests {
              <ver xmlns='urn:xmpp:features:rosterver'/>\
              <session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>\
              <authentication xmlns='urn:xmpp:sasl:2'><mechanism>X</mechanism></authentication>\
+             <limits xmlns='urn:xmpp:stream-limits:0'><max-bytes>10000</max-bytes><idle-seconds>600</idle-seconds></limits>\
              </stream:features>",
             1 << 16,
         )
@@ -80,6 +89,7 @@ mod tests {
         assert_eq!(f.mechanisms, ["SCRAM-SHA-1", "PLAIN"]);
         assert!(f.bind && f.sm && f.roster_ver);
         assert!(!f.register && !f.session_required);
+        assert_eq!(f.max_bytes, Some(10_000));
         let none = crate::stanza::parse_frame(
             "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
              <session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></stream:features>",
@@ -88,6 +98,7 @@ mod tests {
         .unwrap();
         let f = Features::read(&none).unwrap();
         assert!(f.session_required && !f.bind && f.mechanisms.is_empty());
+        assert_eq!(f.max_bytes, None);
         let other = crate::stanza::parse_frame("<a xmlns='b'/>", 64).unwrap();
         assert_eq!(Features::read(&other), None);
     }

@@ -117,6 +117,9 @@ pub struct Config {
     pub request_timeout_ms: u64,
     /// Largest accepted frame in bytes.
     pub max_stanza_bytes: usize,
+    /// Largest stanza the application may send, in UTF-8 bytes (`docs/decisions.md` §16);
+    /// a smaller XEP-0478 `max-bytes` of the server wins.
+    pub max_outgoing_stanza_bytes: usize,
     /// Replaces the XEP-0156 lookup URL (for tests on loopback).
     pub host_meta_url: Option<String>,
     /// Restore a lost connection (`docs/decisions.md` §2); `false`: give up at the first drop.
@@ -146,6 +149,7 @@ impl Default for Config {
             seed: [0; 32],
             request_timeout_ms: 30_000,
             max_stanza_bytes: 1 << 20,
+            max_outgoing_stanza_bytes: 64_000,
             host_meta_url: None,
             reconnect: true,
             max_reconnect_delay_ms: 30_000,
@@ -321,6 +325,8 @@ struct Stream {
     roster_versioning: bool,
     /// The server offers XEP-0191 blocking (its disco#info; `None`: not known yet).
     blocking: Option<bool>,
+    /// XEP-0478 `max-bytes` of this stream: the largest stanza the server takes.
+    max_bytes: Option<usize>,
     /// When a frame last arrived (XEP-0199 keepalive).
     last_rx: Instant,
 }
@@ -486,6 +492,13 @@ impl Client {
             + self.session.kept_recent.len()
             + self.session.presences.len()
             + self.uploads.len()
+    }
+
+    /// The largest stanza that may be sent now: the option, or the server's XEP-0478 limit
+    /// when it is smaller.
+    pub(crate) fn outgoing_limit(&self) -> usize {
+        let server = self.stream.max_bytes.unwrap_or(usize::MAX);
+        self.cfg.max_outgoing_stanza_bytes.min(server)
     }
 
     /// The account's bare JID while bound.

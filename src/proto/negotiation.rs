@@ -87,6 +87,7 @@ impl Client {
                 }
                 self.stream.sm_offered = features.sm;
                 self.stream.roster_versioning = features.roster_ver;
+                self.stream.max_bytes = features.max_bytes;
                 let resume = self.session.sm.as_ref().and_then(sm::Sm::resume);
                 self.session.last_features = Some(features);
                 match resume {

@@ -18,6 +18,7 @@ use crate::tree::Tree;
 const KNOWN: &[&str] = &[
     "requestTimeoutMs",
     "maxStanzaBytes",
+    "maxOutgoingStanzaBytes",
     "maxReconnectDelayMs",
     "pingIntervalMs",
     "reconnect",
@@ -33,6 +34,7 @@ const KNOWN: &[&str] = &[
 struct Options {
     request_timeout_ms: Field<f64>,
     max_stanza_bytes: Field<f64>,
+    max_outgoing_stanza_bytes: Field<f64>,
     max_reconnect_delay_ms: Field<f64>,
     ping_interval_ms: Field<f64>,
     reconnect: Field<bool>,
@@ -117,6 +119,13 @@ pub(super) fn parse(opts: &JsValue) -> Result<Config, JsError> {
     let mut max = cfg.max_stanza_bytes as u64;
     ms("maxStanzaBytes", o.max_stanza_bytes, &mut max)?;
     cfg.max_stanza_bytes = max as usize;
+    let mut out = cfg.max_outgoing_stanza_bytes as u64;
+    ms(
+        "maxOutgoingStanzaBytes",
+        o.max_outgoing_stanza_bytes,
+        &mut out,
+    )?;
+    cfg.max_outgoing_stanza_bytes = out as usize;
     ms(
         "maxReconnectDelayMs",
         o.max_reconnect_delay_ms,

@@ -16,6 +16,9 @@ export interface XmppSocketOptions {
   WebSocket?: new (url: string, protocols?: string | string[]) => unknown;
   requestTimeoutMs?: number; reconnect?: boolean; maxReconnectDelayMs?: number; pingIntervalMs?: number;
   maxStanzaBytes?: number; hostMetaUrl?: string;
+  /** The largest stanza the application may send, in UTF-8 bytes (default 64,000; a smaller XEP-0478 limit of the
+   * server wins); larger ones are refused with `Message too large`. */
+  maxOutgoingStanzaBytes?: number;
   /** Keep the session and unsent messages for a page reload: "session" (sessionStorage, the default in browsers) or "none". */
   persist?: "session" | "none";
   /** Fetch what was missed from the own archive after a session that was not resumed (default true). */
