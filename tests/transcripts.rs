@@ -563,6 +563,7 @@ transcripts! {
     sending_limits => "sending/limits.transcript",
     sending_option => "sending/option.transcript",
     sending_default => "sending/default.transcript",
+    sending_outbox => "sending/outbox.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",

@@ -15,7 +15,26 @@ use crate::events::{
 use crate::events::{Echo, Error, Limit};
 use crate::stanza::{self, Element};
 
+/// The outbox's cap, in the measure of the kept state (each stanza's length plus
+/// [`OUTBOX_ITEM_BYTES`]): a full outbox still fits in the store with room to spare, so what
+/// it holds survives a reload.
+pub(crate) const OUTBOX_MAX_BYTES: usize = super::kept::MAX_KEPT_CHARS - 65_536;
+/// What the store adds to each stanza it keeps.
+const OUTBOX_ITEM_BYTES: usize = 64;
+
 impl Client {
+    /// The outbox: what the application handed over and the server has not acknowledged
+    /// (sent, to send again on a new session, or waiting for the session), in the measure of
+    /// [`OUTBOX_MAX_BYTES`].
+    pub(crate) fn outbox_bytes(&self) -> usize {
+        let sm = self.session.sm.iter().flat_map(|s| s.unacked.iter());
+        let waiting = self.waiting.commands.iter().map(|q| &q.out);
+        sm.chain(self.session.resend.iter())
+            .chain(waiting)
+            .map(|o| o.frame.len() + OUTBOX_ITEM_BYTES)
+            .sum()
+    }
+
     /// Whether commands that need a session are taken (logged in, or logging in).
     pub(crate) fn has_session(&self) -> bool {
         !matches!(self.state, State::Idle | State::Closing { .. })
@@ -130,8 +149,12 @@ impl Client {
         }
     }
 
-    /// Sends a command's stanza now, or keeps it until online.
+    /// Sends a command's stanza now, or keeps it until online. A full outbox refuses it
+    /// (`Outbox full`, `docs/decisions.md` §16): nothing older is dropped.
     pub(crate) fn enqueue(&mut self, q: Queued) {
+        if self.outbox_bytes() + q.out.frame.len() + OUTBOX_ITEM_BYTES > OUTBOX_MAX_BYTES {
+            return self.client_error(q.callback, ClientError::new("Outbox full"));
+        }
         if self.is_online() {
             self.send_queued(q);
         } else if self.waiting.commands.len() >= MAX_QUEUED {
