@@ -564,6 +564,7 @@ transcripts! {
     sending_option => "sending/option.transcript",
     sending_default => "sending/default.transcript",
     sending_outbox => "sending/outbox.transcript",
+    sending_window => "sending/window.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",

@@ -29,7 +29,8 @@ impl Client {
     pub(crate) fn outbox_bytes(&self) -> usize {
         let sm = self.session.sm.iter().flat_map(|s| s.unacked.iter());
         let waiting = self.waiting.commands.iter().map(|q| &q.out);
-        sm.chain(self.session.resend.iter())
+        sm.chain(self.session.paced.iter())
+            .chain(self.session.resend.iter())
             .chain(waiting)
             .map(|o| o.frame.len() + OUTBOX_ITEM_BYTES)
             .sum()

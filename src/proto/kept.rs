@@ -295,7 +295,7 @@ impl Client {
             resumable: sm.is_some_and(|s| s.id.is_some()),
             acked: sm.map_or(0, |s| s.acked),
             unacked: sm.map_or(0, |s| s.unacked.len()),
-            resend: self.session.resend.len(),
+            resend: self.session.resend.len() + self.session.paced.len(),
             queue: self.waiting.commands.len(),
             uploads: self.uploads.len(),
         }
@@ -402,6 +402,7 @@ impl Client {
         let sm = self.session.sm.iter().flat_map(|s| s.unacked.iter());
         let queued = self.waiting.commands.iter().map(|q| &q.out);
         let list = sm
+            .chain(self.session.paced.iter())
             .chain(self.session.resend.iter())
             .chain(queued)
             .filter(|o| o.message.is_some())
@@ -444,6 +445,7 @@ impl Client {
             Some(sm) => k.later = sm.unacked.iter().cloned().collect(),
             None => {}
         }
+        k.later.extend(self.session.paced.iter().cloned());
         k.later.extend(self.session.resend.iter().cloned());
         k.later
             .extend(self.waiting.commands.iter().map(|q| q.out.clone()));

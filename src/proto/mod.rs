@@ -60,6 +60,12 @@ const MAX_REDIRECTS: u8 = 5;
 
 /// XEP-0198: ask for an acknowledgement after this many unacknowledged stanzas...
 const ACK_BATCH: usize = 10;
+/// The sending window (`docs/decisions.md` §16): at most this many stanzas in flight (sent,
+/// not acknowledged)...
+const WINDOW_STANZAS: usize = 64;
+/// ...and at most this many bytes of them (a stanza larger than the window goes alone): well
+/// under the 512 KiB Prosody buffers per WebSocket before it ends the session.
+const WINDOW_BYTES: usize = 192_000;
 /// ...or this long after the first one.
 const ACK_DELAY_MS: u64 = 250;
 /// First reconnection delay; it doubles per failed attempt up to `max_reconnect_delay_ms`.
@@ -401,6 +407,8 @@ struct Session {
     sm: Option<sm::Sm>,
     /// Stanzas of a session that could not be resumed, to send again on the new one.
     resend: Vec<Out>,
+    /// Stanzas waiting for room in the sending window (XEP-0198 acks make it), oldest first.
+    paced: std::collections::VecDeque<Out>,
     /// The session has been online: a drop is reconnected, not a failed login.
     established: bool,
     /// Reconnection attempts since the last time online (the backoff exponent).
@@ -437,6 +445,16 @@ struct Session {
     resumed_at: Option<Instant>,
     /// The XEP-0363 upload service, once looked for.
     upload_service: upload::Service,
+}
+
+/// Whether `out` fits in the sending window beside what is in flight (a window with nothing
+/// in flight takes any stanza).
+fn window_has_room(sm: &sm::Sm, out: &Out) -> bool {
+    if sm.unacked.is_empty() {
+        return true;
+    }
+    let bytes: usize = sm.unacked.iter().map(|o| o.frame.len()).sum();
+    sm.unacked.len() < WINDOW_STANZAS && bytes + out.frame.len() <= WINDOW_BYTES
 }
 
 /// Whether a stanza comes from the account itself: no `from` (the server on its behalf,
@@ -487,6 +505,7 @@ impl Client {
             + self.mam.len()
             + self.session.roster.as_ref().map_or(0, roster::Cache::len)
             + self.session.resend.len()
+            + self.session.paced.len()
             + self.session.sm.as_ref().map_or(0, |s| s.unacked.len())
             + self.dedup.len()
             + self.session.kept_recent.len()
@@ -554,14 +573,49 @@ impl Client {
     /// Sends a stanza: counted and kept until acknowledged when XEP-0198 is on (§4). Without
     /// it, handing a message to the socket is all the SDK can know: `xmpp.chat.sent` at once.
     fn send_out(&mut self, out: Out) {
-        let frame = out.frame.clone();
         if let Some(id) = &out.message {
             // A copy of it in the own archive is not news to the catch-up (XEP-0313).
             self.dedup.first_time(dedup::SENT_HERE, id);
         }
+        let Some(sm) = self.session.sm.as_ref() else {
+            self.acknowledged(out.message.clone().into_iter().collect());
+            return self.send_frame(out.frame, None);
+        };
+        // docs/decisions.md §16: behind what waits already, or when the window is full.
+        if !self.session.paced.is_empty() || !window_has_room(sm, &out) {
+            self.session.paced.push_back(out);
+            return self.request_ack_for_window();
+        }
+        self.send_in_window(out);
+    }
+
+    /// Sends stanzas that waited for the window, as far as it has room.
+    pub(crate) fn flush_paced(&mut self) {
+        while let Some(out) = self.session.paced.pop_front() {
+            if !self.session.sm.as_ref().is_some_and(|sm| window_has_room(sm, &out)) {
+                self.session.paced.push_front(out);
+                return self.request_ack_for_window();
+            }
+            self.send_in_window(out);
+        }
+    }
+
+    /// The window is full: ask for the acknowledgements that make room (XEP-0198 §4).
+    fn request_ack_for_window(&mut self) {
+        let online = self.is_online();
+        if let Some(sm) = self.session.sm.as_mut() {
+            if online && sm.enabled && !sm.requested && !sm.unacked.is_empty() {
+                sm.requested = true;
+                self.send_frame(sm::Sm::request_frame(), None);
+            }
+        }
+    }
+
+    /// Sends a stanza that has room in the window.
+    fn send_in_window(&mut self, out: Out) {
+        let frame = out.frame.clone();
         let Some(sm) = self.session.sm.as_mut() else {
-            self.acknowledged(out.message.into_iter().collect());
-            return self.send_frame(frame, None);
+            return;
         };
         sm.sent(out);
         if sm.unacked.len() > sm::MAX_UNACKED {

@@ -358,6 +358,7 @@ impl Client {
         if let Some(old) = self.session.sm.take() {
             self.session.resend.extend(old.unacked);
         }
+        self.session.resend.extend(std::mem::take(&mut self.session.paced));
         let resource = self
             .attempt
             .params
@@ -423,6 +424,8 @@ impl Client {
             for out in std::mem::take(&mut self.session.resend) {
                 self.send_out(out);
             }
+            // What waited for the window before the drop goes as acks make room.
+            self.flush_paced();
         } else {
             if reconnection {
                 if let Some(p) = self.session.last_presence.clone() {

@@ -166,17 +166,26 @@ impl Client {
                 self.session.kept_recent.clear();
             }
             Some(Nonza::Ack(a)) => match sm.ack(a.h) {
-                Ok(ids) => self.acknowledged(ids),
+                Ok(ids) => {
+                    self.acknowledged(ids);
+                    self.flush_paced();
+                }
                 Err(AckTooHigh) => self.stream_error(PeerMisbehaved::UndefinedCondition),
             },
             Some(Nonza::Enabled(e)) => {
                 sm.enabled = true;
                 sm.jid = self.stream.bound.clone();
                 sm.id = e.id.filter(|_| e.resume).map(|i| i.0);
+                // acks can be asked for now: the window that filled meanwhile makes room
+                self.flush_paced();
             }
             Some(Nonza::Failed(_)) => {
-                // <enable/> refused: no stream management on this session.
+                // <enable/> refused: no stream management on this session; what waited for
+                // the window goes now.
                 self.session.sm = None;
+                for out in std::mem::take(&mut self.session.paced) {
+                    self.send_out(out);
+                }
             }
             Some(_) => {}
             // A malformed `<a/>` cannot be trusted to count anything.
