@@ -23,7 +23,7 @@ const NS_KEPT: &str = "urn:xmpp-ftw-wasm:kept:0";
 
 /// Largest kept state, in characters (sessionStorage allows about 5 million per origin).
 /// Stanzas beyond it are kept in memory only, and the application is told once.
-pub const MAX_KEPT_CHARS: usize = 1 << 20;
+pub const MAX_KEPT_CHARS: usize = 2 << 20;
 
 /// Most delivery keys kept between two acknowledgements.
 const MAX_RECENT: usize = 1_000;

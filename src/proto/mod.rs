@@ -592,7 +592,12 @@ impl Client {
     /// Sends stanzas that waited for the window, as far as it has room.
     pub(crate) fn flush_paced(&mut self) {
         while let Some(out) = self.session.paced.pop_front() {
-            if !self.session.sm.as_ref().is_some_and(|sm| window_has_room(sm, &out)) {
+            if !self
+                .session
+                .sm
+                .as_ref()
+                .is_some_and(|sm| window_has_room(sm, &out))
+            {
                 self.session.paced.push_front(out);
                 return self.request_ack_for_window();
             }

@@ -358,7 +358,9 @@ impl Client {
         if let Some(old) = self.session.sm.take() {
             self.session.resend.extend(old.unacked);
         }
-        self.session.resend.extend(std::mem::take(&mut self.session.paced));
+        self.session
+            .resend
+            .extend(std::mem::take(&mut self.session.paced));
         let resource = self
             .attempt
             .params

@@ -23,6 +23,13 @@ use convert::{copy_payload, error_to_js, read_command, to_js};
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = concat!(include_str!("payloads.d.ts"), include_str!("types.d.ts"));
 
+/// Frames wait in the shell while the WebSocket holds more than this many bytes not yet on the
+/// network (`bufferedAmount`; `docs/decisions.md` §16): without XEP-0198 this is all that
+/// paces a burst.
+const SOCKET_BUFFER_BYTES: u32 = 256 * 1024;
+/// How often frames that wait for the socket's buffer are tried again.
+const SOCKET_DRAIN_MS: u32 = 16;
+
 /// How a `send` callback or a `request` promise is settled.
 enum Pending {
     Callback(Function),
@@ -40,6 +47,10 @@ struct Handler {
 struct Socket {
     ws: WebSocket,
     _listeners: [EventListener; 4],
+    /// Frames waiting for room in the socket's buffer, oldest first, and the timer that
+    /// tries them again.
+    backlog: std::collections::VecDeque<String>,
+    drain: Option<Timeout>,
 }
 
 impl Drop for Socket {
@@ -428,9 +439,10 @@ impl Shell {
         match t {
             Transmit::Connect { url } => self.connect(&url),
             Transmit::Frame(text) => {
-                if let Some(s) = &self.socket {
-                    let _ = s.ws.send_with_str(&text);
+                if let Some(s) = self.socket.as_mut() {
+                    s.backlog.push_back(text);
                 }
+                self.drain_socket();
             }
             Transmit::Close => self.socket = None,
             Transmit::Put {
@@ -531,7 +543,35 @@ impl Shell {
         self.socket = Some(Socket {
             ws,
             _listeners: [on_open, on_message, on_close, on_error],
+            backlog: Default::default(),
+            drain: None,
         });
+    }
+
+    /// Hands waiting frames to the socket while its buffer has room; the rest is tried again
+    /// shortly.
+    fn drain_socket(&mut self) {
+        let weak = self.me.clone();
+        let Some(s) = self.socket.as_mut() else {
+            return;
+        };
+        while !s.backlog.is_empty() && s.ws.buffered_amount() < SOCKET_BUFFER_BYTES {
+            if let Some(text) = s.backlog.pop_front() {
+                let _ = s.ws.send_with_str(&text);
+            }
+        }
+        if s.backlog.is_empty() || s.drain.is_some() {
+            return;
+        }
+        s.drain = Some(Timeout::new(SOCKET_DRAIN_MS, move || {
+            if let Some(rc) = weak.upgrade() {
+                let mut sh = rc.borrow_mut();
+                if let Some(s) = sh.socket.as_mut() {
+                    s.drain = None;
+                }
+                sh.drain_socket();
+            }
+        }));
     }
 
     /// Keeps one `setTimeout` for the core's earliest deadline.
