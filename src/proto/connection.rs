@@ -496,17 +496,6 @@ fn is_refusal(condition: &StreamCondition) -> bool {
 /// A connection that ends within this long of a stanza going out may have refused it.
 const REFUSAL_MS: u64 = 5_000;
 
-/// How the connections ended while one stanza was the oldest awaiting its ack.
-#[derive(Debug, Default)]
-pub(crate) struct RefusedSoFar {
-    /// The stanza.
-    frame: String,
-    /// Ends shortly after it went out.
-    ends: u8,
-    /// Of those, ends with nothing received after it (or a refusal stream error).
-    quiet: u8,
-}
-
 impl Client {
     /// The connection ended right after a stanza went out while the oldest stanza awaiting its
     /// XEP-0198 ack was this one (`docs/decisions.md` §16): the first time it is noted; the
@@ -518,33 +507,20 @@ impl Client {
         let Some(sm) = self.session.sm.as_mut() else {
             return false;
         };
-        // The oldest stanza awaiting its ack went out shortly before the end. It counts as a
-        // refusal when the server sent nothing after it (a stream error says so itself); a
-        // connection cut at random rarely looks like this twice in a row for one stanza. A
-        // third end with it in front, shortly after it went out, counts whatever came in.
-        let Some(t) = sm.front_sent_at() else {
+        // The oldest stanza awaiting its ack went out shortly before, and (for a close) the
+        // server sent nothing after it: a connection cut at random rarely looks like this.
+        let refused = sm.front_sent_at().is_some_and(|t| {
+            now.0 <= t.0.saturating_add(REFUSAL_MS)
+                && (matches!(how, Refusal::Stream(_)) || last_rx <= t)
+        });
+        let Some(front) = sm.unacked.front().filter(|_| refused) else {
             return false;
         };
-        let Some(front) = sm.unacked.front() else {
-            return false;
-        };
-        if now.0 > t.0.saturating_add(REFUSAL_MS) {
-            return false;
+        if self.session.refused_once.as_deref() != Some(front.frame.as_str()) {
+            self.session.refused_once = Some(front.frame.clone());
+            return true;
         }
-        let quiet = matches!(how, Refusal::Stream(_)) || last_rx <= t;
-        let mut seen = match self.session.refused.take() {
-            Some(r) if r.frame == front.frame => r,
-            _ => RefusedSoFar {
-                frame: front.frame.clone(),
-                ..RefusedSoFar::default()
-            },
-        };
-        seen.ends += 1;
-        seen.quiet += u8::from(quiet);
-        if seen.quiet < 2 && seen.ends < 3 {
-            self.session.refused = Some(seen);
-            return quiet;
-        }
+        self.session.refused_once = None;
         let Some(out) = sm.drop_front() else {
             return true;
         };

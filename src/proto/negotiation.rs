@@ -411,7 +411,6 @@ impl Client {
         } else if !resumed {
             self.session.presences.clear(); // a new session: the server sends them again
         }
-        let mut resent = false;
         if resumed {
             // XEP-0198 §5: send again what the server had not received.
             let again: Vec<String> = self
@@ -424,7 +423,6 @@ impl Client {
             if let Some(sm) = self.session.sm.as_mut() {
                 sm.resent_all(now);
             }
-            resent = !again.is_empty();
             for frame in again {
                 self.send_frame(frame, None);
             }
@@ -466,11 +464,6 @@ impl Client {
         self.flush_roster();
         self.flush_blocking();
         self.advance_uploads();
-        // What was sent again is acknowledged at once: a stanza the server refuses shows at
-        // once (docs/decisions.md §16), and the window has room again sooner.
-        if resent {
-            self.request_ack_now();
-        }
     }
 
     /// XEP-0198 §5: `<resumed/>` or `<failed/>` after `<resume/>`.
