@@ -177,12 +177,6 @@ impl Client {
             }
             (SocketEvent::Unsupported, _) => {}
             (SocketEvent::Closed { code }, _) => {
-                // docs/decisions.md §16: closed right after a stanza went out (Prosody 0.12
-                // closes with 1003 on a message the browser split into several frames, which
-                // Chromium may report as 1006)
-                if code != Some(1000) {
-                    self.maybe_refused(close_reason(code));
-                }
                 // when it is not retried, the application hears why: RFC 6455 §7.1.5
                 self.lost(ConnectionError::Disconnected {
                     stream_error: None,
@@ -423,11 +417,6 @@ impl Client {
             return self.finish_logout(callback);
         }
         self.send_nonza(framing::close());
-        // docs/decisions.md §16: a stream error right after a stanza went out refuses that
-        // stanza, not the account: the connection is restored and the stanza tried once more.
-        if is_refusal(&condition) && self.maybe_refused(Refusal::Stream(condition.clone())) {
-            return self.connection_lost(Some(condition));
-        }
         if self.is_retried(&condition) {
             self.connection_lost(Some(condition));
         } else {
@@ -465,88 +454,6 @@ impl Client {
                 .is_some_and(|t| self.now.0 < t.0.saturating_add(RESUMED_CONFLICT_MS)),
             _ => false,
         }
-    }
-}
-
-/// How the server ended the connection after a stanza.
-pub(crate) enum Refusal {
-    /// A stream error (RFC 6120 §4.9.3).
-    Stream(StreamCondition),
-    /// A WebSocket close that was not clean (RFC 6455 §7.1.5), with its code.
-    Close(Option<u16>),
-}
-
-fn close_reason(code: Option<u16>) -> Refusal {
-    Refusal::Close(code)
-}
-
-/// The stream errors a server ends a stream with when it refuses a stanza (RFC 6120 §4.9.3).
-fn is_refusal(condition: &StreamCondition) -> bool {
-    matches!(
-        condition,
-        StreamCondition::PolicyViolation
-            | StreamCondition::ResourceConstraint
-            | StreamCondition::NotWellFormed
-            | StreamCondition::InvalidXml
-            | StreamCondition::BadFormat
-            | StreamCondition::RestrictedXml
-    )
-}
-
-/// A connection that ends within this long of a stanza going out may have refused it.
-const REFUSAL_MS: u64 = 5_000;
-
-impl Client {
-    /// The connection ended right after a stanza went out while the oldest stanza awaiting its
-    /// XEP-0198 ack was this one (`docs/decisions.md` §16): the first time it is noted; the
-    /// second time in a row it is taken out of the outbox and reported, so that it cannot keep
-    /// the account offline. Returns whether the end counts as a refusal.
-    pub(crate) fn maybe_refused(&mut self, how: Refusal) -> bool {
-        let last_rx = self.stream.last_rx;
-        let now = self.now;
-        let Some(sm) = self.session.sm.as_mut() else {
-            return false;
-        };
-        // The oldest stanza awaiting its ack went out shortly before, and (for a close) the
-        // server sent nothing after it: a connection cut at random rarely looks like this.
-        let refused = sm.front_sent_at().is_some_and(|t| {
-            now.0 <= t.0.saturating_add(REFUSAL_MS)
-                && (matches!(how, Refusal::Stream(_)) || last_rx <= t)
-        });
-        let Some(front) = sm.unacked.front().filter(|_| refused) else {
-            return false;
-        };
-        if self.session.refused_once.as_deref() != Some(front.frame.as_str()) {
-            self.session.refused_once = Some(front.frame.clone());
-            return true;
-        }
-        self.session.refused_once = None;
-        let Some(out) = sm.drop_front() else {
-            return true;
-        };
-        let (condition, close_code) = match how {
-            Refusal::Stream(c) => (crate::stanza::element_name(c), None),
-            Refusal::Close(code) => ("not-acceptable".to_owned(), code),
-        };
-        if let Some(m) = out
-            .message
-            .as_ref()
-            .and_then(|_| crate::events::chat::pending_payload(&out.frame))
-        {
-            let Ok(to) = Jid::new(&m.to) else {
-                return true;
-            };
-            self.emit(Emit::ChatError(crate::events::actions::ChatError {
-                from: crate::events::jid_obj(&to),
-                id: m.id,
-                error: crate::events::Limit::Refused {
-                    condition,
-                    close_code,
-                }
-                .into(),
-            }));
-        }
-        true
     }
 }
 

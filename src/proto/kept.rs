@@ -354,7 +354,6 @@ impl Client {
                     answered: k.h_in,
                     acked: k.h_out,
                     unacked: k.unacked.into(),
-                    sent_at: Default::default(),
                     requested: false,
                     jid: Some(jid),
                 });

@@ -409,9 +409,6 @@ struct Session {
     resend: Vec<Out>,
     /// Stanzas waiting for room in the sending window (XEP-0198 acks make it), oldest first.
     paced: std::collections::VecDeque<Out>,
-    /// The stanza the server seems to have refused once, by ending the connection right
-    /// after it went out (`docs/decisions.md` §16).
-    refused_once: Option<String>,
     /// The session has been online: a drop is reconnected, not a failed login.
     established: bool,
     /// Reconnection attempts since the last time online (the backoff exponent).
@@ -625,7 +622,7 @@ impl Client {
         let Some(sm) = self.session.sm.as_mut() else {
             return;
         };
-        sm.sent(out, self.now);
+        sm.sent(out);
         if sm.unacked.len() > sm::MAX_UNACKED {
             // A server that acknowledges nothing: treat the connection as dead.
             self.send_frame(frame, None);

@@ -419,10 +419,6 @@ impl Client {
                 .as_ref()
                 .map(|sm| sm.unacked.iter().map(|o| o.frame.clone()).collect())
                 .unwrap_or_default();
-            let now = self.now;
-            if let Some(sm) = self.session.sm.as_mut() {
-                sm.resent_all(now);
-            }
             for frame in again {
                 self.send_frame(frame, None);
             }

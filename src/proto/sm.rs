@@ -5,7 +5,7 @@
 //! what it receives from the moment it receives `<enabled/>`. Counters wrap at 2^32.
 
 use super::error::PeerMisbehaved;
-use super::{Client, Instant};
+use super::Client;
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::sm::{Enable, Failed, Nonza, Resume, StreamId, A, R};
 
@@ -54,8 +54,6 @@ pub struct Sm {
     pub acked: u32,
     /// Sent stanzas not yet acknowledged, oldest first.
     pub unacked: VecDeque<Out>,
-    /// When each of them last went out (empty when not known: kept from before a reload).
-    pub sent_at: VecDeque<Instant>,
     /// An `<r/>` is outstanding.
     pub requested: bool,
     /// The `h` of the last `<a/>` the client sent.
@@ -69,30 +67,9 @@ pub struct Sm {
 pub struct AckTooHigh;
 
 impl Sm {
-    /// Records a stanza sent at `at`.
-    pub fn sent(&mut self, stanza: Out, at: Instant) {
-        if self.sent_at.len() == self.unacked.len() {
-            self.sent_at.push_back(at);
-        }
+    /// Records a sent stanza.
+    pub fn sent(&mut self, stanza: Out) {
         self.unacked.push_back(stanza);
-    }
-
-    /// Everything unacknowledged went out again at `at` (a resumption, §5).
-    pub fn resent_all(&mut self, at: Instant) {
-        self.sent_at = std::iter::repeat_n(at, self.unacked.len()).collect();
-    }
-
-    /// When the oldest unacknowledged stanza last went out, when known.
-    pub fn front_sent_at(&self) -> Option<Instant> {
-        (self.sent_at.len() == self.unacked.len())
-            .then(|| self.sent_at.front().copied())
-            .flatten()
-    }
-
-    /// Takes the oldest unacknowledged stanza out (the server refused it, so it never counted it).
-    pub fn drop_front(&mut self) -> Option<Out> {
-        self.sent_at.pop_front();
-        self.unacked.pop_front()
     }
 
     /// Records a received stanza.
@@ -114,8 +91,6 @@ impl Sm {
             .drain(..newly)
             .filter_map(|o| o.message)
             .collect();
-        let known = newly.min(self.sent_at.len());
-        self.sent_at.drain(..known);
         self.acked = h;
         self.requested = false;
         Ok(ids)
@@ -260,17 +235,13 @@ mod tests {
     fn acks_drop_from_the_front_and_wrap() {
         let mut sm = Sm::default();
         for i in 0..5 {
-            sm.sent(
-                Out {
-                    frame: format!("s{i}"),
-                    message: (i % 2 == 1).then(|| format!("m{i}")),
-                },
-                Instant(i),
-            );
+            sm.sent(Out {
+                frame: format!("s{i}"),
+                message: (i % 2 == 1).then(|| format!("m{i}")),
+            });
         }
         assert_eq!(sm.ack(2), Ok(vec!["m1".to_owned()]));
         assert_eq!(sm.unacked.front().map(|o| o.frame.as_str()), Some("s2"));
-        assert_eq!(sm.front_sent_at(), Some(Instant(2)));
         assert_eq!(sm.ack(2), Ok(vec![]), "a repeated ack changes nothing");
         assert_eq!(sm.unacked.len(), 3);
         assert_eq!(sm.ack(9), Err(AckTooHigh));
@@ -282,7 +253,7 @@ mod tests {
             ..Sm::default()
         };
         for f in ["a", "b", "c"] {
-            sm.sent(Out::plain(f.into()), Instant(0));
+            sm.sent(Out::plain(f.into()));
         }
         assert_eq!(sm.ack(0), Ok(vec![]));
         assert_eq!(sm.unacked.len(), 1);
@@ -292,7 +263,7 @@ mod tests {
     fn a_resumed_count_behind_ours_is_taken_from_the_server() {
         let mut sm = Sm::default();
         for f in ["a", "b", "c", "d"] {
-            sm.sent(Out::plain(f.into()), Instant(0));
+            sm.sent(Out::plain(f.into()));
         }
         assert_eq!(sm.ack(3), Ok(vec![]));
         // the server's resumed state says 1: nothing dropped, counting goes on from 1
