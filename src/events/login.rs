@@ -55,10 +55,11 @@ pub fn parse(p: command::Login, anonymous: bool) -> Result<LoginParams, ClientEr
     let mut resource = opt(p.resource, "resource")?.filter(|r| !r.is_empty());
     // xmpp-ftw: a jid without '@' is completed with `host`; for ANONYMOUS only the domain counts.
     let full = if anonymous {
-        jid_s
-            .rsplit_once('@')
-            .map_or(jid_s.as_str(), |(_, d)| d)
-            .to_owned()
+        // the domain, read by the jid crate (RFC 7622: a resource may hold '@')
+        Jid::new(&jid_s)
+            .map_err(|_| auth_client_error("Invalid 'jid' key"))?
+            .domain()
+            .to_string()
     } else if !jid_s.contains('@') {
         match host {
             Some(h) => format!("{jid_s}@{h}"),
@@ -171,6 +172,12 @@ mod tests {
         let p = parse(cmd(r#"{"jid": "ignored@anon.example.org"}"#), true).unwrap();
         assert_eq!(p.jid.as_str(), "anon.example.org");
         assert!(p.anonymous && p.password.is_empty());
+        // an '@' in the resource is not where the domain starts (RFC 7622 §3.1)
+        let p = parse(cmd(r#"{"jid": "anon.example.org/me@home"}"#), true).unwrap();
+        assert_eq!(p.jid.as_str(), "anon.example.org");
+        let p = parse(cmd(r#"{"jid": "x@Anon.Example.org/a@b"}"#), true).unwrap();
+        assert_eq!(p.jid.as_str(), "anon.example.org");
+        assert!(parse(cmd(r#"{"jid": "a@@b"}"#), true).is_err());
     }
 
     #[test]

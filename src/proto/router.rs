@@ -60,7 +60,10 @@ impl Client {
         let kept = self.session.kept_key.is_some().then(|| {
             let available = el.attr("type").is_none();
             (
-                el.attr("from").map(str::to_owned),
+                // keyed by the JID, not its spelling (RFC 7622: `BOB@x` and `bob@x` are one)
+                el.attr("from")
+                    .and_then(|f| Jid::new(f).ok())
+                    .map(|j| j.to_string()),
                 available.then(|| stanza::write(el.clone())),
             )
         });
@@ -262,6 +265,24 @@ impl Client {
 mod tests {
     use crate::proto::testing::online_client;
     use crate::proto::{Event, Instant};
+
+    #[test]
+    fn kept_presences_are_keyed_by_the_jid_not_its_spelling() {
+        let (mut c, _) = online_client(false, "pw");
+        c.session.kept_key = Some("alice@localhost".into());
+        for from in ["BOB@localhost/x", "bob@LOCALHOST/x", "bob@localhost/y"] {
+            let frame = format!("<presence xmlns='jabber:client' from='{from}'/>");
+            c.handle_frame(&frame, Instant(1));
+        }
+        let mut keys: Vec<&str> = c
+            .session
+            .presences
+            .iter()
+            .map(|(f, _)| f.as_str())
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["bob@localhost/x", "bob@localhost/y"]);
+    }
 
     fn events(c: &mut crate::proto::Client) -> Vec<(&'static str, String)> {
         std::iter::from_fn(|| c.poll_event())
