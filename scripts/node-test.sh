@@ -11,4 +11,19 @@ cd "$out"
 echo '{"name":"node-test","private":true,"type":"module"}' > package.json
 npm install --no-save --no-audit --no-fund --loglevel=error "./$tarball" "ws@$ws_version"
 cp "$root"/tests/node/*.test.mjs .
+# A user's TypeScript project against the packed types: strict, target es2022, default libs.
+cat > tsconfig.json <<'JSON'
+{ "compilerOptions": { "strict": true, "noEmit": true, "target": "es2022", "module": "esnext",
+  "moduleResolution": "bundler" }, "files": ["check.ts"] }
+JSON
+cat > check.ts <<'TS'
+import init, { XmppSocket } from 'xmpp-ftw-wasm';
+await init();
+const socket = new XmppSocket({ requestTimeoutMs: 5000 });
+const [online] = await socket.request('xmpp.login', { jid: 'a@example.org', password: 'pw' });
+console.log(online.jid?.domain);
+socket.on('xmpp.chat.message', (m) => console.log(m.from.user, m.content, m.oob?.url));
+socket.free();
+TS
+"$root"/node_modules/.bin/tsc -p . && echo "ok - tsc --strict, target es2022, default libs, against the packed types"
 node --test --test-reporter=tap *.test.mjs

@@ -70,6 +70,9 @@ if npx tsc -p tsconfig.json; then echo "tsc: ok"; passed=$((passed + 1)); else f
 echo "== npm pack into a fresh Vite app"
 ./scripts/vite-app.sh || fail "the Vite fixture did not build"
 
+echo "== the README's install section, as written, from a fresh directory"
+if ./scripts/install-test.sh; then passed=$((passed + 1)); else fail "the README's install section did not work"; fi
+
 ./scripts/prosody.sh start "$work/prosody" "$http_port" "$c2s_port" >/dev/null || fail "Prosody did not start"
 
 # The Node.js suite (node --test; summary "# pass N" / "# fail M") and the browser and e2e
