@@ -34,7 +34,11 @@ const explain = (e) => ({
   'not-acceptable': e.max ? `That file is too large: this server takes files up to ${size(e.max)}.` : 'The server refused that file.',
   'feature-not-implemented': 'This server does not accept files.',
   'upload-failed': `The file could not be sent (${e.description}). Try again.`,
-  'client-error': e.description,
+  // the SDK's texts are for developers; the login form's own mistakes in plain words
+  'client-error': {
+    "Invalid 'jid' key": 'Enter your full address, like alice@example.org.',
+    'Missing jid and/or password': 'Enter your address and your password.',
+  }[e.description] || e.description,
 }[e.condition] || e.description || e.condition);
 
 const status = (text, isError = false) => {
@@ -537,9 +541,12 @@ $('messages').addEventListener('scroll', () => {
 
 /** Set by the login form: the next `online` is a new start for this page. */
 let freshLogin = false;
+/** This login has been online (a later disconnection lost a connection it had). */
+let everOnline = false;
 
 socket.on('xmpp.connection', (data) => {
   if (data.status === 'online') {
+    everOnline = true;
     me = bare(data.jid);
     $('bound-jid').textContent = full(data.jid);
     $('login-view').hidden = true;
@@ -594,8 +601,12 @@ socket.on('xmpp.connection', (data) => {
 /** The reason the SDK gave up on the connection, shown once the login form is back. */
 let ended = '';
 socket.on('xmpp.error', (e) => {
-  if (e.condition === 'disconnected') ended = explain(e);
-  if ($('chat-view').hidden) status(explain(e), true); else banner(explain(e), true);
+  // a login that never got online did not lose a connection: it could not make one
+  const text = e.condition === 'disconnected' && !everOnline
+    ? `Could not connect to the server at ${$('websocket').value.trim()}. Check the WebSocket URL and that the server is running.`
+    : explain(e);
+  if (e.condition === 'disconnected') ended = text;
+  if ($('chat-view').hidden) status(text, true); else banner(text, true);
 });
 socket.on('xmpp.error.client', (e) => banner(explain(e), true));
 
@@ -701,6 +712,7 @@ $('login').addEventListener('submit', (ev) => {
   ev.preventDefault();
   status('Connecting…');
   freshLogin = true;
+  everOnline = false;
   socket.send('xmpp.login', {
     jid: $('jid').value.trim(),
     password: $('password').value,
