@@ -184,6 +184,15 @@ pub enum Limit {
     /// The server does not offer XEP-0191 (`cancel`, `feature-not-implemented`).
     #[error("The server does not support urn:xmpp:blocking")]
     NoBlocking,
+    /// The server refused a stanza twice by ending the connection right after it
+    /// (`cancel`, the stream error's condition or `not-acceptable` with the close code).
+    #[error("The server refused this twice by ending the connection")]
+    Refused {
+        /// The stream error's condition, or `not-acceptable` for a WebSocket close.
+        condition: String,
+        /// The WebSocket close code.
+        close_code: Option<u16>,
+    },
 }
 
 /// Why a file upload ended without its message (XEP-0363, `docs/decisions.md` §12).
@@ -365,6 +374,13 @@ impl Error {
                     Limit::NoMam | Limit::NoBlocking => {
                         Shape::new("cancel", "feature-not-implemented", text)
                     }
+                    Limit::Refused {
+                        condition,
+                        close_code,
+                    } => Shape {
+                        close_code: *close_code,
+                        ..Shape::new("cancel", condition, text)
+                    },
                 }
             }
             Error::Upload(u) => {

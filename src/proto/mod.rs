@@ -68,6 +68,9 @@ const WINDOW_STANZAS: usize = 64;
 const WINDOW_BYTES: usize = 192_000;
 /// ...or this long after the first one.
 const ACK_DELAY_MS: u64 = 250;
+/// A stanza sent alone whose ack has not come this long later ends the connection (a server
+/// that stopped reading, seen: Prosody 0.12 after a refused message).
+pub(crate) const ACK_TIMEOUT_MS: u64 = 10_000;
 /// First reconnection delay; it doubles per failed attempt up to `max_reconnect_delay_ms`.
 const RECONNECT_BASE_MS: u64 = 1_000;
 /// Most commands kept while the session is being (re)established.
@@ -409,6 +412,19 @@ struct Session {
     resend: Vec<Out>,
     /// Stanzas waiting for room in the sending window (XEP-0198 acks make it), oldest first.
     paced: std::collections::VecDeque<Out>,
+    /// When a stanza last went out.
+    last_stanza_at: Option<Instant>,
+    /// Stanzas still to send one at a time, each acknowledged before the next: after a
+    /// connection ended right after stanzas went out, so that one the server refuses is
+    /// found (`docs/decisions.md` §16).
+    careful: usize,
+    /// Unacknowledged stanzas of a resumed session not sent again yet (careful mode sends
+    /// them one at a time), oldest first: the tail of the XEP-0198 queue.
+    resend_queue: std::collections::VecDeque<String>,
+    /// The stanza that was alone in flight when a connection ended, and how many times.
+    suspect: Option<(String, u8)>,
+    /// A stanza sent alone (careful mode) is waiting for its ack since then.
+    careful_wait: Option<Instant>,
     /// The session has been online: a drop is reconnected, not a failed login.
     established: bool,
     /// Reconnection attempts since the last time online (the backoff exponent).
@@ -582,7 +598,7 @@ impl Client {
             return self.send_frame(out.frame, None);
         };
         // docs/decisions.md §16: behind what waits already, or when the window is full.
-        if !self.session.paced.is_empty() || !window_has_room(sm, &out) {
+        if !self.session.paced.is_empty() || !self.has_room(sm, &out) {
             self.session.paced.push_back(out);
             return self.request_ack_for_window();
         }
@@ -591,12 +607,15 @@ impl Client {
 
     /// Sends stanzas that waited for the window, as far as it has room.
     pub(crate) fn flush_paced(&mut self) {
+        if self.careful_resend() {
+            return;
+        }
         while let Some(out) = self.session.paced.pop_front() {
             if !self
                 .session
                 .sm
                 .as_ref()
-                .is_some_and(|sm| window_has_room(sm, &out))
+                .is_some_and(|sm| self.has_room(sm, &out))
             {
                 self.session.paced.push_front(out);
                 return self.request_ack_for_window();
@@ -616,13 +635,59 @@ impl Client {
         }
     }
 
+    /// Whether `out` may go now: room in the window; in careful mode, nothing in flight on
+    /// this connection and nothing left to send again.
+    fn has_room(&self, sm: &sm::Sm, out: &Out) -> bool {
+        if !self.session.resend_queue.is_empty() {
+            return false;
+        }
+        if self.session.careful > 0 {
+            return sm.unacked.is_empty();
+        }
+        window_has_room(sm, out)
+    }
+
+    /// Careful mode after a resumption: sends the next stanza of the resumed queue once
+    /// nothing is in flight, asking for its ack at once. Returns whether some remain.
+    pub(crate) fn careful_resend(&mut self) -> bool {
+        let Some(sm) = self.session.sm.as_ref() else {
+            return false;
+        };
+        let in_flight = sm
+            .unacked
+            .len()
+            .saturating_sub(self.session.resend_queue.len());
+        if in_flight == 0 {
+            if let Some(frame) = self.session.resend_queue.pop_front() {
+                self.session.last_stanza_at = Some(self.now);
+                self.session.careful = self.session.careful.saturating_sub(1);
+                self.session.careful_wait = Some(self.now);
+                self.send_frame(frame, None);
+                self.request_ack_for_window();
+            }
+        }
+        !self.session.resend_queue.is_empty()
+    }
+
     /// Sends a stanza that has room in the window.
     fn send_in_window(&mut self, out: Out) {
+        self.session.last_stanza_at = Some(self.now);
+        let careful = self.session.careful > 0;
+        self.session.careful = self.session.careful.saturating_sub(1);
         let frame = out.frame.clone();
         let Some(sm) = self.session.sm.as_mut() else {
             return;
         };
         sm.sent(out);
+        if careful {
+            // alone in flight: its ack is asked for at once
+            self.session.careful_wait = Some(self.now);
+            self.send_frame(frame, None);
+            return self.request_ack_for_window();
+        }
+        let Some(sm) = self.session.sm.as_mut() else {
+            return;
+        };
         if sm.unacked.len() > sm::MAX_UNACKED {
             // A server that acknowledges nothing: treat the connection as dead.
             self.send_frame(frame, None);

@@ -419,8 +419,15 @@ impl Client {
                 .as_ref()
                 .map(|sm| sm.unacked.iter().map(|o| o.frame.clone()).collect())
                 .unwrap_or_default();
-            for frame in again {
-                self.send_frame(frame, None);
+            if self.session.careful > 0 {
+                // docs/decisions.md §16: one at a time, each acknowledged before the next
+                self.session.careful = again.len();
+                self.session.resend_queue = again.into();
+                self.careful_resend();
+            } else {
+                for frame in again {
+                    self.send_frame(frame, None);
+                }
             }
             // Kept from before a reload: what was waiting for the connection.
             for out in std::mem::take(&mut self.session.resend) {
@@ -433,6 +440,10 @@ impl Client {
                 if let Some(p) = self.session.last_presence.clone() {
                     self.send_stanza(p);
                 }
+            }
+            if self.session.careful > 0 {
+                // docs/decisions.md §16: what the old session had in flight, one at a time
+                self.session.careful = self.session.resend.len();
             }
             for out in std::mem::take(&mut self.session.resend) {
                 self.send_out(out);

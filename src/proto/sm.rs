@@ -167,6 +167,9 @@ impl Client {
             }
             Some(Nonza::Ack(a)) => match sm.ack(a.h) {
                 Ok(ids) => {
+                    if !ids.is_empty() || sm.unacked.is_empty() {
+                        self.session.careful_wait = None;
+                    }
                     self.acknowledged(ids);
                     self.flush_paced();
                 }
@@ -176,8 +179,12 @@ impl Client {
                 sm.enabled = true;
                 sm.jid = self.stream.bound.clone();
                 sm.id = e.id.filter(|_| e.resume).map(|i| i.0);
-                // acks can be asked for now: the window that filled meanwhile makes room
+                // acks can be asked for now: the window that filled meanwhile makes room, and a
+                // stanza sent alone before this (careful mode) is acknowledged
                 self.flush_paced();
+                if self.session.careful_wait.is_some() {
+                    self.request_ack_for_window();
+                }
             }
             Some(Nonza::Failed(_)) => {
                 // <enable/> refused: no stream management on this session; what waited for

@@ -20,6 +20,8 @@ pub enum Timer {
     Iq,
     /// A file upload cut by the network is tried again (`docs/decisions.md` §12).
     UploadRetry,
+    /// A stanza sent alone got no ack: the connection is replaced (`docs/decisions.md` §16).
+    AckTimeout,
 }
 
 impl Client {
@@ -39,6 +41,10 @@ impl Client {
             state,
             self.session.ack_request_at.map(|d| (Timer::AckRequest, d)),
             self.iqs.next_deadline().map(|d| (Timer::Iq, d)),
+            self.session
+                .careful_wait
+                .filter(|_| self.is_online())
+                .map(|at| (Timer::AckTimeout, at.plus(super::ACK_TIMEOUT_MS))),
             self.uploads
                 .next_retry()
                 .filter(|_| self.is_online() && self.network_up)

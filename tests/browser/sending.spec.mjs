@@ -79,3 +79,40 @@ test(`500 messages (some large) written during an outage go out once it ends, ea
   expect(r.got.length).toBe(500);
   expect([...r.got].sort()).toEqual([...r.expected].sort());
 });
+
+test(`with the limit raised to 200,000, a 128 KiB message: refused twice and reported on Prosody, delivered on ejabberd; the next one arrives, on ${SERVER}`, async ({ page }) => {
+  test.setTimeout(120_000);
+  const r = await page.evaluate(async (ws) => {
+    const bob = await fresh(ws, 'bob');
+    const aliceJid = await register(ws, 'alice');
+    const alice = await resource(ws, aliceJid, 'a', { maxOutgoingStanzaBytes: 200000 });
+    for (const s of [alice, bob]) s.send('xmpp.presence', {});
+    await new Promise((res) => setTimeout(res, 1000)); // the login's requests acknowledged
+    const big = 'B'.repeat(128 * 1024);
+    const [sent] = await alice.request('xmpp.chat.message', { to: bob.jid, content: big });
+    await alice.request('xmpp.chat.message', { to: bob.jid, content: 'after the big one' });
+    const got = await received(bob, alice.jid, 1, 60000);
+    await new Promise((res) => setTimeout(res, 1500));
+    const all = bob.events.filter(([n, m]) => n === 'xmpp.chat.message' && m.content !== undefined).map(([, m]) => m.content);
+    return {
+      id: sent.id,
+      bigAtBob: all.filter((c) => c === big).length,
+      afterAtBob: all.filter((c) => c === 'after the big one').length,
+      errors: alice.events.filter(([n]) => n === 'xmpp.chat.error').map(([, e]) => e),
+      statuses: alice.events.filter(([n]) => n === 'xmpp.connection').map(([, c]) => c.status),
+      got: got.length,
+    };
+  }, WS);
+  expect(r.afterAtBob).toBe(1);
+  if (SERVER === 'prosody') {
+    // Prosody 0.12 closes the WebSocket on a message the browser split into frames (1003, or 1006)
+    expect(r.bigAtBob).toBe(0);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ id: r.id, error: { type: 'cancel', condition: 'not-acceptable' } });
+    expect([1003, 1006]).toContain(r.errors[0].error.closeCode);
+    expect(r.statuses.at(-1)).toBe('online');
+  } else {
+    expect(r.bigAtBob).toBe(1);
+    expect(r.errors).toEqual([]);
+  }
+});
