@@ -565,6 +565,8 @@ transcripts! {
     sending_default => "sending/default.transcript",
     sending_outbox => "sending/outbox.transcript",
     sending_window => "sending/window.transcript",
+    sending_refused_close => "sending/refused-close.transcript",
+    sending_refused_stream_error => "sending/refused-stream-error.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",

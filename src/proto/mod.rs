@@ -641,7 +641,7 @@ impl Client {
         if !self.session.resend_queue.is_empty() {
             return false;
         }
-        if self.session.careful > 0 {
+        if self.session.careful > 0 || self.session.careful_wait.is_some() {
             return sm.unacked.is_empty();
         }
         window_has_room(sm, out)
