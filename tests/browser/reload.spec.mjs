@@ -247,3 +247,30 @@ test('the store: never the password, one key per socket of an account, persist "
   expect(r.storageErrors).toEqual([{ type: 'storage', condition: 'resource-constraint', description: 'Unsent messages cannot be kept for a page reload: the storage is full' }]);
   expect(r.badOption).toBe('XmppSocket option \'persist\' must be "session" or "none"');
 });
+
+test('500 messages (some of 60 KiB) written during an outage, then a reload: they go out when the network is back, each once and whole', async ({ page, context, request }) => {
+  test.setTimeout(180_000);
+  const { receiver, alice, bob } = await receiverPage(context);
+  await senderUp(page, alice, 'goto');
+  await request.get('/proxy-control?down=on');
+  await page.evaluate(async (to) => {
+    await sender.waitFor('xmpp.connection', (c) => c.status === 'reconnecting', 20000);
+    for (let i = 0; i < 500; i++) {
+      sender.send('xmpp.chat.message', { to, content: i % 50 === 0 ? `big${i}:`.padEnd(60 * 1024, 'L') : `r${i}` });
+    }
+  }, bob);
+  // the kept outbox is written before the page goes; the network comes back after the reload
+  await page.reload();
+  await request.get('/proxy-control?down=off');
+  const after = await senderUp(page, alice, 'none');
+  expect(after.pending).toHaveLength(500);
+  const got = await receiver.evaluate(async (user) => {
+    const t0 = Date.now();
+    const mine = () => bob.events.filter(([n, d]) => n === 'xmpp.chat.message' && d.from.user === user && d.content).map(([, d]) => d.content);
+    while (new Set(mine()).size < 500 && Date.now() - t0 < 120000) await new Promise((r) => setTimeout(r, 100));
+    return mine();
+  }, alice.split('@')[0]);
+  const want = Array.from({ length: 500 }, (_, i) => (i % 50 === 0 ? `big${i}:`.padEnd(60 * 1024, 'L') : `r${i}`));
+  expect(got.length).toBe(500);
+  expect([...got].sort()).toEqual([...want].sort());
+});
