@@ -27,13 +27,19 @@ impl Client {
     /// (sent, to send again on a new session, or waiting for the session), in the measure of
     /// [`OUTBOX_MAX_BYTES`].
     pub(crate) fn outbox_bytes(&self) -> usize {
+        self.outbox()
+            .map(|o| o.frame.len() + OUTBOX_ITEM_BYTES)
+            .sum()
+    }
+
+    /// The outbox's stanzas, oldest first: sent and not acknowledged, waiting for the
+    /// window, to send again on a new session, waiting for the session.
+    pub(crate) fn outbox(&self) -> impl Iterator<Item = &Out> {
         let sm = self.session.sm.iter().flat_map(|s| s.unacked.iter());
         let waiting = self.waiting.commands.iter().map(|q| &q.out);
         sm.chain(self.session.paced.iter())
             .chain(self.session.resend.iter())
             .chain(waiting)
-            .map(|o| o.frame.len() + OUTBOX_ITEM_BYTES)
-            .sum()
     }
 
     /// Whether commands that need a session are taken (logged in, or logging in).

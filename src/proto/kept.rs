@@ -399,16 +399,10 @@ impl Client {
     /// `xmpp.chat.pending`: the application's messages the server has not acknowledged yet,
     /// oldest first, as `[{id, to, content?, state?, replace?, receipt?}]`.
     pub(crate) fn pending_messages(&self) -> Vec<chat::PendingMessage> {
-        let sm = self.session.sm.iter().flat_map(|s| s.unacked.iter());
-        let queued = self.waiting.commands.iter().map(|q| &q.out);
-        let list = sm
-            .chain(self.session.paced.iter())
-            .chain(self.session.resend.iter())
-            .chain(queued)
+        self.outbox()
             .filter(|o| o.message.is_some())
             .filter_map(|o| chat::pending_payload(&o.frame))
-            .collect();
-        list
+            .collect()
     }
 
     /// Remembers a delivered message's keys until the server has been told it was handled.

@@ -600,7 +600,7 @@ impl Client {
         // docs/decisions.md §16: behind what waits already, or when the window is full.
         if !self.session.paced.is_empty() || !self.has_room(sm, &out) {
             self.session.paced.push_back(out);
-            return self.request_ack_for_window();
+            return self.request_ack();
         }
         self.send_in_window(out);
     }
@@ -618,14 +618,15 @@ impl Client {
                 .is_some_and(|sm| self.has_room(sm, &out))
             {
                 self.session.paced.push_front(out);
-                return self.request_ack_for_window();
+                return self.request_ack();
             }
             self.send_in_window(out);
         }
     }
 
-    /// The window is full: ask for the acknowledgements that make room (XEP-0198 §4).
-    fn request_ack_for_window(&mut self) {
+    /// Asks for an acknowledgement of what is unacknowledged (XEP-0198 §4), unless one is
+    /// asked already: the ack timer, a full window, a stanza sent alone.
+    pub(crate) fn request_ack(&mut self) {
         let online = self.is_online();
         if let Some(sm) = self.session.sm.as_mut() {
             if online && sm.enabled && !sm.requested && !sm.unacked.is_empty() {
@@ -661,12 +662,18 @@ impl Client {
             if let Some(frame) = self.session.resend_queue.pop_front() {
                 self.session.last_stanza_at = Some(self.now);
                 self.session.careful = self.session.careful.saturating_sub(1);
-                self.session.careful_wait = Some(self.now);
-                self.send_frame(frame, None);
-                self.request_ack_for_window();
+                self.send_alone(frame);
             }
         }
         !self.session.resend_queue.is_empty()
+    }
+
+    /// Careful mode: a stanza alone in flight, whose ack is asked for at once (and awaited
+    /// at most [`ACK_TIMEOUT_MS`]).
+    fn send_alone(&mut self, frame: String) {
+        self.session.careful_wait = Some(self.now);
+        self.send_frame(frame, None);
+        self.request_ack();
     }
 
     /// Sends a stanza that has room in the window.
@@ -680,10 +687,7 @@ impl Client {
         };
         sm.sent(out);
         if careful {
-            // alone in flight: its ack is asked for at once
-            self.session.careful_wait = Some(self.now);
-            self.send_frame(frame, None);
-            return self.request_ack_for_window();
+            return self.send_alone(frame);
         }
         let Some(sm) = self.session.sm.as_mut() else {
             return;

@@ -183,7 +183,7 @@ impl Client {
                 // stanza sent alone before this (careful mode) is acknowledged
                 self.flush_paced();
                 if self.session.careful_wait.is_some() {
-                    self.request_ack_for_window();
+                    self.request_ack();
                 }
             }
             Some(Nonza::Failed(_)) => {
@@ -224,13 +224,7 @@ impl Client {
     /// The ack request timer: asks for an acknowledgement of what is unacknowledged (§4).
     pub(crate) fn request_ack_now(&mut self) {
         self.session.ack_request_at = None;
-        let online = self.is_online();
-        if let Some(sm) = self.session.sm.as_mut() {
-            if sm.enabled && !sm.requested && !sm.unacked.is_empty() && online {
-                sm.requested = true;
-                self.send_frame(Sm::request_frame(), None);
-            }
-        }
+        self.request_ack();
     }
 }
 

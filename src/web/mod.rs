@@ -551,7 +551,7 @@ impl Shell {
     /// Hands waiting frames to the socket while its buffer has room; the rest is tried again
     /// shortly.
     fn drain_socket(&mut self) {
-        let weak = self.me.clone();
+        let me = &self.me;
         let Some(s) = self.socket.as_mut() else {
             return;
         };
@@ -563,6 +563,7 @@ impl Shell {
         if s.backlog.is_empty() || s.drain.is_some() {
             return;
         }
+        let weak = me.clone();
         s.drain = Some(Timeout::new(SOCKET_DRAIN_MS, move || {
             if let Some(rc) = weak.upgrade() {
                 let mut sh = rc.borrow_mut();
