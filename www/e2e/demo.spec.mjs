@@ -3,7 +3,7 @@
 // at desktop and phone sizes (saved under test-results/, not committed).
 import { test, expect } from '@playwright/test';
 
-import { WS, url, signUp, twoPeople, logIn } from './people.mjs';
+import { WS, signUp, twoPeople, logIn, submitLogin } from './people.mjs';
 
 test('two people chat: receipts, typing, a correction, history after reload', async ({ browser }, info) => {
   test.setTimeout(90_000);
@@ -103,25 +103,16 @@ test('history: the newest page on open, older pages on scroll-up', async ({ brow
 
 test('the demo says in plain words that it could not connect, and that an address needs its domain', async ({ page }, info) => {
   // nothing listens on port 1: the login never connects
-  await page.goto(`/www/?ws=${encodeURIComponent('ws://127.0.0.1:1/xmpp-websocket')}`);
-  await page.getByLabel('JID').fill('alice@localhost');
-  await page.getByLabel('Password').fill('pw');
-  await page.keyboard.press('Enter');
+  await submitLogin(page, 'alice@localhost', 'pw', `/www/?ws=${encodeURIComponent('ws://127.0.0.1:1/xmpp-websocket')}`);
   await expect(page.getByRole('status')).toHaveText('Could not connect to the server at ws://127.0.0.1:1/xmpp-websocket. Check the WebSocket URL and that the server is running.');
   await page.screenshot({ path: info.outputPath('demo-cannot-connect.png'), fullPage: true });
-  await page.goto(url);
-  await page.getByLabel('JID').fill('alice');
-  await page.getByLabel('Password').fill('pw');
-  await page.keyboard.press('Enter');
+  await submitLogin(page, 'alice');
   await expect(page.getByRole('status')).toHaveText('Enter your full address, like alice@example.org.');
   await expect(page.locator('#chat-view')).toBeHidden();
 });
 
 test('the demo explains a wrong password in plain words', async ({ page }) => {
-  await page.goto(url);
-  await page.getByLabel('JID').fill('alice@localhost');
-  await page.getByLabel('Password').fill('not-the-password');
-  await page.keyboard.press('Enter');
+  await submitLogin(page, 'alice@localhost', 'not-the-password');
   await expect(page.getByRole('status')).toHaveText('Wrong JID or password.');
   await expect(page.locator('#chat-view')).toBeHidden();
 });

@@ -26,10 +26,15 @@ export async function twoPeople(browser, { phone = false } = {}) {
   return { alice, bob, ctxA, ctxB, a, b };
 }
 
-export async function logIn(page, jid) {
-  await page.goto(url);
+/** Fills the login form at `at` and submits it, as a person would (Enter). */
+export async function submitLogin(page, jid, password = 'pw', at = url) {
+  await page.goto(at);
   await page.getByLabel('JID').fill(jid);
-  await page.getByLabel('Password').fill('pw');
+  await page.getByLabel('Password').fill(password);
   await page.keyboard.press('Enter');
+}
+
+export async function logIn(page, jid) {
+  await submitLogin(page, jid);
   await expect(page.locator('#bound-jid')).toHaveText(new RegExp(`^${jid}/.+`));
 }
