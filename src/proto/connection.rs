@@ -5,6 +5,7 @@
 use super::error::PeerMisbehaved;
 use super::iq::IqKind;
 use super::negotiation::Step;
+use super::pacing::{is_refusal, Refusal};
 use super::timer::Timer;
 use super::{
     framing, Client, Discovery, Instant, SocketEvent, State, Transmit, MAX_REDIRECTS,
@@ -473,108 +474,6 @@ impl Client {
                 .is_some_and(|t| self.now.0 < t.0.saturating_add(RESUMED_CONFLICT_MS)),
             _ => false,
         }
-    }
-}
-
-/// How the server ended the connection after stanzas went out.
-pub(crate) enum Refusal {
-    /// A stream error (RFC 6120 §4.9.3).
-    Stream(StreamCondition),
-    /// A WebSocket close that was not clean (RFC 6455 §7.1.5), with its code.
-    Close(Option<u16>),
-}
-
-/// The stream errors a server ends a stream with when it refuses a stanza (RFC 6120 §4.9.3).
-fn is_refusal(condition: &StreamCondition) -> bool {
-    matches!(
-        condition,
-        StreamCondition::PolicyViolation
-            | StreamCondition::ResourceConstraint
-            | StreamCondition::NotWellFormed
-            | StreamCondition::InvalidXml
-            | StreamCondition::BadFormat
-            | StreamCondition::RestrictedXml
-    )
-}
-
-/// A connection that ends within this long of a stanza going out may have refused it (longer
-/// than a stanza sent alone waits for its ack).
-const REFUSAL_MS: u64 = super::ACK_TIMEOUT_MS + 5_000;
-
-/// Browsers send a WebSocket message over this many bytes as several frames; a server that
-/// refuses that may keep the first part in the session's parser.
-const SPLIT_BYTES: usize = 64_000;
-
-impl Client {
-    /// The connection ended shortly after stanzas went out (`docs/decisions.md` §16). What
-    /// was in flight goes again one stanza at a time, each acknowledged before the next, so
-    /// that a stanza the server refuses is the only one in flight when it ends the connection
-    /// again; a stanza alone in flight at two ends in a row is taken out of the outbox and
-    /// reported. Returns whether stanzas were in flight.
-    pub(crate) fn on_end(&mut self, how: Refusal) -> bool {
-        self.session.careful_wait = None;
-        let recent = self
-            .session
-            .last_stanza_at
-            .is_some_and(|t| self.now.0 <= t.0.saturating_add(REFUSAL_MS));
-        let queued = self.session.resend_queue.len();
-        let Some(sm) = self.session.sm.as_mut().filter(|_| recent) else {
-            return false;
-        };
-        let in_flight = sm.unacked.len().saturating_sub(queued);
-        if in_flight == 0 {
-            return false;
-        }
-        if in_flight == 1 {
-            let Some(front) = sm.unacked.front().map(|o| o.frame.clone()) else {
-                return false;
-            };
-            if front.len() > SPLIT_BYTES {
-                sm.id = None; // the server may hold half of it: a new session
-            }
-            let strikes = match &self.session.suspect {
-                Some((f, n)) if *f == front => n.saturating_add(1),
-                _ => 1,
-            };
-            if strikes < 2 {
-                self.session.suspect = Some((front, strikes));
-            } else {
-                self.session.suspect = None;
-                if let Some(out) = sm.unacked.pop_front() {
-                    self.refused(&out, how);
-                }
-            }
-        }
-        let sm_len = self.session.sm.as_ref().map_or(0, |sm| sm.unacked.len());
-        self.session.careful = self.session.careful.max(sm_len);
-        true
-    }
-
-    /// A stanza refused twice: `xmpp.chat.error` for a message of the application.
-    fn refused(&mut self, out: &super::sm::Out, how: Refusal) {
-        let (condition, close_code) = match how {
-            Refusal::Stream(c) => (crate::stanza::element_name(c), None),
-            Refusal::Close(code) => ("not-acceptable".to_owned(), code),
-        };
-        let Some(m) = out
-            .message
-            .as_ref()
-            .and_then(|_| crate::events::chat::pending_payload(&out.frame))
-        else {
-            return;
-        };
-        let Ok(to) = Jid::new(&m.to) else {
-            return;
-        };
-        self.emit(Emit::ChatError(crate::events::actions::ChatError {
-            from: crate::events::jid_obj(&to),
-            id: m.id,
-            error: crate::events::Limit::Refused {
-                condition,
-                close_code,
-            }
-            .into(),
-        }));
     }
 }
 

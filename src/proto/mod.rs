@@ -17,8 +17,9 @@
 //! backoff, stream errors), `negotiation` (RFC 6120 §6 SASL and §7 binding as `Expect*`
 //! states, XEP-0077 registration), `router` (RFC 6120 §8 stanzas to the handler of their area),
 //! `iq` (the pending-request table and the answers the SDK gives itself), `mam` (XEP-0313
-//! commands), `sm` (XEP-0198), `timer` (every deadline, `poll_timeout` is their minimum) and
-//! `error` (faults by who caused them). Stanzas are xmpp-parsers types (`crate::stanza`).
+//! commands), `sm` (XEP-0198), `pacing` (the sending window and refused stanzas,
+//! `docs/decisions.md` §16), `upload` (XEP-0363 files), `timer` (every deadline,
+//! `poll_timeout` is their minimum) and `error` (faults by who caused them). Stanzas are xmpp-parsers types (`crate::stanza`).
 
 mod attempt;
 mod blocking;
@@ -34,6 +35,7 @@ pub mod kept;
 mod mam;
 mod negotiation;
 mod output;
+mod pacing;
 pub mod rng;
 mod roster;
 mod router;
@@ -60,17 +62,8 @@ const MAX_REDIRECTS: u8 = 5;
 
 /// XEP-0198: ask for an acknowledgement after this many unacknowledged stanzas...
 const ACK_BATCH: usize = 10;
-/// The sending window (`docs/decisions.md` §16): at most this many stanzas in flight (sent,
-/// not acknowledged)...
-const WINDOW_STANZAS: usize = 64;
-/// ...and at most this many bytes of them (a stanza larger than the window goes alone): well
-/// under the 512 KiB Prosody buffers per WebSocket before it ends the session.
-const WINDOW_BYTES: usize = 192_000;
 /// ...or this long after the first one.
 const ACK_DELAY_MS: u64 = 250;
-/// A stanza sent alone whose ack has not come this long later ends the connection (a server
-/// that stopped reading, seen: Prosody 0.12 after a refused message).
-pub(crate) const ACK_TIMEOUT_MS: u64 = 10_000;
 /// First reconnection delay; it doubles per failed attempt up to `max_reconnect_delay_ms`.
 const RECONNECT_BASE_MS: u64 = 1_000;
 /// Most commands kept while the session is being (re)established.
@@ -463,16 +456,6 @@ struct Session {
     upload_service: upload::Service,
 }
 
-/// Whether `out` fits in the sending window beside what is in flight (a window with nothing
-/// in flight takes any stanza).
-fn window_has_room(sm: &sm::Sm, out: &Out) -> bool {
-    if sm.unacked.is_empty() {
-        return true;
-    }
-    let bytes: usize = sm.unacked.iter().map(|o| o.frame.len()).sum();
-    sm.unacked.len() < WINDOW_STANZAS && bytes + out.frame.len() <= WINDOW_BYTES
-}
-
 /// Whether a stanza comes from the account itself: no `from` (the server on its behalf,
 /// RFC 6120 §8.1.2.1) or the account's bare JID (carbons, MAM results, roster pushes).
 fn from_account(from: Option<&Jid>, own: &Jid) -> bool {
@@ -584,128 +567,6 @@ impl Client {
     /// Sends a stanza (iq, message, presence) on the SDK's own behalf.
     fn send_stanza(&mut self, frame: String) {
         self.send_out(Out::plain(frame));
-    }
-
-    /// Sends a stanza: counted and kept until acknowledged when XEP-0198 is on (§4). Without
-    /// it, handing a message to the socket is all the SDK can know: `xmpp.chat.sent` at once.
-    fn send_out(&mut self, out: Out) {
-        if let Some(id) = &out.message {
-            // A copy of it in the own archive is not news to the catch-up (XEP-0313).
-            self.dedup.first_time(dedup::SENT_HERE, id);
-        }
-        let Some(sm) = self.session.sm.as_ref() else {
-            self.acknowledged(out.message.clone().into_iter().collect());
-            return self.send_frame(out.frame, None);
-        };
-        // docs/decisions.md §16: behind what waits already, or when the window is full.
-        if !self.session.paced.is_empty() || !self.has_room(sm, &out) {
-            self.session.paced.push_back(out);
-            return self.request_ack();
-        }
-        self.send_in_window(out);
-    }
-
-    /// Sends stanzas that waited for the window, as far as it has room.
-    pub(crate) fn flush_paced(&mut self) {
-        if self.careful_resend() {
-            return;
-        }
-        while let Some(out) = self.session.paced.pop_front() {
-            if !self
-                .session
-                .sm
-                .as_ref()
-                .is_some_and(|sm| self.has_room(sm, &out))
-            {
-                self.session.paced.push_front(out);
-                return self.request_ack();
-            }
-            self.send_in_window(out);
-        }
-    }
-
-    /// Asks for an acknowledgement of what is unacknowledged (XEP-0198 §4), unless one is
-    /// asked already: the ack timer, a full window, a stanza sent alone.
-    pub(crate) fn request_ack(&mut self) {
-        let online = self.is_online();
-        if let Some(sm) = self.session.sm.as_mut() {
-            if online && sm.enabled && !sm.requested && !sm.unacked.is_empty() {
-                sm.requested = true;
-                self.send_frame(sm::Sm::request_frame(), None);
-            }
-        }
-    }
-
-    /// Whether `out` may go now: room in the window; in careful mode, nothing in flight on
-    /// this connection and nothing left to send again.
-    fn has_room(&self, sm: &sm::Sm, out: &Out) -> bool {
-        if !self.session.resend_queue.is_empty() {
-            return false;
-        }
-        if self.session.careful > 0 || self.session.careful_wait.is_some() {
-            return sm.unacked.is_empty();
-        }
-        window_has_room(sm, out)
-    }
-
-    /// Careful mode after a resumption: sends the next stanza of the resumed queue once
-    /// nothing is in flight, asking for its ack at once. Returns whether some remain.
-    pub(crate) fn careful_resend(&mut self) -> bool {
-        let Some(sm) = self.session.sm.as_ref() else {
-            return false;
-        };
-        let in_flight = sm
-            .unacked
-            .len()
-            .saturating_sub(self.session.resend_queue.len());
-        if in_flight == 0 {
-            if let Some(frame) = self.session.resend_queue.pop_front() {
-                self.session.last_stanza_at = Some(self.now);
-                self.session.careful = self.session.careful.saturating_sub(1);
-                self.send_alone(frame);
-            }
-        }
-        !self.session.resend_queue.is_empty()
-    }
-
-    /// Careful mode: a stanza alone in flight, whose ack is asked for at once (and awaited
-    /// at most [`ACK_TIMEOUT_MS`]).
-    fn send_alone(&mut self, frame: String) {
-        self.session.careful_wait = Some(self.now);
-        self.send_frame(frame, None);
-        self.request_ack();
-    }
-
-    /// Sends a stanza that has room in the window.
-    fn send_in_window(&mut self, out: Out) {
-        self.session.last_stanza_at = Some(self.now);
-        let careful = self.session.careful > 0;
-        self.session.careful = self.session.careful.saturating_sub(1);
-        let frame = out.frame.clone();
-        let Some(sm) = self.session.sm.as_mut() else {
-            return;
-        };
-        sm.sent(out);
-        if careful {
-            return self.send_alone(frame);
-        }
-        let Some(sm) = self.session.sm.as_mut() else {
-            return;
-        };
-        if sm.unacked.len() > sm::MAX_UNACKED {
-            // A server that acknowledges nothing: treat the connection as dead.
-            self.send_frame(frame, None);
-            return self.connection_lost(None);
-        }
-        if sm.enabled && !sm.requested && sm.unacked.len() >= ACK_BATCH {
-            sm.requested = true;
-            self.send_frame(frame, None);
-            return self.send_frame(sm::Sm::request_frame(), None);
-        }
-        if self.session.ack_request_at.is_none() {
-            self.session.ack_request_at = Some(self.now.plus(ACK_DELAY_MS));
-        }
-        self.send_frame(frame, None);
     }
 
     /// The wall-clock time now.

@@ -44,7 +44,7 @@ impl Client {
             self.session
                 .careful_wait
                 .filter(|_| self.is_online())
-                .map(|at| (Timer::AckTimeout, at.plus(super::ACK_TIMEOUT_MS))),
+                .map(|at| (Timer::AckTimeout, at.plus(super::pacing::ACK_TIMEOUT_MS))),
             self.uploads
                 .next_retry()
                 .filter(|_| self.is_online() && self.network_up)
