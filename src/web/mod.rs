@@ -4,6 +4,7 @@
 mod convert;
 mod options;
 mod pbkdf2;
+mod socket;
 mod store;
 mod upload;
 
@@ -15,20 +16,13 @@ use gloo::timers::callback::Timeout;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::WebSocket;
 
-use crate::proto::{Callback, Client, Discovery, Event, Instant, RequestId, SocketEvent, Transmit};
+use crate::proto::{Callback, Client, Discovery, Event, Instant, RequestId, Transmit};
 use convert::{copy_payload, error_to_js, read_command, to_js};
+use socket::Socket;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = concat!(include_str!("payloads.d.ts"), include_str!("types.d.ts"));
-
-/// Frames wait in the shell while the WebSocket holds more than this many bytes not yet on the
-/// network (`bufferedAmount`; `docs/decisions.md` §16): without XEP-0198 this is all that
-/// paces a burst.
-const SOCKET_BUFFER_BYTES: u32 = 256 * 1024;
-/// How often frames that wait for the socket's buffer are tried again.
-const SOCKET_DRAIN_MS: u32 = 16;
 
 /// How a `send` callback or a `request` promise is settled.
 enum Pending {
@@ -40,25 +34,6 @@ struct Handler {
     event: String,
     func: Function,
     once: bool,
-}
-
-/// An open WebSocket with its listeners (gloo-events: dropping a listener removes it);
-/// dropping it detaches them and closes the socket.
-struct Socket {
-    ws: WebSocket,
-    _listeners: [EventListener; 4],
-    /// Frames waiting for room in the socket's buffer, oldest first, and the timer that
-    /// tries them again.
-    backlog: std::collections::VecDeque<String>,
-    drain: Option<Timeout>,
-}
-
-impl Drop for Socket {
-    fn drop(&mut self) {
-        // The listeners are removed right after this (field drop), before any `close` event
-        // can be dispatched: nothing runs for a socket the shell has let go of.
-        let _ = self.ws.close();
-    }
 }
 
 struct Shell {
@@ -438,12 +413,7 @@ impl Shell {
     fn transmit(&mut self, t: Transmit) {
         match t {
             Transmit::Connect { url } => self.connect(&url),
-            Transmit::Frame(text) => {
-                if let Some(s) = self.socket.as_mut() {
-                    s.backlog.push_back(text);
-                }
-                self.drain_socket();
-            }
+            Transmit::Frame(text) => self.send_text(text),
             Transmit::Close => self.socket = None,
             Transmit::Put {
                 handle,
@@ -473,106 +443,6 @@ impl Shell {
                 });
             }
         }
-    }
-
-    fn connect(&mut self, url: &str) {
-        self.socket = None;
-        let weak = self.me.clone();
-        let on_socket = move |ev: SocketEvent| {
-            if let Some(rc) = weak.upgrade() {
-                rc.borrow_mut().core.handle_socket(ev, now());
-                pump(&rc);
-            }
-        };
-        let opened = match &self.websocket {
-            Some(ctor) => Reflect::construct(ctor, &Array::of2(&url.into(), &"xmpp".into()))
-                .map(JsCast::unchecked_into::<WebSocket>),
-            None if global("WebSocket").is_none() => {
-                // Node.js 20: no global WebSocket and none given (asynchronously, like an open)
-                Timeout::new(0, move || on_socket(SocketEvent::Unsupported)).forget();
-                return;
-            }
-            None => WebSocket::new_with_str(url, "xmpp"),
-        };
-        let ws = match opened {
-            Ok(ws) => ws,
-            Err(_) => {
-                // A malformed URL: report it as a closed socket (asynchronously, like a failed open).
-                Timeout::new(0, move || on_socket(SocketEvent::Closed { code: None })).forget();
-                return;
-            }
-        };
-        let weak = self.me.clone();
-        let on_message = EventListener::new(&ws, "message", move |e| {
-            // RFC 7395 §3.2: XMPP frames are text messages; binary ones are ignored.
-            // Read as `event.data` rather than through `MessageEvent`: the `ws` package's events
-            // are not instances of the global class.
-            let Some(text) = Reflect::get(e, &"data".into())
-                .ok()
-                .and_then(|d| d.as_string())
-            else {
-                return;
-            };
-            if let Some(rc) = weak.upgrade() {
-                rc.borrow_mut().core.handle_frame(&text, now());
-                pump(&rc);
-            }
-        });
-        let ws_for_open = ws.clone();
-        let on_open_socket = on_socket.clone();
-        let on_open = EventListener::new(&ws, "open", move |_| {
-            // RFC 7395 §3.1: the server must agree to the `xmpp` subprotocol.
-            on_open_socket(match ws_for_open.protocol() == "xmpp" {
-                true => SocketEvent::Open,
-                false => SocketEvent::Closed { code: None },
-            })
-        });
-        let on_close = EventListener::new(&ws, "close", move |e| {
-            // RFC 6455 §7.1.5: the close code, read as `event.code` (the `ws` package's events
-            // are not instances of the global `CloseEvent`).
-            let code = Reflect::get(e, &"code".into())
-                .ok()
-                .and_then(|c| c.as_f64())
-                .filter(|c| (0.0..=f64::from(u16::MAX)).contains(c))
-                .map(|c| c as u16);
-            on_socket(SocketEvent::Closed { code })
-        });
-        // A failed connection is reported by the `close` event that follows; the listener is
-        // there so that the `ws` package (Node.js) does not throw its `error` event at the process.
-        let on_error = EventListener::new(&ws, "error", |_| {});
-        self.socket = Some(Socket {
-            ws,
-            _listeners: [on_open, on_message, on_close, on_error],
-            backlog: Default::default(),
-            drain: None,
-        });
-    }
-
-    /// Hands waiting frames to the socket while its buffer has room; the rest is tried again
-    /// shortly.
-    fn drain_socket(&mut self) {
-        let me = &self.me;
-        let Some(s) = self.socket.as_mut() else {
-            return;
-        };
-        while !s.backlog.is_empty() && s.ws.buffered_amount() < SOCKET_BUFFER_BYTES {
-            if let Some(text) = s.backlog.pop_front() {
-                let _ = s.ws.send_with_str(&text);
-            }
-        }
-        if s.backlog.is_empty() || s.drain.is_some() {
-            return;
-        }
-        let weak = me.clone();
-        s.drain = Some(Timeout::new(SOCKET_DRAIN_MS, move || {
-            if let Some(rc) = weak.upgrade() {
-                let mut sh = rc.borrow_mut();
-                if let Some(s) = sh.socket.as_mut() {
-                    s.drain = None;
-                }
-                sh.drain_socket();
-            }
-        }));
     }
 
     /// Keeps one `setTimeout` for the core's earliest deadline.
