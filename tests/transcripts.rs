@@ -2,7 +2,7 @@
 //! checks the client's frames as XML (attributes in any order) and its events payload for payload.
 //!
 //! Lines (blank lines and `#` comments ignored):
-//! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> outmax=<bytes> hostmeta=<url> reconnect=<bool>
+//! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> outmax=<bytes> window=<stanzas> hostmeta=<url> reconnect=<bool>
 //!   ping=<ms> maxdelay=<ms> persist=<bool> catchup=<bool> epoch=<ms> derive=shell`: before
 //!   anything else
 //! - `cmd <event> <json payload> [none|fn:N|promise:N|notfn]`: `handle_command`
@@ -239,6 +239,7 @@ fn run(path: &Path) {
                     "timeout" => cfg.request_timeout_ms = v.parse().unwrap(),
                     "max" => cfg.max_stanza_bytes = v.parse().unwrap(),
                     "outmax" => cfg.max_outgoing_stanza_bytes = v.parse().unwrap(),
+                    "window" => cfg.send_window = v.parse().unwrap(),
                     "hostmeta" => cfg.host_meta_url = Some(v.to_owned()),
                     "reconnect" => cfg.reconnect = v == "true",
                     "ping" => cfg.ping_interval_ms = v.parse().unwrap(),
@@ -567,6 +568,9 @@ transcripts! {
     sending_window => "sending/window.transcript",
     sending_refused_close => "sending/refused-close.transcript",
     sending_refused_stream_error => "sending/refused-stream-error.transcript",
+    sending_refused_request => "sending/refused-request.transcript",
+    sending_window_option => "sending/window-option.transcript",
+    sending_cut_during_resumption => "sending/cut-during-resumption.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",

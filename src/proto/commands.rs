@@ -253,6 +253,7 @@ impl Client {
     pub(crate) fn connect(&mut self, url: String) {
         self.attempt.url = Some(url.clone());
         self.state = State::Connecting;
+        self.session.sent_on_connection = false;
         self.out.transmits.push_back(Transmit::Connect { url });
     }
 

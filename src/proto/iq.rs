@@ -104,6 +104,12 @@ impl IqTable {
         self.pending.retain(|(_, iq)| !kinds(&iq.kind));
     }
 
+    /// Removes the request with `id`, whoever would have answered it (one the server refused).
+    pub(crate) fn take(&mut self, id: &str) -> Option<PendingIq> {
+        let pos = self.pending.iter().position(|(k, _)| k == id)?;
+        Some(self.pending.remove(pos).1)
+    }
+
     /// Removes every request (a login attempt that failed).
     pub(crate) fn drain(&mut self) -> Vec<PendingIq> {
         std::mem::take(&mut self.pending)

@@ -122,6 +122,9 @@ pub struct Config {
     /// Largest stanza the application may send, in UTF-8 bytes (`docs/decisions.md` §16);
     /// a smaller XEP-0478 `max-bytes` of the server wins.
     pub max_outgoing_stanza_bytes: usize,
+    /// The XEP-0198 sending window: at most this many stanzas in flight, not acknowledged
+    /// (`docs/decisions.md` §16).
+    pub send_window: usize,
     /// Replaces the XEP-0156 lookup URL (for tests on loopback).
     pub host_meta_url: Option<String>,
     /// Restore a lost connection (`docs/decisions.md` §2); `false`: give up at the first drop.
@@ -152,6 +155,7 @@ impl Default for Config {
             request_timeout_ms: 30_000,
             max_stanza_bytes: 1 << 20,
             max_outgoing_stanza_bytes: 64_000,
+            send_window: 64,
             host_meta_url: None,
             reconnect: true,
             max_reconnect_delay_ms: 30_000,
@@ -407,6 +411,8 @@ struct Session {
     paced: std::collections::VecDeque<Out>,
     /// When a stanza last went out.
     last_stanza_at: Option<Instant>,
+    /// A stanza went out on the current connection (only then can its end be a refusal).
+    sent_on_connection: bool,
     /// Stanzas still to send one at a time, each acknowledged before the next: after a
     /// connection ended right after stanzas went out, so that one the server refuses is
     /// found (`docs/decisions.md` §16).

@@ -425,6 +425,9 @@ impl Client {
                 self.session.resend_queue = again.into();
                 self.careful_resend();
             } else {
+                if !again.is_empty() {
+                    self.went_out();
+                }
                 for frame in again {
                     self.send_frame(frame, None);
                 }

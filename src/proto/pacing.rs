@@ -1,7 +1,7 @@
 //! Sending safely (`docs/decisions.md` §16): the XEP-0198 sending window, and "careful
 //! mode", which finds a stanza the server refuses by ending the connection right after it.
 //!
-//! With stream management at most [`WINDOW_STANZAS`] stanzas and [`WINDOW_BYTES`] bytes are
+//! With stream management at most `Config::send_window` stanzas and [`WINDOW_BYTES`] bytes are
 //! in flight; the rest waits in `Session::paced`. A connection that ends shortly after stanzas
 //! went out has them sent again one at a time, each acknowledged before the next; a stanza
 //! alone in flight at two ends in a row is taken out of the outbox and reported.
@@ -11,9 +11,8 @@ use super::{dedup, Client, ACK_BATCH, ACK_DELAY_MS};
 use crate::events::{Emit, Jid};
 use xmpp_parsers::stream_error::DefinedCondition as StreamCondition;
 
-/// The sending window: at most this many stanzas in flight (sent, not acknowledged)...
-const WINDOW_STANZAS: usize = 64;
-/// ...and at most this many bytes of them (a stanza larger than the window goes alone): well
+/// The sending window: at most `Config::send_window` stanzas in flight (sent, not
+/// acknowledged; 64 by default) and at most this many bytes of them (a stanza larger than the window goes alone): well
 /// under the 512 KiB Prosody buffers per WebSocket before it ends the session.
 const WINDOW_BYTES: usize = 192_000;
 /// A stanza sent alone whose ack has not come this long later ends the connection (a server
@@ -22,12 +21,12 @@ pub(crate) const ACK_TIMEOUT_MS: u64 = 10_000;
 
 /// Whether `out` fits in the sending window beside what is in flight (a window with nothing
 /// in flight takes any stanza).
-fn window_has_room(sm: &Sm, out: &Out) -> bool {
+fn window_has_room(sm: &Sm, out: &Out, stanzas: usize) -> bool {
     if sm.unacked.is_empty() {
         return true;
     }
     let bytes: usize = sm.unacked.iter().map(|o| o.frame.len()).sum();
-    sm.unacked.len() < WINDOW_STANZAS && bytes + out.frame.len() <= WINDOW_BYTES
+    sm.unacked.len() < stanzas && bytes + out.frame.len() <= WINDOW_BYTES
 }
 
 impl Client {
@@ -90,7 +89,7 @@ impl Client {
         if self.session.careful > 0 || self.session.careful_wait.is_some() {
             return sm.unacked.is_empty();
         }
-        window_has_room(sm, out)
+        window_has_room(sm, out, self.cfg.send_window)
     }
 
     /// Careful mode after a resumption: sends the next stanza of the resumed queue once
@@ -105,12 +104,18 @@ impl Client {
             .saturating_sub(self.session.resend_queue.len());
         if in_flight == 0 {
             if let Some(frame) = self.session.resend_queue.pop_front() {
-                self.session.last_stanza_at = Some(self.now);
+                self.went_out();
                 self.session.careful = self.session.careful.saturating_sub(1);
                 self.send_alone(frame);
             }
         }
         !self.session.resend_queue.is_empty()
+    }
+
+    /// Notes that a stanza goes out now, on this connection.
+    pub(crate) fn went_out(&mut self) {
+        self.session.last_stanza_at = Some(self.now);
+        self.session.sent_on_connection = true;
     }
 
     /// Careful mode: a stanza alone in flight, whose ack is asked for at once (and awaited
@@ -123,7 +128,7 @@ impl Client {
 
     /// Sends a stanza that has room in the window.
     fn send_in_window(&mut self, out: Out) {
-        self.session.last_stanza_at = Some(self.now);
+        self.went_out();
         let careful = self.session.careful > 0;
         self.session.careful = self.session.careful.saturating_sub(1);
         let frame = out.frame.clone();
@@ -191,10 +196,13 @@ impl Client {
     /// reported. Returns whether stanzas were in flight.
     pub(crate) fn on_end(&mut self, how: Refusal) -> bool {
         self.session.careful_wait = None;
-        let recent = self
-            .session
-            .last_stanza_at
-            .is_some_and(|t| self.now.0 <= t.0.saturating_add(REFUSAL_MS));
+        // Only stanzas sent on this connection can be what it ended over: a resumption that
+        // is cut before it sent anything again says nothing about them.
+        let recent = self.session.sent_on_connection
+            && self
+                .session
+                .last_stanza_at
+                .is_some_and(|t| self.now.0 <= t.0.saturating_add(REFUSAL_MS));
         let queued = self.session.resend_queue.len();
         let Some(sm) = self.session.sm.as_mut().filter(|_| recent) else {
             return false;
@@ -228,17 +236,31 @@ impl Client {
         true
     }
 
-    /// A stanza refused twice: `xmpp.chat.error` for a message of the application.
+    /// A stanza refused twice: `xmpp.chat.error` for a message of the application, the
+    /// callback or promise for a request of the application (an IQ still waiting).
     fn refused(&mut self, out: &Out, how: Refusal) {
         let (condition, close_code) = match how {
             Refusal::Stream(c) => (crate::stanza::element_name(c), None),
             Refusal::Close(code) => ("not-acceptable".to_owned(), code),
         };
-        let Some(m) = out
-            .message
-            .as_ref()
-            .and_then(|_| crate::events::chat::pending_payload(&out.frame))
-        else {
+        let error = crate::events::Limit::Refused {
+            condition,
+            close_code,
+        };
+        if out.message.is_none() {
+            let Some(iq) = crate::stanza::parse_frame(&out.frame, usize::MAX)
+                .ok()
+                .filter(|el| el.name() == "iq")
+                .and_then(|el| el.attr("id").and_then(|id| self.iqs.take(id)))
+            else {
+                return;
+            };
+            if !iq.internal() {
+                self.connection_error(iq.callback, error);
+            }
+            return;
+        }
+        let Some(m) = crate::events::chat::pending_payload(&out.frame) else {
             return;
         };
         let Ok(to) = Jid::new(&m.to) else {
@@ -247,11 +269,7 @@ impl Client {
         self.emit(Emit::ChatError(crate::events::actions::ChatError {
             from: crate::events::jid_obj(&to),
             id: m.id,
-            error: crate::events::Limit::Refused {
-                condition,
-                close_code,
-            }
-            .into(),
+            error: error.into(),
         }));
     }
 }

@@ -19,6 +19,7 @@ const KNOWN: &[&str] = &[
     "requestTimeoutMs",
     "maxStanzaBytes",
     "maxOutgoingStanzaBytes",
+    "sendWindow",
     "maxReconnectDelayMs",
     "pingIntervalMs",
     "reconnect",
@@ -35,6 +36,7 @@ struct Options {
     request_timeout_ms: Field<f64>,
     max_stanza_bytes: Field<f64>,
     max_outgoing_stanza_bytes: Field<f64>,
+    send_window: Field<f64>,
     max_reconnect_delay_ms: Field<f64>,
     ping_interval_ms: Field<f64>,
     reconnect: Field<bool>,
@@ -126,6 +128,9 @@ pub(super) fn parse(opts: &JsValue) -> Result<Config, JsError> {
         &mut out,
     )?;
     cfg.max_outgoing_stanza_bytes = out as usize;
+    let mut window = cfg.send_window as u64;
+    ms("sendWindow", o.send_window, &mut window)?;
+    cfg.send_window = window as usize;
     ms(
         "maxReconnectDelayMs",
         o.max_reconnect_delay_ms,

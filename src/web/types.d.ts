@@ -19,6 +19,9 @@ export interface XmppSocketOptions {
   /** The largest stanza the application may send, in UTF-8 bytes (default 64,000; a smaller XEP-0478 limit of the
    * server wins); larger ones are refused with `Message too large`. */
   maxOutgoingStanzaBytes?: number;
+  /** With XEP-0198: how many stanzas may be in flight, not acknowledged, at a time (default 64; at most 192,000 bytes
+   * of them whatever this says); more wait in the outbox, in order. */
+  sendWindow?: number;
   /** Keep the session and unsent messages for a page reload: "session" (sessionStorage, the default in browsers) or "none". */
   persist?: "session" | "none";
   /** Fetch what was missed from the own archive after a session that was not resumed (default true). */
