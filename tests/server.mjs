@@ -2,7 +2,10 @@
 //   /.well-known/host-meta.json, /.well-known/host-meta   XEP-0156 documents pointing at XMPP_WS_URL
 //   ws://.../scripted/<scenario>                          scripted RFC 7395 servers for fault cases
 //   ws://.../proxy                                        a fault-injecting WebSocket proxy to XMPP_WS_URL
-//   /proxy-control?cuts=on&min=200&max=600 | cuts=off      starts/stops its random connection cuts
+//   /proxy-control?cuts=on&min=200&max=600 | cuts=off      starts/stops its random connection cuts;
+//                                                          &mode=drop: the server's side is left
+//                                                          open and silent (a dropped network),
+//                                                          not closed
 //   /proxy-control?down=on | down=off                      cuts every connection and refuses new ones
 //                                                          (a network that is gone) / lets them in again
 //   /upload-proxy?to=<url>&cut=<bytes>&rate=<bytes/s>       forwards an HTTP upload (XEP-0363 PUT) to `to`,
@@ -105,6 +108,7 @@ const server = http.createServer((req, res) => {
     const on = url.searchParams.get('cuts') === 'on';
     proxy.cutMin = Number(url.searchParams.get('min') || 200);
     proxy.cutMax = Number(url.searchParams.get('max') || 600);
+    proxy.cutMode = url.searchParams.get('mode') === 'drop' ? 'drop' : 'close';
     proxy.cutting = on;
     // Bounded: cutting stops by itself after two minutes even if nobody turns it off.
     clearTimeout(proxy.safety);
@@ -211,33 +215,54 @@ const scenarios = {
 // The fault-injecting proxy: every client connection is piped to its own upstream connection;
 // while cutting is on, each pair is torn down abruptly (no close handshake, like a dropped
 // mobile network) after a random 'min'..'max' ms.
-const proxy = { down: false, cutting: false, cutMin: 200, cutMax: 600, cuts: 0, connections: 0, pairs: new Set(), safety: null };
+const proxy = { down: false, cutting: false, cutMode: 'close', cutMin: 200, cutMax: 600, cuts: 0, connections: 0, pairs: new Set(), safety: null };
 function scheduleCut(pair) {
   clearTimeout(pair.timer);
-  if (!proxy.cutting) return;
+  if (!proxy.cutting || pair.dropped) return;
   const wait = proxy.cutMin + Math.random() * (proxy.cutMax - proxy.cutMin);
   pair.timer = setTimeout(() => {
     if (!proxy.cutting) return;
     proxy.cuts++;
-    pair.client.terminate();
-    pair.upstream.terminate();
+    if (proxy.cutMode === 'drop') {
+      // The network goes away under the client: its side dies at once, the server's side
+      // hears nothing more (what the server writes goes nowhere) until the server closes it
+      // (a resumption replaces it) or a minute has passed.
+      pair.dropped = true;
+      pair.client.terminate();
+      setTimeout(() => pair.upstream.terminate(), 60000).unref();
+    } else {
+      pair.client.terminate();
+      pair.upstream.terminate();
+    }
   }, wait);
   pair.timer.unref();
 }
+// PROXY_LOG=<file>: every frame through the proxy, one JSON line each ({t, pair, dir, frame,
+// passed}), to compare a failing run's frames with the XEP-0198 rules.
+const proxyLog = process.env.PROXY_LOG ? fs.createWriteStream(process.env.PROXY_LOG, { flags: 'a' }) : null;
+const logFrame = (pair, dir, frame, passed) => {
+  if (proxyLog) proxyLog.write(JSON.stringify({ t: Date.now(), pair: pair.n, dir, frame, passed }) + '\n');
+};
 function startProxy(client) {
   proxy.connections++;
   const upstream = new WebSocket(wsUrl, 'xmpp');
-  const pair = { client, upstream, timer: null, pending: [] };
+  const pair = { client, upstream, timer: null, pending: [], n: proxy.connections };
   proxy.pairs.add(pair);
-  const end = () => { clearTimeout(pair.timer); proxy.pairs.delete(pair); client.terminate(); upstream.terminate(); };
+  const end = () => { logFrame(pair, 'end', '', true); clearTimeout(pair.timer); proxy.pairs.delete(pair); client.terminate(); upstream.terminate(); };
   upstream.on('open', () => { for (const m of pair.pending) upstream.send(m); pair.pending = []; });
-  upstream.on('message', (d) => { if (client.readyState === WebSocket.OPEN) client.send(d.toString()); });
+  upstream.on('message', (d) => {
+    const open = client.readyState === WebSocket.OPEN && !pair.dropped;
+    logFrame(pair, 'in', d.toString(), open);
+    if (open) client.send(d.toString());
+  });
   client.on('message', (d) => {
     const m = d.toString();
+    logFrame(pair, 'out', m, true);
     if (upstream.readyState === WebSocket.OPEN) upstream.send(m); else pair.pending.push(m);
   });
   upstream.on('close', end); upstream.on('error', end);
-  client.on('close', end); client.on('error', end);
+  const clientEnd = () => { if (pair.dropped) clearTimeout(pair.timer); else end(); };
+  client.on('close', clientEnd); client.on('error', clientEnd);
   scheduleCut(pair);
 }
 

@@ -28,15 +28,22 @@ const collect = `window.collect = async (s, fromUser, prefix, count, ms) => {
   }
 };`;
 
-test('2,000 messages while a proxy cuts the connections every few hundred ms: none lost, none twice', async ({ page }) => {
-  // Known failure, not hidden: ejabberd 23.01 resuming sessions every few hundred ms sends a
-  // `conflict` for the replaced connection on the resumed one, resumes from a state older than
-  // acknowledgements it already sent, and loses or repeats stanzas (about half of the runs on
-  // 2026-12-01, with the builds before and after that day's changes). README, Servers.
-  test.fixme(process.env.XMPP_SERVER === 'ejabberd', 'ejabberd 23.01 loses or repeats stanzas under resumptions every few hundred ms');
+// Two ways a connection dies: 'drop' (the network goes away under the client; the server's side
+// stays open and hears nothing more, as with a mobile network lost) and 'close' (the server
+// sees each connection closed at once, as behind a reverse proxy that closes upstream).
+for (const mode of ['drop', 'close']) {
+const what = mode === 'drop' ? 'the network drops every few hundred ms' : 'a proxy closes the connections on both ends every few hundred ms';
+test(`2,000 messages while ${what}: none lost, none twice`, async ({ page }) => {
+  // ejabberd 23.01 loses messages it has acknowledged when it sees a WebSocket close while
+  // writing to it (ejabberd_http_ws waits without a timeout for a socket process that has
+  // exited; the session then takes 15 s per stanza and never delivers or archives what was
+  // routed to it). No client can get those back: proven with the proxy's frames in
+  // docs/decisions.md §17; the 'drop' run covers resumption on ejabberd.
+  test.skip(mode === 'close' && process.env.XMPP_SERVER === 'ejabberd' && !process.env.RUN_EJABBERD_CLOSE,
+    'ejabberd 23.01 hangs a session that sees its WebSocket close while writing (docs/decisions.md §17)');
   test.setTimeout(300_000);
   await page.addScriptTag({ content: collect });
-  const r = await page.evaluate(async ({ ws, proxy }) => {
+  const r = await page.evaluate(async ({ ws, proxy, mode }) => {
     const aliceJid = await register(ws, 'alice'), bobJid = await register(ws, 'bob');
     // Through the proxy; reconnect quickly so that the test does not take all day.
     const opts = { maxReconnectDelayMs: 2000 };
@@ -52,7 +59,7 @@ test('2,000 messages while a proxy cuts the connections every few hundred ms: no
     for (const [k, s] of [['a', alice], ['b', bob]]) s.on('xmpp.error', () => badFrames.push([...lastIn[k]]));
     alice.send('xmpp.presence', {}); bob.send('xmpp.presence', {});
     await new Promise((res) => setTimeout(res, 300));
-    await fetch('/proxy-control?cuts=on&min=200&max=700');
+    await fetch(`/proxy-control?cuts=on&min=200&max=700&mode=${mode}`);
     // 1,000 messages each, five every 40 ms (8 s), whatever the state of the connection.
     const sentIds = { a: new Map(), b: new Map() };
     for (let i = 0; i < 1000; i += 5) {
@@ -71,10 +78,10 @@ test('2,000 messages while a proxy cuts the connections every few hundred ms: no
     return {
       atBob, atAlice, proxyStats, statuses,
       sentA: Object.fromEntries(sentIds.a), sentB: Object.fromEntries(sentIds.b),
-      errors: [...alice.events, ...bob.events].filter(([n]) => n === 'xmpp.error').map(([, d]) => d),
+      errors: [...alice.events, ...bob.events].filter(([n]) => n === 'xmpp.error' || n === 'xmpp.chat.error').map(([n, d]) => [n, d]),
       badFrames,
     };
-  }, { ws: WS, proxy: PROXY });
+  }, { ws: WS, proxy: PROXY, mode });
   const reconnects = r.statuses.a.filter((s) => s.startsWith('online:')).length + r.statuses.b.filter((s) => s.startsWith('online:')).length;
   const resumed = [...r.statuses.a, ...r.statuses.b].filter((s) => s === 'online:resumed').length;
   test.info().annotations.push({ type: 'faults', description: `${r.proxyStats.cuts} cuts, ${reconnects} reconnections (${resumed} resumed)` });
@@ -89,6 +96,7 @@ test('2,000 messages while a proxy cuts the connections every few hundred ms: no
     expect(got.map((m) => m.c).sort()).toEqual(Array.from({ length: 1000 }, (_, i) => `${prefix}${i}`).sort());
   }
 });
+}
 
 test('Prosody killed and restarted mid-conversation: what was sent meanwhile arrives', async ({ page }) => {
   test.skip(!process.env.PROSODY_DIR, 'Prosody only: kills and restarts the Prosody of scripts/test.sh (PROSODY_DIR)');
