@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The npm package under Node.js: `npm pack` pkg/ into a tarball, install it with `ws` into a
-# temporary project, and run tests/node with `node --test` against the Prosody at $XMPP_WS_URL.
+# temporary project, and run tests/node with `node --test` against the Prosody at $XMPP_WS_URL:
+# the *.test.mjs files on this machine's Node.js (20, with `ws`), then *.node22.mjs on Node.js 22
+# (npm's node-linux-<arch> binary, kept in .work/node22) without `ws`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -27,3 +29,12 @@ socket.free();
 TS
 "$root"/node_modules/.bin/tsc -p . && echo "ok - tsc --strict, target es2022, default libs, against the packed types"
 node --test --test-reporter=tap *.test.mjs
+case $(uname -m) in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+node22="$root/.work/node22/node_modules/node-linux-$arch/bin/node"
+if [[ ! -x $node22 ]]; then
+  mkdir -p "$root/.work/node22"
+  (cd "$root/.work/node22" && echo '{"private":true}' > package.json &&
+    npm install --no-audit --no-fund --loglevel=error "node-linux-$arch@22")
+fi
+cp "$root"/tests/node/*.node22.mjs .
+"$node22" --test --test-reporter=tap *.node22.mjs

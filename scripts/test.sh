@@ -82,8 +82,9 @@ node_suite() {
   local log="$work/node-$1.log" rc p f
   ./scripts/node-test.sh 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
-  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | tail -1)
-  f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | tail -1)
+  # two runs (Node.js 20, then 22): their summaries add up
+  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+  f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   if [[ $rc != 0 ]]; then fail "Node.js tests against $1 failed" 0; fi
   if [[ ${p:-0} == 0 ]]; then fail "node --test ran no test against $1"; fi

@@ -100,9 +100,31 @@ impl Shell {
                 .map(|c| c as u16);
             on_socket(SocketEvent::Closed { code })
         });
-        // A failed connection is reported by the `close` event that follows; the listener is
-        // there so that the `ws` package (Node.js) does not throw its `error` event at the process.
-        let on_error = EventListener::new(&ws, "error", |_| {});
+        // A failed connection is reported by the `close` event that follows (browsers, and the
+        // `ws` package, which would throw its `error` event at the process without a listener).
+        // Node.js 22's own WebSocket fires only `error` and stays CONNECTING: once the event has
+        // been handled, a socket still connecting is reported closed (1006, RFC 6455 §7.1.5).
+        let weak = self.me.clone();
+        let failed = ws.clone();
+        let on_error = EventListener::new(&ws, "error", move |_| {
+            let (weak, failed) = (weak.clone(), failed.clone());
+            Timeout::new(0, move || {
+                let Some(rc) = weak.upgrade() else {
+                    return;
+                };
+                let stuck = failed.ready_state() == WebSocket::CONNECTING
+                    && rc.borrow().socket.as_ref().is_some_and(|s| s.ws == failed);
+                if stuck {
+                    rc.borrow_mut().socket = None;
+                    let code = Some(1006);
+                    rc.borrow_mut()
+                        .core
+                        .handle_socket(SocketEvent::Closed { code }, now());
+                    pump(&rc);
+                }
+            })
+            .forget();
+        });
         self.socket = Some(Socket {
             ws,
             _listeners: [on_open, on_message, on_close, on_error],
