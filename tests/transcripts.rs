@@ -571,6 +571,8 @@ transcripts! {
     sending_refused_request => "sending/refused-request.transcript",
     sending_window_option => "sending/window-option.transcript",
     sending_cut_during_resumption => "sending/cut-during-resumption.transcript",
+    sending_cut_twice_received => "sending/cut-twice-received.transcript",
+    sending_resumed_too_high => "sending/resumed-too-high.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",

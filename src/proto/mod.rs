@@ -422,6 +422,9 @@ struct Session {
     resend_queue: std::collections::VecDeque<String>,
     /// The stanza that was alone in flight when a connection ended, and how many times.
     suspect: Option<(String, u8)>,
+    /// The stanza alone in flight at two ends in a row, with why: refused unless the next
+    /// resumption shows the server had it (a network cut twice in a row looks the same).
+    doomed: Option<(String, pacing::Refused)>,
     /// A stanza sent alone (careful mode) is waiting for its ack since then.
     careful_wait: Option<Instant>,
     /// The session has been online: a drop is reconnected, not a failed login.

@@ -354,9 +354,12 @@ impl Client {
         }
         // RFC 3921 §3: `<session/>` unless it is marked optional (RFC 6121 leaves it out).
         self.stream.session_required = features.session_required;
-        // A new session: what the old one never had acknowledged is sent again once online.
+        // A new session: what the old one never had acknowledged is sent again once online,
+        // but a stanza the server refused twice (docs/decisions.md §16).
         if let Some(old) = self.session.sm.take() {
-            self.session.resend.extend(old.unacked);
+            let mut unsent: Vec<sm::Out> = old.unacked.into();
+            self.settle_on_new_session(&mut unsent);
+            self.session.resend.extend(unsent);
         }
         self.session
             .resend
@@ -481,17 +484,30 @@ impl Client {
         use xmpp_parsers::sm::Nonza;
         match sm::read_nonza(el) {
             Some(Nonza::Resumed(r)) => {
-                let Some(Ok(ids)) = self.session.sm.as_mut().map(|sm| {
+                let Some(acked) = self.session.sm.as_mut().map(|sm| {
                     sm.answered = sm.handled; // `<resume h/>` told the server this much
                     sm.ack_resumed(r.h)
                 }) else {
                     return self.fail(PeerMisbehaved::UndefinedCondition);
+                };
+                let Ok(ids) = acked else {
+                    // XEP-0198 §4: more acknowledged than was sent. Said with a stream error,
+                    // then a new session, with everything unacknowledged sent again: the
+                    // account stays online (a receiver drops what it got twice by id).
+                    if let Some(sm) = self.session.sm.as_mut() {
+                        sm.id = None;
+                    }
+                    self.send_nonza(PeerMisbehaved::UndefinedCondition.stream_error());
+                    self.send_nonza(framing::close());
+                    self.connection_lost(None);
+                    return None;
                 };
                 // After a reload, the JID comes back with the session.
                 if let Some(jid) = self.session.sm.as_ref().and_then(|sm| sm.jid.clone()) {
                     self.stream.bound = Some(jid);
                 }
                 self.acknowledged(ids);
+                self.settle_on_resumption();
                 self.session.resumed_at = Some(self.now);
                 self.go_online_as(true);
                 None

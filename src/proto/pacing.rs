@@ -225,27 +225,52 @@ impl Client {
             if strikes < 2 {
                 self.session.suspect = Some((front, strikes));
             } else {
+                // Decided when the next connection says whether the server had it.
                 self.session.suspect = None;
-                if let Some(out) = sm.unacked.pop_front() {
-                    self.refused(&out, how);
-                }
+                self.session.doomed = Some((front, Refused::from(how)));
             }
         }
+        // what goes again one at a time: not the stanza refused twice, which does not go again
         let sm_len = self.session.sm.as_ref().map_or(0, |sm| sm.unacked.len());
-        self.session.careful = self.session.careful.max(sm_len);
+        let doomed = usize::from(self.session.doomed.is_some());
+        self.session.careful = self.session.careful.max(sm_len.saturating_sub(doomed));
         true
+    }
+
+    /// A resumption answered (its `h` applied): the stanza refused twice is taken out of the
+    /// outbox and reported, unless the server acknowledged it, which a refusal never is.
+    pub(crate) fn settle_on_resumption(&mut self) {
+        let Some((frame, why)) = self.session.doomed.take() else {
+            return;
+        };
+        let Some(sm) = self.session.sm.as_mut() else {
+            return;
+        };
+        if let Some(pos) = sm.unacked.iter().position(|o| o.frame == frame) {
+            if let Some(out) = sm.unacked.remove(pos) {
+                self.refused(&out, why);
+            }
+        }
+    }
+
+    /// A new session (no resumption): the stanza refused twice is not sent again but
+    /// reported; the rest of `unsent` goes.
+    pub(crate) fn settle_on_new_session(&mut self, unsent: &mut Vec<Out>) {
+        let Some((frame, why)) = self.session.doomed.take() else {
+            return;
+        };
+        if let Some(pos) = unsent.iter().position(|o| o.frame == frame) {
+            let out = unsent.remove(pos);
+            self.refused(&out, why);
+        }
     }
 
     /// A stanza refused twice: `xmpp.chat.error` for a message of the application, the
     /// callback or promise for a request of the application (an IQ still waiting).
-    fn refused(&mut self, out: &Out, how: Refusal) {
-        let (condition, close_code) = match how {
-            Refusal::Stream(c) => (crate::stanza::element_name(c), None),
-            Refusal::Close(code) => ("not-acceptable".to_owned(), code),
-        };
+    fn refused(&mut self, out: &Out, why: Refused) {
         let error = crate::events::Limit::Refused {
-            condition,
-            close_code,
+            condition: why.condition,
+            close_code: why.close_code,
         };
         if out.message.is_none() {
             let Some(iq) = crate::stanza::parse_frame(&out.frame, usize::MAX)
@@ -271,5 +296,27 @@ impl Client {
             id: m.id,
             error: error.into(),
         }));
+    }
+}
+
+/// Why a stanza counts as refused: the stream error's condition, or `not-acceptable` with
+/// the WebSocket close code.
+pub(crate) struct Refused {
+    condition: String,
+    close_code: Option<u16>,
+}
+
+impl From<Refusal> for Refused {
+    fn from(how: Refusal) -> Refused {
+        match how {
+            Refusal::Stream(c) => Refused {
+                condition: crate::stanza::element_name(c),
+                close_code: None,
+            },
+            Refusal::Close(code) => Refused {
+                condition: "not-acceptable".to_owned(),
+                close_code: code,
+            },
+        }
     }
 }
