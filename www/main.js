@@ -54,6 +54,7 @@ const banner = (text, isError = false) => {
 await init();
 const socket = new XmppSocket();
 window.socket = socket;
+$('login-button').disabled = false; // the form is the app's from here on
 
 /** peer bare JID -> {messages: Map(id -> msg), order: [], unread, historyFirst, historyDone, typing} */
 const conversations = new Map();
@@ -65,19 +66,26 @@ let replyingTo = null; // {id, text, author} of the message the next one replies
 const blocked = new Set(); // XEP-0191: the block list, as the server has it
 /** bare JID -> roster item {name, subscription, ask} (RFC 6121 §2) */
 const contacts = new Map();
-/** bare JID -> Map(resource -> show) of the resources that are available */
+/** bare JID -> Map(resource -> {show, status}) of the resources that are available */
 const presences = new Map();
 /** bare JIDs that asked to see our presence, waiting for Accept / Decline */
 const requests = new Set();
 
 // The most available resource wins: online (or chat) > away > dnd > xa; none: offline.
 const RANK = ['online', 'chat', 'away', 'dnd', 'xa'];
-const presenceOf = (peer) => {
-  const shows = [...(presences.get(peer) || new Map()).values()];
-  if (!shows.length) return 'offline';
-  return shows.sort((x, y) => RANK.indexOf(x) - RANK.indexOf(y))[0].replace('chat', 'online');
+const best = (peer) => [...(presences.get(peer) || new Map()).values()]
+  .sort((x, y) => RANK.indexOf(x.show) - RANK.indexOf(y.show))[0];
+const presenceOf = (peer) => (best(peer) ? best(peer).show.replace('chat', 'online') : 'offline');
+/** What a contact's status is called on screen, with their status message (text only). */
+const SHOW_WORDS = { online: 'online', away: 'away', xa: 'away for a while', dnd: 'busy', offline: 'offline' };
+const presenceText = (peer) => {
+  const b = best(peer);
+  const words = SHOW_WORDS[presenceOf(peer)] || presenceOf(peer);
+  return b && b.status ? `${words}: ${b.status}` : words;
 };
 const nameOf = (peer) => (contacts.get(peer) && contacts.get(peer).name) || peer;
+/** How a person is called in a message's label: the contact's name, else the address's user. */
+const shortName = (peer) => (contacts.get(peer) && contacts.get(peer).name) || peer.split('@')[0];
 
 const conv = (peer) => {
   if (!conversations.has(peer)) {
@@ -106,7 +114,7 @@ function upsert(peer, msg, older = false) {
     msg.author = msg.mine ? me : peer;
     c.messages.set(key, msg);
     if (older) c.order.unshift(key); else c.order.push(key);
-    if (!older && !msg.mine && peer !== current) c.unread++;
+    if (!older && !msg.mine && (peer !== current || document.visibilityState === 'hidden')) c.unread++;
     for (const apply of c.later.get(key) || []) apply(msg);
     c.later.delete(key);
   }
@@ -133,13 +141,14 @@ function renderList() {
     who.className = 'who';
     const dot = document.createElement('span');
     const shown = presenceOf(peer);
-    dot.className = `dot ${shown}`;
+    const stranger = !contacts.has(peer);
+    dot.className = `dot ${shown}${stranger ? ' stranger' : ''}`;
     const label = document.createElement('span');
     const name = contacts.get(peer) && contacts.get(peer).name;
     label.textContent = (name ? `${name} · ${peer}` : peer) + (unread ? ` (${unread})` : '');
     const state = document.createElement('span');
     state.className = 'visually-hidden';
-    state.textContent = `, ${shown}`;
+    state.textContent = stranger ? ', not in your contacts' : `, ${shown}`;
     who.append(dot, label, state);
     b.append(who);
     if (c && c.lastText) {
@@ -155,9 +164,40 @@ function renderList() {
     li.append(b);
     return li;
   }));
-  if (current) {
-    $('peer-presence').textContent = presenceOf(current);
-    $('remove-contact').hidden = !contacts.has(current);
+  renderHeader();
+  // the tab's title counts what is unread, and the counts survive a reload
+  const total = [...conversations.values()].reduce((n, c) => n + c.unread, 0);
+  document.title = total ? `(${total}) xmpp-ftw-wasm chat` : 'xmpp-ftw-wasm chat';
+  if (!$('chat-view').hidden) saveUnread();
+}
+
+/** The open conversation's header: who (the contact's name when there is one), their status,
+ * and what can be done: a stranger is marked as such, with Add and Block. */
+function renderHeader() {
+  if (!current) return;
+  const contact = contacts.has(current);
+  $('peer-title').textContent = nameOf(current) === current ? current : `${nameOf(current)} (${current})`;
+  $('peer-presence').textContent = presenceText(current);
+  $('remove-contact').hidden = !contact;
+  $('stranger-note').hidden = contact;
+  $('add-stranger').hidden = contact;
+  $('block').hidden = false;
+  $('block').textContent = blocked.has(current) ? 'Unblock' : 'Block';
+}
+
+/** Unread counts per account, kept in this browser (forgotten on logging out). */
+const unreadKey = () => `xmpp-ftw-wasm-demo:unread:${me}`;
+function saveUnread() {
+  if (!me) return;
+  const counts = {};
+  for (const [peer, c] of conversations) if (c.unread) counts[peer] = c.unread;
+  try { localStorage.setItem(unreadKey(), JSON.stringify(counts)); } catch { /* storage full or off */ }
+}
+function loadUnread() {
+  let counts = {};
+  try { counts = JSON.parse(localStorage.getItem(unreadKey()) || '{}') || {}; } catch { counts = {}; }
+  for (const [peer, n] of Object.entries(counts)) {
+    if (Number.isInteger(n) && n > 0 && peer.includes('@')) conv(peer).unread = Math.max(conv(peer).unread, Math.min(n, 9999));
   }
 }
 
@@ -262,55 +302,79 @@ function markRead(peer) {
   socket.send('xmpp.chat.displayed', { to: peer, id: last.id });
 }
 
+/** The local day of a time (for the separators), or '' for none. */
+const dayOf = (iso) => { const d = new Date(iso); return Number.isNaN(d.getTime()) ? '' : d.toDateString(); };
+function daySeparator(iso) {
+  const li = document.createElement('li');
+  li.className = 'day';
+  li.setAttribute('role', 'separator');
+  const d = new Date(iso), today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  li.textContent = d.toDateString() === today.toDateString() ? 'Today'
+    : d.toDateString() === yesterday.toDateString() ? 'Yesterday'
+      : d.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  return li;
+}
+
 function renderMessages(keepScroll = false) {
   const c = conv(current);
   const ol = $('messages');
   const fromBottom = ol.scrollHeight - ol.scrollTop;
-  ol.replaceChildren(...c.order.map((key) => {
+  const items = [];
+  let day = '';
+  for (const key of c.order) {
     const m = c.messages.get(key);
-    const li = document.createElement('li');
-    li.className = m.mine ? 'mine' : 'theirs';
-    if (m.reply) {
-      const quote = document.createElement('blockquote');
-      const target = c.messages.get(m.reply.id);
-      quote.textContent = target ? (target.deleted ? 'message deleted' : target.text) : (m.reply.quote || '…');
-      li.append(quote);
-    }
-    const body = document.createElement('span');
-    body.className = m.deleted ? 'body deleted' : 'body';
-    if (m.deleted) body.textContent = 'message deleted';
-    else if (m.file) body.append(fileView(m));
-    else if (m.html !== undefined) body.innerHTML = m.html; // sanitised by the SDK (XEP-0071 profile)
-    else body.textContent = m.text;
-    li.append(body);
-    if (m.reactions.size && !m.deleted) {
-      const counts = new Map();
-      for (const list of m.reactions.values()) for (const r of list) counts.set(r, (counts.get(r) || 0) + 1);
-      const row = document.createElement('span');
-      row.className = 'reactions';
-      row.append(...[...counts].map(([r, n]) => {
-        const chip = document.createElement('span');
-        chip.textContent = n > 1 ? `${r} ${n}` : r; // text, never markup
-        return chip;
-      }));
-      li.append(row);
-    }
-    const meta = document.createElement('span');
-    meta.className = 'meta';
-    const bits = [m.mine ? 'You' : current.split('@')[0], time(m.time)];
-    if (m.delayed) bits.push('delivered later');
-    if (m.edited) bits.push('edited');
-    // sending (not acknowledged by the server yet, also after a reload) → sent → delivered → read
-    if (m.mine) bits.push(m.failed ? 'Not delivered' : m.read ? '✓✓ Read' : m.delivered ? '✓✓ Delivered' : m.sent ? '✓ Sent' : '… Sending');
-    meta.textContent = bits.join(' · ');
-    if (m.failed) meta.classList.add('failed');
-    li.append(meta);
-    if (m.id && !m.deleted) li.append(messageActions(m));
-    return li;
-  }));
+    const d = dayOf(m.time);
+    if (d && d !== day) { day = d; items.push(daySeparator(m.time)); }
+    items.push(messageItem(c, m));
+  }
+  ol.replaceChildren(...items);
   ol.scrollTop = keepScroll ? ol.scrollHeight - fromBottom : ol.scrollHeight;
   $('typing').textContent = c.typing;
   markRead(current);
+}
+
+/** One message of the open conversation. */
+function messageItem(c, m) {
+  const li = document.createElement('li');
+  li.className = m.mine ? 'mine' : 'theirs';
+  if (m.reply) {
+    const quote = document.createElement('blockquote');
+    const target = c.messages.get(m.reply.id);
+    quote.textContent = target ? (target.deleted ? 'message deleted' : target.text) : (m.reply.quote || '…');
+    li.append(quote);
+  }
+  const body = document.createElement('span');
+  body.className = m.deleted ? 'body deleted' : 'body';
+  if (m.deleted) body.textContent = 'message deleted';
+  else if (m.file) body.append(fileView(m));
+  else if (m.html !== undefined) body.innerHTML = m.html; // sanitised by the SDK (XEP-0071 profile)
+  else { body.textContent = m.text; body.classList.add('text'); } // line breaks kept by CSS
+  li.append(body);
+  if (m.reactions.size && !m.deleted) {
+    const counts = new Map();
+    for (const list of m.reactions.values()) for (const r of list) counts.set(r, (counts.get(r) || 0) + 1);
+    const row = document.createElement('span');
+    row.className = 'reactions';
+    row.append(...[...counts].map(([r, n]) => {
+      const chip = document.createElement('span');
+      chip.textContent = n > 1 ? `${r} ${n}` : r; // text, never markup
+      return chip;
+    }));
+    li.append(row);
+  }
+  const meta = document.createElement('span');
+  meta.className = 'meta';
+  const bits = [m.mine ? 'You' : shortName(current), time(m.time)];
+  if (m.delayed) bits.push('delivered later');
+  if (m.edited) bits.push('edited');
+  // sending (not acknowledged by the server yet, also after a reload) → sent → delivered → read
+  if (m.mine) bits.push(m.failed ? 'Not delivered' : m.read ? '✓✓ Read' : m.delivered ? '✓✓ Delivered' : m.sent ? '✓ Sent' : '… Sending');
+  meta.textContent = bits.join(' · ');
+  if (m.failed) meta.classList.add('failed');
+  li.append(meta);
+  if (m.id && !m.deleted) li.append(messageActions(m));
+  return li;
 }
 
 const IMAGE = /\.(png|jpe?g|gif|webp|avif)$/i;
@@ -522,12 +586,9 @@ function open(peer) {
   current = peer;
   const c = conv(peer);
   c.unread = 0;
-  $('peer-title').textContent = nameOf(peer) === peer ? peer : `${nameOf(peer)} (${peer})`;
   $('composer').hidden = false;
-  $('block').hidden = false;
-  $('block').textContent = blocked.has(peer) ? 'Unblock' : 'Block';
   cancelReply();
-  renderList();
+  renderList(); // and the header
   renderMessages();
   if (!c.loaded) { c.loaded = true; loadHistory(peer); }
   $('text').focus();
@@ -548,7 +609,9 @@ socket.on('xmpp.connection', (data) => {
   if (data.status === 'online') {
     everOnline = true;
     me = bare(data.jid);
-    $('bound-jid').textContent = full(data.jid);
+    // the bare address: the resource is this device's random name (kept in the tooltip)
+    $('bound-jid').textContent = bare(data.jid);
+    $('bound-jid').title = full(data.jid);
     $('login-view').hidden = true;
     $('chat-view').hidden = false;
     banner('');
@@ -557,6 +620,8 @@ socket.on('xmpp.connection', (data) => {
       // initial presence (offline messages follow); after a reload that resumed the session
       // it is only sent again, and the SDK replays the contacts' presence as it was
       socket.send('xmpp.presence', {});
+      $('my-show').value = ''; $('my-status').value = '';
+      loadUnread();
       loadContacts();
       // XEP-0191: the block list is asked for (the SDK never fetches it by itself)
       socket.request('xmpp.blocking.list', {}).then(([list]) => {
@@ -580,6 +645,10 @@ socket.on('xmpp.connection', (data) => {
     $('composer').hidden = true;
     $('remove-contact').hidden = true;
     $('block').hidden = true;
+    $('stranger-note').hidden = true;
+    $('add-stranger').hidden = true;
+    $('my-show').value = ''; $('my-status').value = '';
+    document.title = 'xmpp-ftw-wasm chat';
     blocked.clear();
     cancelReply();
     $('peer-title').textContent = 'No conversation open';
@@ -615,7 +684,7 @@ socket.on('xmpp.chat.message', (m) => {
   const peer = sent ? bare(m.to) : bare(m.from);
   const c = conv(peer);
   if (m.state && !sent) {
-    c.typing = m.state === 'composing' ? `${peer.split('@')[0]} is typing…` : '';
+    c.typing = m.state === 'composing' ? `${shortName(peer)} is typing…` : '';
     if (peer === current) $('typing').textContent = c.typing;
   }
   if (m.content === undefined) return;
@@ -669,14 +738,14 @@ socket.on('xmpp.blocking.push', (p) => {
 socket.on('xmpp.roster.push', (item) => {
   const peer = bare(item.jid);
   if (item.subscription === 'remove') contacts.delete(peer); else contacts.set(peer, item);
-  renderList();
+  renderList(); // and the header: a removed contact is shown as a stranger again
 });
 socket.on('xmpp.presence', (p) => {
   const peer = bare(p.from);
   if (peer === me) return;
   const resources = presences.get(peer) || new Map();
   if (p.show === 'offline') resources.delete(p.from.resource || '');
-  else resources.set(p.from.resource || '', p.show || 'online');
+  else resources.set(p.from.resource || '', { show: p.show || 'online', status: typeof p.status === 'string' ? p.status.slice(0, 200) : '' });
   presences.set(peer, resources);
   renderList();
 });
@@ -726,25 +795,51 @@ $('login').addEventListener('submit', (ev) => {
     }
   });
 });
-$('logout').addEventListener('click', () => socket.send('xmpp.logout', {}));
+$('logout').addEventListener('click', () => {
+  try { localStorage.removeItem(unreadKey()); } catch { /* storage off */ }
+  socket.send('xmpp.logout', {});
+});
+// the user's own status (RFC 6121 §4.2: show and a status message), sent again after a reconnection
+$('my-presence').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const show = $('my-show').value, status = $('my-status').value.trim();
+  socket.send('xmpp.presence', { ...(show ? { show } : {}), ...(status ? { status } : {}) });
+});
+$('my-show').addEventListener('change', () => $('my-presence').requestSubmit());
+// a message that arrived while the page was hidden is unread until the page is seen
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState !== 'visible' || !current) return;
+  conv(current).unread = 0;
+  renderList();
+  markRead(current);
+});
+/** Adds a contact and asks to see their presence; whether it worked. */
+async function addContact(jid, name) {
+  try {
+    await socket.request('xmpp.roster.add', name ? { jid, name } : { jid });
+    socket.send('xmpp.presence.subscribe', { to: jid }); // ask to see their presence
+    banner('');
+    return true;
+  } catch (e) {
+    banner(explain(e), true);
+    return false;
+  }
+}
 $('add-contact').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const jid = $('contact-jid').value.trim().toLowerCase();
   const name = $('contact-name').value.trim();
   if (!jid.includes('@')) { banner('Enter a full address, like bob@localhost.', true); return; }
-  try {
-    await socket.request('xmpp.roster.add', name ? { jid, name } : { jid });
-    socket.send('xmpp.presence.subscribe', { to: jid }); // ask to see their presence
+  if (await addContact(jid, name)) {
     $('contact-jid').value = ''; $('contact-name').value = '';
     $('add-contact-box').open = false;
-    banner('');
-  } catch (e) {
-    banner(explain(e), true);
   }
 });
+$('add-stranger').addEventListener('click', () => { if (current) addContact(current, ''); });
 $('remove-contact').addEventListener('click', async () => {
   const peer = current;
   if (!peer) return;
+  if (!window.confirm(`Remove ${nameOf(peer)} from your contacts? You will stop seeing each other's status.`)) return;
   try {
     await socket.request('xmpp.roster.remove', { jid: peer });
   } catch (e) {
@@ -785,15 +880,23 @@ $('text').addEventListener('input', () => {
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => { composing = false; socket.send('xmpp.chat.message', { to: current, state: 'paused' }); }, 3000);
 });
+const growComposer = () => {
+  const t = $('text');
+  t.rows = Math.min(6, Math.max(1, t.value.split('\n').length));
+};
+$('text').addEventListener('input', growComposer);
 $('text').addEventListener('keydown', (ev) => {
+  // Enter sends, Shift+Enter starts a new line (not while an input method is composing)
+  if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); $('composer').requestSubmit(); return; }
   if (ev.key === 'ArrowUp' && !$('text').value) { ev.preventDefault(); editLast(); }
-  if (ev.key === 'Escape') { editing = null; $('text').value = ''; $('send').textContent = 'Send'; }
+  if (ev.key === 'Escape') { editing = null; $('text').value = ''; growComposer(); $('send').textContent = 'Send'; }
 });
 
 function editLast() {
   if (!lastOwn || lastOwn.peer !== current) return;
   editing = lastOwn.id;
   $('text').value = lastOwn.text;
+  growComposer();
   $('send').textContent = 'Save edit';
   $('text').focus();
 }
@@ -825,6 +928,7 @@ $('composer').addEventListener('submit', async (ev) => {
   if (!text || !current) return;
   const peer = current;
   $('text').value = '';
+  growComposer();
   clearTimeout(typingTimer);
   composing = false;
   const payload = { to: peer, content: text, state: 'active', receipt: true };
