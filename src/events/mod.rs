@@ -10,6 +10,7 @@ pub mod actions;
 pub mod blocking;
 pub mod chat;
 pub mod command;
+mod css;
 pub mod emit;
 pub mod error;
 pub mod field;

@@ -10,7 +10,8 @@
 //!   text and allowed children stay);
 //! - attributes: `href` on `a` (only `http`, `https`, `xmpp`, `mailto`), `src`/`alt`/`width`/
 //!   `height` on `img` (`src` only `http`/`https`), and `style` limited to the CSS properties of
-//!   XEP-0071 §8 with values free of `url(`, `expression(`, escapes and comments; no event
+//!   XEP-0071 §8 with values free of `url(`, `expression(`, escapes and comments, and within
+//!   the bounds of [`super::css`] (nothing that reaches out of the message's box); no event
 //!   handlers, no other attributes;
 //! - the output is serialised with every `<`, `>`, `&`, `"`, `'` of text and attribute values
 //!   escaped, and with explicit end tags, so an HTML parser reads it as the same tree.
@@ -177,7 +178,8 @@ fn safe_url(url: &str, schemes: &[&str]) -> bool {
     schemes.iter().any(|s| s.eq_ignore_ascii_case(scheme))
 }
 
-/// Keeps the XEP-0071 §8 CSS properties whose values cannot load or run anything.
+/// Keeps the XEP-0071 §8 CSS properties whose values cannot load or run anything and stay
+/// inside the message's box.
 fn safe_style(style: &str) -> String {
     let mut out = String::new();
     for decl in style.split(';') {
@@ -203,13 +205,16 @@ fn safe_style(style: &str) -> String {
         ]
         .iter()
         .any(|bad| lower.contains(bad));
-        if CSS_PROPERTIES.contains(&prop.as_str()) && !value.is_empty() && !dangerous {
+        let kept = (CSS_PROPERTIES.contains(&prop.as_str()) && !dangerous)
+            .then(|| super::css::safe_value(&prop, value))
+            .flatten();
+        if let Some(value) = kept {
             if !out.is_empty() {
                 out.push_str("; ");
             }
             out.push_str(&prop);
             out.push_str(": ");
-            out.push_str(value);
+            out.push_str(&value);
         }
     }
     out
@@ -243,6 +248,11 @@ mod tests {
         assert_eq!(
             clean("<img src='https://e.org/i.png' alt='i' onerror='x()'/>"),
             "<img src=\"https://e.org/i.png\" alt=\"i\"/>"
+        );
+        // what would reach out of the bubble goes, the rest stays (css.rs has the grammar)
+        assert_eq!(
+            clean("<p style='margin-left:100000px; font-size:500px; color: Red; font-size: 1.2em'>x</p>"),
+            "<p style=\"color: red; font-size: 1.2em\">x</p>"
         );
         assert_eq!(clean("<div><b>bold</b> text</div>"), "bold text");
         assert_eq!(clean("  <p></p>  "), "<p></p>");
