@@ -573,6 +573,7 @@ transcripts! {
     sending_cut_during_resumption => "sending/cut-during-resumption.transcript",
     sending_cut_twice_received => "sending/cut-twice-received.transcript",
     sending_resumed_too_high => "sending/resumed-too-high.transcript",
+    sending_ack_after_slow_answer => "sending/ack-after-slow-answer.transcript",
     chat_carbons => "chat/carbons.transcript",
     chat_hostile => "chat/hostile.transcript",
     chat_ids_and_dedup => "chat/ids-and-dedup.transcript",
