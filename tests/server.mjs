@@ -12,6 +12,7 @@
 //                                                          reading the body at `rate`; with `cut`, both
 //                                                          connections are cut once that many bytes passed
 //   /upload-proxy-stats                                    {forwarded, cuts: [bytes passed at each cut]}
+//   /track/<name> | /track-count/<name>                    a 1×1 picture / how many times it was fetched
 // Usage: node tests/server.mjs [port] [--demo]   (env XMPP_WS_URL, default ws://127.0.0.1:5280/xmpp-websocket)
 // --demo: the demo's server (scripts/demo.sh): only the page (www/) and the package (pkg/), `/`
 // leading to the page, nothing else of the repository (not the demo Prosody's data under .work/),
@@ -41,6 +42,8 @@ const types = {
 
 /// What the upload proxy did: uploads forwarded, cuts and how many bytes had passed at each.
 const uploadStats = { forwarded: 0, cuts: [] };
+/// How many times each /track/<name> picture was fetched.
+const trackHits = new Map();
 
 /// Forwards an upload to `to` (loopback only), slowly, and cuts it after `cut` bytes if asked.
 function uploadProxy(req, res, params) {
@@ -92,6 +95,18 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/xrd+xml', 'access-control-allow-origin': '*' });
     return res.end(`<?xml version='1.0' encoding='utf-8'?><XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>` +
       `<Link rel="urn:xmpp:alt-connections:websocket" href="${wsUrl}"/></XRD>`);
+  }
+  // /track/<name>: a remote picture a stranger's message points at; /track-count/<name> says how
+  // many times it was fetched (the demo must not fetch it by itself)
+  const tracked = /^\/track(-count)?\/(\w+)$/.exec(url.pathname);
+  if (tracked && !demo) {
+    if (tracked[1]) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ hits: trackHits.get(tracked[2]) || 0 }));
+    }
+    trackHits.set(tracked[2], (trackHits.get(tracked[2]) || 0) + 1);
+    res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
+    return res.end(Buffer.from('R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==', 'base64'));
   }
   if (url.pathname === '/upload-proxy' && !demo) return uploadProxy(req, res, url.searchParams);
   if (url.pathname === '/upload-proxy-stats' && !demo) {

@@ -14,6 +14,9 @@ const bare = (j) => (j.user ? `${j.user}@${j.domain}` : j.domain);
 const full = (j) => bare(j) + (j.resource ? `/${j.resource}` : '');
 const size = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`);
 const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+/** A name on screen: its own bidi-isolated run, so that right-to-left text cannot reorder what
+ * is around it. */
+const bdi = (text) => { const b = document.createElement('bdi'); b.textContent = text; return b; };
 
 // Errors in plain words (docs/decisions.md §2-§3 conditions).
 const explain = (e) => ({
@@ -94,42 +97,70 @@ const conv = (peer) => {
       corrections: new Map(), // original id -> the correcting archived message
       later: new Map(), // id -> actions (reactions, retraction) that came before their message
       lastDisplayed: '', // the last read marker sent for this conversation
-      lastTime: '', lastText: '', // for the list: sorted by the last message, with a preview
+      lastTime: 0, lastText: '', // for the list: sorted by the last message (an instant), with a preview
+      lastDay: '', // the day of the last message on screen (for its separator)
     });
   }
   return conversations.get(peer);
 };
 
+/** Messages are told apart by sender and id: ids are chosen by the sender, anyone can reuse yours. */
+const keyOf = (mine, id) => `${mine ? 'me' : 'them'}:${id}`;
+/** When a message was written: a stamp in the future (or none) counts as its arrival, now. */
+const instant = (iso) => {
+  const t = Date.parse(iso || ''), now = Date.now();
+  return Number.isNaN(t) || t > now ? now : t;
+};
+const when = (iso) => new Date(instant(iso)).toISOString();
+/** Whose reply this is: the JID it names, or the peer's by default (XEP-0461). */
+const replyAuthor = (reply, peer) => (typeof reply.to === 'string' ? reply.to.split('/')[0] : reply.to ? bare(reply.to) : peer);
+
 /** Adds or updates a message; `older` puts history before what is shown. */
 function upsert(peer, msg, older = false) {
   const c = conv(peer);
-  const key = msg.id || `${msg.time}-${msg.text}`;
-  if (msg.replace && c.messages.has(msg.replace)) {
-    const target = c.messages.get(msg.replace);
-    target.text = msg.text; target.html = msg.html; target.edited = true;
+  msg.time = when(msg.time);
+  const key = msg.id ? keyOf(msg.mine, msg.id) : `${msg.time}-${msg.text}`;
+  // XEP-0308: a correction changes a message of its own sender only
+  const target = msg.replace ? c.messages.get(keyOf(msg.mine, msg.replace)) : undefined;
+  let changed = null;
+  if (target) {
+    Object.assign(target, { text: msg.text, html: msg.html, edited: true });
+    changed = target;
   } else if (c.messages.has(key)) {
-    Object.assign(c.messages.get(key), { ...msg, delivered: c.messages.get(key).delivered || msg.delivered });
+    const old = c.messages.get(key);
+    Object.assign(old, { ...msg, el: old.el, reactions: old.reactions, delivered: old.delivered || msg.delivered });
+    changed = old;
   } else {
     msg.reactions = msg.reactions || new Map();
     msg.author = msg.mine ? me : peer;
     c.messages.set(key, msg);
     if (older) c.order.unshift(key); else c.order.push(key);
     if (!older && !msg.mine && (peer !== current || document.visibilityState === 'hidden')) c.unread++;
-    for (const apply of c.later.get(key) || []) apply(msg);
-    c.later.delete(key);
+    for (const apply of c.later.get(msg.id) || []) apply(msg);
+    c.later.delete(msg.id);
   }
   if (msg.mine && !older) lastOwn = { id: msg.id, text: msg.text, peer };
-  if (!older && msg.time >= c.lastTime) { c.lastTime = msg.time; c.lastText = msg.file ? `📎 ${msg.file.name}` : msg.text; }
+  const t = instant(msg.time);
+  if (!older && t >= c.lastTime) { c.lastTime = t; c.lastText = msg.file ? `📎 ${msg.file.name}` : msg.text; }
   renderList();
-  if (peer === current) renderMessages(older);
+  if (peer !== current) return;
+  // one message costs one element: a new one is appended, a changed one replaced
+  if (older) renderMessages(true);
+  else if (changed) refresh(changed);
+  else appendMessage(c, msg);
+}
+
+/** Shows a change to a message that is on screen. */
+function refresh(msg) {
+  if (msg.el && msg.el.isConnected) msg.el.replaceWith(messageItem(conv(current), msg));
 }
 
 function renderList() {
   // Contacts and conversations together, the most recent conversation first, then by name.
   const peers = [...new Set([...conversations.keys(), ...[...contacts.keys()]])]
     .filter((p) => !contacts.has(p) || contacts.get(p).subscription !== 'remove');
-  const last = (p) => (conversations.has(p) ? conversations.get(p).lastTime : '');
-  peers.sort((x, y) => (last(y) || '').localeCompare(last(x) || '') || nameOf(x).localeCompare(nameOf(y)));
+  const last = (p) => (conversations.has(p) ? conversations.get(p).lastTime : 0);
+  peers.sort((x, y) => last(y) - last(x) || nameOf(x).localeCompare(nameOf(y)));
   const ul = $('conversations');
   ul.replaceChildren(...peers.map((peer) => {
     const c = conversations.get(peer);
@@ -145,7 +176,8 @@ function renderList() {
     dot.className = `dot ${shown}${stranger ? ' stranger' : ''}`;
     const label = document.createElement('span');
     const name = contacts.get(peer) && contacts.get(peer).name;
-    label.textContent = (name ? `${name} · ${peer}` : peer) + (unread ? ` (${unread})` : '');
+    // the name as an isolated run: right-to-left text in it cannot reorder the rest
+    label.append(...(name ? [bdi(name), ` · ${peer}`] : [peer]), unread ? ` (${unread})` : '');
     const state = document.createElement('span');
     state.className = 'visually-hidden';
     state.textContent = stranger ? ', not in your contacts' : `, ${shown}`;
@@ -176,7 +208,7 @@ function renderList() {
 function renderHeader() {
   if (!current) return;
   const contact = contacts.has(current);
-  $('peer-title').textContent = nameOf(current) === current ? current : `${nameOf(current)} (${current})`;
+  $('peer-title').replaceChildren(...(nameOf(current) === current ? [current] : [bdi(nameOf(current)), ` (${current})`]));
   $('peer-presence').textContent = presenceText(current);
   $('remove-contact').hidden = !contact;
   $('stranger-note').hidden = contact;
@@ -267,7 +299,8 @@ async function loadContacts() {
       const peer = mine ? bare(m.mam.to) : bare(m.from);
       if (!peer || peer === me) continue;
       const c = conv(peer);
-      if (m.delay.when >= c.lastTime) { c.lastTime = m.delay.when; c.lastText = m.content; }
+      const t = instant(m.delay && m.delay.when);
+      if (t >= c.lastTime) { c.lastTime = t; c.lastText = m.content; }
     }
     renderList();
   } catch {
@@ -275,11 +308,12 @@ async function loadContacts() {
   }
 }
 
-/** Applies `fn` to the message `id` of `peer`'s conversation, now or once it is shown. */
-function onMessage(peer, id, fn) {
+/** Applies `fn` to the message `id` of `peer`'s conversation written by one of `authors` (in
+ * that order: `true` is the user), now or once it is shown. */
+function onMessage(peer, id, fn, authors = [true, false]) {
   const c = conv(peer);
-  const msg = c.messages.get(id);
-  if (msg) { fn(msg); if (peer === current) renderMessages(true); return; }
+  const msg = authors.map((mine) => c.messages.get(keyOf(mine, id))).find(Boolean);
+  if (msg) { fn(msg); if (peer === current) refresh(msg); return; }
   c.later.set(id, [...(c.later.get(id) || []), fn]);
 }
 
@@ -328,29 +362,58 @@ function renderMessages(keepScroll = false) {
     if (d && d !== day) { day = d; items.push(daySeparator(m.time)); }
     items.push(messageItem(c, m));
   }
+  c.lastDay = day;
   ol.replaceChildren(...items);
   ol.scrollTop = keepScroll ? ol.scrollHeight - fromBottom : ol.scrollHeight;
   $('typing').textContent = c.typing;
   markRead(current);
 }
 
-/** One message of the open conversation. */
+/** Appends a new message of the open conversation (with its day's separator when it starts one),
+ * keeping the view at the bottom if it was there. */
+function appendMessage(c, m) {
+  const ol = $('messages');
+  const atBottom = ol.scrollHeight - ol.scrollTop - ol.clientHeight < 40;
+  const d = dayOf(m.time);
+  if (d && d !== c.lastDay) { c.lastDay = d; ol.append(daySeparator(m.time)); }
+  ol.append(messageItem(c, m));
+  if (atBottom || m.mine) ol.scrollTop = ol.scrollHeight;
+  $('typing').textContent = c.typing;
+  markRead(current);
+}
+
+/** Longer messages are folded. */
+const FOLD = 2000;
+
+/** One message of the open conversation (kept as `m.el`). */
 function messageItem(c, m) {
   const li = document.createElement('li');
+  m.el = li;
   li.className = m.mine ? 'mine' : 'theirs';
   if (m.reply) {
     const quote = document.createElement('blockquote');
-    const target = c.messages.get(m.reply.id);
+    quote.dir = 'auto';
+    const target = c.messages.get(keyOf(replyAuthor(m.reply, current) === me, m.reply.id));
     quote.textContent = target ? (target.deleted ? 'message deleted' : target.text) : (m.reply.quote || '…');
     li.append(quote);
   }
-  const body = document.createElement('span');
+  const body = document.createElement('div');
   body.className = m.deleted ? 'body deleted' : 'body';
+  body.dir = 'auto'; // each message is a bidi-isolated run
   if (m.deleted) body.textContent = 'message deleted';
   else if (m.file) body.append(fileView(m));
-  else if (m.html !== undefined) body.innerHTML = m.html; // sanitised by the SDK (XEP-0071 profile)
-  else { body.textContent = m.text; body.classList.add('text'); } // line breaks kept by CSS
-  li.append(body);
+  else if (m.html !== undefined) body.append(remoteMarkup(m));
+  else if (m.text.length > FOLD && !m.unfolded) {
+    body.classList.add('text');
+    body.textContent = `${m.text.slice(0, FOLD)}…`;
+    const more = document.createElement('button');
+    more.type = 'button';
+    more.className = 'more';
+    more.textContent = 'Show more';
+    more.addEventListener('click', () => { m.unfolded = true; refresh(m); });
+    li.append(body, more);
+  } else { body.textContent = m.text; body.classList.add('text'); } // line breaks kept by CSS
+  if (!body.isConnected && !li.contains(body)) li.append(body);
   if (m.reactions.size && !m.deleted) {
     const counts = new Map();
     for (const list of m.reactions.values()) for (const r of list) counts.set(r, (counts.get(r) || 0) + 1);
@@ -365,16 +428,45 @@ function messageItem(c, m) {
   }
   const meta = document.createElement('span');
   meta.className = 'meta';
-  const bits = [m.mine ? 'You' : shortName(current), time(m.time)];
+  const bits = [time(m.time)];
   if (m.delayed) bits.push('delivered later');
   if (m.edited) bits.push('edited');
   // sending (not acknowledged by the server yet, also after a reload) → sent → delivered → read
-  if (m.mine) bits.push(m.failed ? 'Not delivered' : m.read ? '✓✓ Read' : m.delivered ? '✓✓ Delivered' : m.sent ? '✓ Sent' : '… Sending');
-  meta.textContent = bits.join(' · ');
+  if (m.mine) bits.push(m.failed ? `Not delivered${m.failReason ? ` (${m.failReason})` : ''}` : m.read ? '✓✓ Read' : m.delivered ? '✓✓ Delivered' : m.sent ? '✓ Sent' : '… Sending');
+  meta.append(bdi(m.mine ? 'You' : shortName(current)), ` · ${bits.join(' · ')}`);
   if (m.failed) meta.classList.add('failed');
   li.append(meta);
   if (m.id && !m.deleted) li.append(messageActions(m));
   return li;
+}
+
+/** Someone whose presence the user shares both ways (RFC 6121 §2.1.2.5 `both`): their pictures
+ * load by themselves; anyone else's wait for a click (loading one tells its sender when and from
+ * where the message was read). */
+const mutual = (peer) => Boolean(contacts.get(peer) && contacts.get(peer).subscription === 'both');
+
+/** A message's XHTML (sanitised by the SDK, XEP-0071) made safe to show: parsed in an inert
+ * <template> first (nothing loads while parsing), pictures of anyone but the user and mutual
+ * contacts replaced by a "Show picture" button, links opened in a new tab without a referrer. */
+function remoteMarkup(m) {
+  const t = document.createElement('template');
+  t.innerHTML = m.html;
+  for (const a of t.content.querySelectorAll('a')) {
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+  }
+  const trusted = m.mine || mutual(m.author) || m.showPicture;
+  if (!trusted) {
+    for (const img of t.content.querySelectorAll('img')) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'show-picture';
+      b.textContent = img.alt ? `Show picture: ${img.alt}` : 'Show picture';
+      b.addEventListener('click', () => { m.showPicture = true; refresh(m); });
+      img.replaceWith(b);
+    }
+  }
+  return t.content;
 }
 
 const IMAGE = /\.(png|jpe?g|gif|webp|avif)$/i;
@@ -401,7 +493,7 @@ function fileView(m) {
     link.replaceChildren(img);
   };
   link.textContent = name;
-  const trusted = m.mine || contacts.has(m.author);
+  const trusted = m.mine || mutual(m.author);
   if (image && (trusted || m.showPicture)) showPicture();
   box.append(link);
   // the size of a contact's file, from the server that holds it (a stranger's is not asked for)
@@ -516,7 +608,7 @@ function messageActions(m) {
       try {
         await socket.request('xmpp.chat.reaction', { to: peer, id: m.id, reactions: [...mine] });
         reacted(me, [...mine])(m);
-        if (peer === current) renderMessages(true);
+        if (peer === current) refresh(m);
       } catch (e) { banner(explain(e), true); }
     });
     b.setAttribute('aria-label', `React with ${emoji}`); // the emoji alone is not a name
@@ -527,7 +619,7 @@ function messageActions(m) {
       try {
         await socket.request('xmpp.chat.retract', { to: peer, id: m.id });
         retracted(me)(m);
-        if (peer === current) renderMessages(true);
+        if (peer === current) refresh(m);
       } catch (e) { banner(explain(e), true); }
     });
   }
@@ -548,17 +640,18 @@ async function loadHistory(peer) {
     socket.off('xmpp.mam.message', onMam);
     // The page is oldest first; corrections (XEP-0308) replace the text of what they correct.
     for (const m of page) {
-      if (m.replace && m.content !== undefined) c.corrections.set(m.replace, m);
-      // actions (docs/decisions.md §14), in archive order: the state is the same as live
+      // actions (docs/decisions.md §14), in archive order: the state is the same as live; a
+      // correction or retraction counts for its own sender's messages only
       const sender = bare(m.from);
-      if (m.reaction) onMessage(peer, m.reaction.id, reacted(sender, m.reaction.reactions));
-      if (m.retract) onMessage(peer, m.retract.id, retracted(sender));
-      if (m.displayed && sender !== me) onMessage(peer, m.displayed.id, readUpTo(peer));
+      if (m.replace && m.content !== undefined) c.corrections.set(keyOf(sender === me, m.replace), m);
+      if (m.reaction) onMessage(peer, m.reaction.id, reacted(sender, m.reaction.reactions), [sender !== me, sender === me]);
+      if (m.retract) onMessage(peer, m.retract.id, retracted(sender), [sender === me]);
+      if (m.displayed && sender !== me) onMessage(peer, m.displayed.id, readUpTo(peer), [true]);
     }
     for (const m of page.reverse()) {
       if (m.content === undefined || m.replace) continue; // receipts, chat states, corrections
       const mine = bare(m.from) === me;
-      const fix = c.corrections.get(m.id);
+      const fix = c.corrections.get(keyOf(mine, m.id));
       const shown = fix || m;
       upsert(peer, {
         id: m.id, text: shown.content, html: shown.format === 'xhtml' ? shown.content : undefined, mine,
@@ -679,19 +772,29 @@ socket.on('xmpp.error', (e) => {
 });
 socket.on('xmpp.error.client', (e) => banner(explain(e), true));
 
+/** The typing notice goes by itself after this long without news (XEP-0085 §5.1). */
+const TYPING_MS = 30000;
+const setTyping = (peer, text) => {
+  const c = conv(peer);
+  c.typing = text;
+  clearTimeout(c.typingTimer);
+  if (text) c.typingTimer = setTimeout(() => setTyping(peer, ''), TYPING_MS);
+  if (peer === current) $('typing').textContent = text;
+};
+
 socket.on('xmpp.chat.message', (m) => {
   const sent = m.carbon === 'sent';
   const peer = sent ? bare(m.to) : bare(m.from);
+  if (!peer || peer === me) return;
+  // a chat state alone from someone with no conversation yet opens none
+  if (m.content === undefined && !conversations.has(peer)) return;
   const c = conv(peer);
-  if (m.state && !sent) {
-    c.typing = m.state === 'composing' ? `${shortName(peer)} is typing…` : '';
-    if (peer === current) $('typing').textContent = c.typing;
-  }
+  if (m.state && !sent) setTyping(peer, m.state === 'composing' ? `${shortName(peer)} is typing…` : '');
   if (m.content === undefined) return;
-  if (!sent) c.typing = '';
+  if (!sent) setTyping(peer, '');
   upsert(peer, {
     id: m.id, text: m.content, html: m.format === 'xhtml' ? m.content : undefined, mine: sent,
-    time: m.delay ? m.delay.when : new Date().toISOString(), delayed: Boolean(m.delay), replace: m.replace,
+    time: m.delay ? m.delay.when : undefined, delayed: Boolean(m.delay), replace: m.replace,
     reply: m.reply, markable: m.markable, file: fileOf(m.oob),
   });
   // XEP-0184: acknowledge what we received (receipts are the application's job in xmpp-ftw).
@@ -707,12 +810,15 @@ const readUpTo = (peer) => (msg) => {
   const c = conv(peer);
   for (const k of c.order) {
     const m = c.messages.get(k);
-    if (m.mine) m.read = true;
+    if (m.mine && !m.read) { m.read = true; if (peer === current && m !== msg) refresh(m); }
     if (m === msg) break;
   }
 };
-socket.on('xmpp.chat.reaction', (a) => onMessage(peerOf(a), a.id, reacted(bare(a.from), a.reactions)));
-socket.on('xmpp.chat.retract', (a) => onMessage(peerOf(a), a.id, retracted(bare(a.from))));
+/** Whether an action (reaction, retraction) was the user's own, from another device. */
+const byMe = (a) => bare(a.from) === me;
+// a reaction most likely answers the other side's message; a retraction takes back one's own only
+socket.on('xmpp.chat.reaction', (a) => onMessage(peerOf(a), a.id, reacted(bare(a.from), a.reactions), [!byMe(a), byMe(a)]));
+socket.on('xmpp.chat.retract', (a) => onMessage(peerOf(a), a.id, retracted(bare(a.from)), [byMe(a)]));
 socket.on('xmpp.chat.displayed', (a) => {
   const peer = peerOf(a);
   if (a.carbon === 'sent') { // read on another of my devices: nothing unread here either
@@ -720,12 +826,13 @@ socket.on('xmpp.chat.displayed', (a) => {
     renderList();
     return;
   }
-  onMessage(peer, a.id, readUpTo(peer));
+  onMessage(peer, a.id, readUpTo(peer), [true]);
 });
+// A message of mine bounced (an unknown or blocked recipient): failed, with the reason.
 socket.on('xmpp.chat.error', (e) => {
   const c = conv(bare(e.from));
-  const msg = c.messages.get(e.id);
-  if (msg) { msg.failed = true; if (bare(e.from) === current) renderMessages(true); }
+  const msg = c.messages.get(keyOf(true, e.id));
+  if (msg) { msg.failed = true; msg.failReason = explain(e.error || {}); if (bare(e.from) === current) refresh(msg); }
 });
 socket.on('xmpp.blocking.push', (p) => {
   for (const j of p.blocked || []) blocked.add(j);
@@ -764,15 +871,15 @@ socket.on('xmpp.presence.subscribe', (p) => {
 // The server has it (XEP-0198 ack): "sent".
 socket.on('xmpp.chat.sent', ({ id }) => {
   for (const [peer, c] of conversations) {
-    const msg = c.messages.get(id);
-    if (msg) { msg.sent = true; if (peer === current) renderMessages(true); }
+    const msg = c.messages.get(keyOf(true, id));
+    if (msg) { msg.sent = true; if (peer === current) refresh(msg); }
   }
 });
 
 socket.on('xmpp.chat.receipt', (r) => {
   const c = conv(bare(r.from));
-  const msg = c.messages.get(r.id);
-  if (msg) { msg.delivered = true; if (bare(r.from) === current) renderMessages(true); }
+  const msg = c.messages.get(keyOf(true, r.id));
+  if (msg) { msg.delivered = true; if (bare(r.from) === current) refresh(msg); }
 });
 
 // ---- the page's controls

@@ -47,11 +47,11 @@ impl Client {
                 return;
             }
         };
-        // xmpp-parsers reads a missing `type` as `normal`; xmpp-ftw handles a message without
-        // `type` as chat but not one that says `type="normal"` (docs/xmpp-ftw-api.md §4).
-        let said_normal = el.attr("type") == Some("normal");
+        // RFC 6121 §5.2.2: a `normal` message (or one without a type) is a standalone message a
+        // client may show in a chat; xmpp-ftw dropped `type="normal"`, which hid them live while
+        // history showed them (docs/decisions.md §4).
         let el = match Message::try_from(el) {
-            Ok(m) => return self.handle_message(m, said_normal),
+            Ok(m) => return self.handle_message(m),
             Err(FromElementError::Mismatch(el)) => el,
             Err(_) => return,
         };
@@ -76,16 +76,13 @@ impl Client {
     }
 
     /// RFC 6121 §5 messages: MAM results, carbons (XEP-0280), receipts, chat messages.
-    fn handle_message(&mut self, m: Message, said_normal: bool) {
+    fn handle_message(&mut self, m: Message) {
         let Some(own) = self.own_bare() else {
             return;
         };
         let from = m.from.clone();
         let from_account = from_account(from.as_ref(), &own);
         let mut inc = Incoming::read(m);
-        if said_normal {
-            inc.chat = false;
-        }
         match inc.wrapper.take() {
             Some(w) if w.is("result", ns::MAM) => {
                 // docs/decisions.md §5: only the own archive, only queries this socket made.

@@ -76,6 +76,9 @@ test('status, a stranger with Add and Block, names in labels, removing a contact
 test('unread in the tab title across a reload, day separators, several lines, Edit last on a phone', async ({ browser }, info) => {
   test.setTimeout(90_000);
   const { alice, bob, ctxA, ctxB, a, b } = await twoPeople(browser, { phone: true });
+  // Alice's clock is Playwright's from the start (time runs; moved below to write "yesterday"):
+  // swapping it in under a running page would leave the page's timers half real, half fake.
+  await a.clock.install();
   await signUp(a, alice);
   await signUp(b, bob);
   await expect(a).toHaveTitle('xmpp-ftw-wasm chat');
@@ -107,13 +110,15 @@ test('unread in the tab title across a reload, day separators, several lines, Ed
 
   // Day separators: a message Alice wrote yesterday (her clock says so), then one today.
   const now = Date.now();
-  await a.clock.setFixedTime(new Date(now - 24 * 3600 * 1000));
+  await a.clock.setSystemTime(new Date(now - 24 * 3600 * 1000));
   await a.getByRole('textbox', { name: 'Message' }).fill('written yesterday');
   await a.getByRole('textbox', { name: 'Message' }).press('Enter');
   await expect(a.locator('#messages li.mine')).toContainText('written yesterday');
-  await a.clock.setFixedTime(new Date(now));
+  await a.clock.setSystemTime(new Date(now + 2000));
   await a.getByRole('textbox', { name: 'Message' }).fill('written today');
   await a.getByRole('textbox', { name: 'Message' }).press('Enter');
+  // (a separator is labelled when drawn: opening the conversation again draws it all as of now)
+  await person(a, bob).click();
   await expect(a.locator('#messages li.day')).toHaveText(['Today', 'Yesterday', 'Today']);
   await a.screenshot({ path: info.outputPath('days.png'), fullPage: true });
 

@@ -1,6 +1,6 @@
 // Files in the demo (docs/decisions.md §12), driven like two people would: alice attaches a
-// picture, which bob (to whom she is a stranger) sees only when he asks for it; a contact's
-// picture shows by itself; a dropped text file shows as a link with its name; a slow upload
+// picture, which bob (to whom she is a stranger) sees only when he asks for it; a mutual
+// contact's picture shows by itself; a dropped text file shows as a link with its name; a slow upload
 // shows a progress bar whose Cancel stops it; a file over the limit is explained in plain words.
 import { test, expect } from '@playwright/test';
 import { signUp, twoPeople } from './people.mjs';
@@ -55,11 +55,15 @@ test('a picture and a file go from alice to bob; previews, links, progress, canc
   expect(await link.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.+beach\.png$/);
   await b.screenshot({ path: info.outputPath('file-picture-phone.png'), fullPage: true });
 
-  // alice adds bob as a contact; bob drops a text file on the conversation: alice gets a link
-  // with its name and (bob being a contact) its size
+  // alice adds bob as a contact and he accepts (each sees the other: a mutual contact); bob drops
+  // a text file on the conversation: alice gets a link with its name and (bob being a mutual
+  // contact) its size
   await a.locator('#add-contact-box summary').click();
   await a.getByLabel('Contact address').fill(bob);
   await a.getByRole('button', { name: 'Add contact' }).click();
+  await b.getByRole('button', { name: `Accept ${alice}` }).click();
+  await expect(a.locator(`#conversations button[data-peer="${bob}"] .dot`)).toHaveClass(/online/);
+  await expect(b.locator(`#conversations button[data-peer="${alice}"] .dot`)).toHaveClass(/online/);
   const drop = await b.evaluateHandle(() => {
     const dt = new DataTransfer();
     dt.items.add(new File(['the minutes of the meeting\n'.repeat(100)], 'minutes.txt', { type: 'text/plain' }));
