@@ -357,7 +357,7 @@ impl Client {
         // A new session: what the old one never had acknowledged is sent again once online,
         // but a stanza the server refused twice (docs/decisions.md §16).
         if let Some(old) = self.session.sm.take() {
-            let mut unsent: Vec<sm::Out> = old.unacked.into();
+            let mut unsent = old.unacked;
             self.settle_on_new_session(&mut unsent);
             self.session.resend.extend(unsent);
         }

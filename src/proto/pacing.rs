@@ -4,7 +4,10 @@
 //! With stream management at most `Config::send_window` stanzas and [`WINDOW_BYTES`] bytes are
 //! in flight; the rest waits in `Session::paced`. A connection that ends shortly after stanzas
 //! went out has them sent again one at a time, each acknowledged before the next; a stanza
-//! alone in flight at two ends in a row is taken out of the outbox and reported.
+//! alone in flight at two ends in a row is taken out of the outbox and reported, unless the
+//! next resumption shows the server had it.
+
+use std::collections::VecDeque;
 
 use super::sm::{Out, Sm};
 use super::{dedup, Client, ACK_BATCH, ACK_DELAY_MS};
@@ -12,8 +15,9 @@ use crate::events::{Emit, Jid};
 use xmpp_parsers::stream_error::DefinedCondition as StreamCondition;
 
 /// The sending window: at most `Config::send_window` stanzas in flight (sent, not
-/// acknowledged; 64 by default) and at most this many bytes of them (a stanza larger than the window goes alone): well
-/// under the 512 KiB Prosody buffers per WebSocket before it ends the session.
+/// acknowledged; 64 by default) and at most this many bytes of them (a stanza larger than the
+/// window goes alone): well under the 512 KiB Prosody buffers per WebSocket before it ends the
+/// session.
 const WINDOW_BYTES: usize = 192_000;
 /// A stanza sent alone whose ack has not come this long later ends the connection (a server
 /// that stopped reading, seen: Prosody 0.12 after a refused message).
@@ -152,10 +156,15 @@ impl Client {
             self.send_frame(frame, None);
             return self.send_frame(Sm::request_frame(), None);
         }
+        self.arm_ack_timer();
+        self.send_frame(frame, None);
+    }
+
+    /// Asks for an ack [`ACK_DELAY_MS`] from now, unless a request is planned already.
+    pub(crate) fn arm_ack_timer(&mut self) {
         if self.session.ack_request_at.is_none() {
             self.session.ack_request_at = Some(self.now.plus(ACK_DELAY_MS));
         }
-        self.send_frame(frame, None);
     }
 }
 
@@ -240,27 +249,17 @@ impl Client {
     /// A resumption answered (its `h` applied): the stanza refused twice is taken out of the
     /// outbox and reported, unless the server acknowledged it, which a refusal never is.
     pub(crate) fn settle_on_resumption(&mut self) {
-        let Some((frame, why)) = self.session.doomed.take() else {
-            return;
-        };
-        let Some(sm) = self.session.sm.as_mut() else {
-            return;
-        };
-        if let Some(pos) = sm.unacked.iter().position(|o| o.frame == frame) {
-            if let Some(out) = sm.unacked.remove(pos) {
-                self.refused(&out, why);
-            }
+        let doomed = self.session.doomed.take();
+        let found = (self.session.sm.as_mut()).and_then(|sm| take_doomed(doomed, &mut sm.unacked));
+        if let Some((out, why)) = found {
+            self.refused(&out, why);
         }
     }
 
     /// A new session (no resumption): the stanza refused twice is not sent again but
     /// reported; the rest of `unsent` goes.
-    pub(crate) fn settle_on_new_session(&mut self, unsent: &mut Vec<Out>) {
-        let Some((frame, why)) = self.session.doomed.take() else {
-            return;
-        };
-        if let Some(pos) = unsent.iter().position(|o| o.frame == frame) {
-            let out = unsent.remove(pos);
+    pub(crate) fn settle_on_new_session(&mut self, unsent: &mut VecDeque<Out>) {
+        if let Some((out, why)) = take_doomed(self.session.doomed.take(), unsent) {
             self.refused(&out, why);
         }
     }
@@ -297,6 +296,16 @@ impl Client {
             error: error.into(),
         }));
     }
+}
+
+/// Takes the stanza refused twice (`doomed`) out of `queue`, with why, if it is still there.
+fn take_doomed(
+    doomed: Option<(String, Refused)>,
+    queue: &mut VecDeque<Out>,
+) -> Option<(Out, Refused)> {
+    let (frame, why) = doomed?;
+    let pos = queue.iter().position(|o| o.frame == frame)?;
+    Some((queue.remove(pos)?, why))
 }
 
 /// Why a stanza counts as refused: the stream error's condition, or `not-acceptable` with

@@ -173,8 +173,8 @@ impl Client {
                     // What went out after the request this answers is asked for in turn: an
                     // ack timer that fired while that request was outstanding asked nothing
                     // (a slow server would otherwise leave the last stanzas unacknowledged).
-                    if !sm.unacked.is_empty() && self.session.ack_request_at.is_none() {
-                        self.session.ack_request_at = Some(self.now.plus(super::ACK_DELAY_MS));
+                    if !sm.unacked.is_empty() {
+                        self.arm_ack_timer();
                     }
                     self.acknowledged(ids);
                     self.flush_paced();
