@@ -400,20 +400,20 @@ function messageItem(c, m) {
   const body = document.createElement('div');
   body.className = m.deleted ? 'body deleted' : 'body';
   body.dir = 'auto'; // each message is a bidi-isolated run
+  const folded = !m.deleted && !m.file && m.html === undefined && m.text.length > FOLD && !m.unfolded;
   if (m.deleted) body.textContent = 'message deleted';
   else if (m.file) body.append(fileView(m));
   else if (m.html !== undefined) body.append(remoteMarkup(m));
-  else if (m.text.length > FOLD && !m.unfolded) {
-    body.classList.add('text');
-    body.textContent = `${m.text.slice(0, FOLD)}…`;
+  else { body.textContent = folded ? `${m.text.slice(0, FOLD)}…` : m.text; body.classList.add('text'); } // line breaks kept by CSS
+  li.append(body);
+  if (folded) {
     const more = document.createElement('button');
     more.type = 'button';
     more.className = 'more';
     more.textContent = 'Show more';
     more.addEventListener('click', () => { m.unfolded = true; refresh(m); });
-    li.append(body, more);
-  } else { body.textContent = m.text; body.classList.add('text'); } // line breaks kept by CSS
-  if (!body.isConnected && !li.contains(body)) li.append(body);
+    li.append(more);
+  }
   if (m.reactions.size && !m.deleted) {
     const counts = new Map();
     for (const list of m.reactions.values()) for (const r of list) counts.set(r, (counts.get(r) || 0) + 1);
@@ -444,6 +444,8 @@ function messageItem(c, m) {
  * load by themselves; anyone else's wait for a click (loading one tells its sender when and from
  * where the message was read). */
 const mutual = (peer) => Boolean(contacts.get(peer) && contacts.get(peer).subscription === 'both');
+/** Whether a message's remote content (pictures, a file's size) may load by itself. */
+const trusts = (m) => m.mine || mutual(m.author);
 
 /** A message's XHTML (sanitised by the SDK, XEP-0071) made safe to show: parsed in an inert
  * <template> first (nothing loads while parsing), pictures of anyone but the user and mutual
@@ -455,7 +457,7 @@ function remoteMarkup(m) {
     a.target = '_blank';
     a.rel = 'noopener noreferrer';
   }
-  const trusted = m.mine || mutual(m.author) || m.showPicture;
+  const trusted = trusts(m) || m.showPicture;
   if (!trusted) {
     for (const img of t.content.querySelectorAll('img')) {
       const b = document.createElement('button');
@@ -493,7 +495,7 @@ function fileView(m) {
     link.replaceChildren(img);
   };
   link.textContent = name;
-  const trusted = m.mine || mutual(m.author);
+  const trusted = trusts(m);
   if (image && (trusted || m.showPicture)) showPicture();
   box.append(link);
   // the size of a contact's file, from the server that holds it (a stranger's is not asked for)
