@@ -7,6 +7,7 @@
 # Hosts: "localhost" (internal_hashed: SCRAM-SHA-1, PLAIN) and "sha256.localhost"
 # (internal_plain: also SCRAM-SHA-256), and "anon.localhost" (SASL ANONYMOUS). Accounts alice, bob and carol (password "password")
 # exist on both. XEP-0363 uploads at upload.localhost (16 MiB per file).
+# PROSODY_LOG_LEVEL=debug logs what each session read (e.g. the bytes of XML it found not well-formed).
 # Everything lives in DIR; nothing outside it is touched.
 set -euo pipefail
 cmd=${1:?start|stop|adduser}; dir=${2:?directory}
@@ -26,7 +27,7 @@ local base = "$dir"
 data_path = base .. "/data"
 pidfile = base .. "/prosody.pid"
 certificates = base .. "/certs"
-log = { { levels = { min = "info" }, to = "file", filename = base .. "/prosody.log" } }
+log = { { levels = { min = "${PROSODY_LOG_LEVEL:-info}" }, to = "file", filename = base .. "/prosody.log" } }
 run_as_root = $root
 interfaces = { "127.0.0.1" }
 local_interfaces = { "127.0.0.1" }

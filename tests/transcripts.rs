@@ -572,6 +572,7 @@ transcripts! {
     sending_window_option => "sending/window-option.transcript",
     sending_cut_during_resumption => "sending/cut-during-resumption.transcript",
     sending_cut_twice_received => "sending/cut-twice-received.transcript",
+    sending_stale_frame_after_resumption => "sending/stale-frame-after-resumption.transcript",
     sending_resumed_too_high => "sending/resumed-too-high.transcript",
     sending_ack_after_slow_answer => "sending/ack-after-slow-answer.transcript",
     chat_carbons => "chat/carbons.transcript",

@@ -69,6 +69,7 @@ impl Client {
         self.session.ack_request_at = None;
         self.session.resend_queue.clear();
         self.session.careful_wait = None;
+        self.session.resumption_unproven = false;
         if let Some(sm) = self.session.sm.as_mut() {
             sm.requested = false;
         }

@@ -427,6 +427,10 @@ struct Session {
     doomed: Option<(String, pacing::Refused)>,
     /// A stanza sent alone (careful mode) is waiting for its ack since then.
     careful_wait: Option<Instant>,
+    /// The session was resumed on this connection and the server has not yet shown (with an
+    /// `<a/>`) that it read what went after: Prosody 0.12 reads the first bytes after a
+    /// resumption as the rest of a frame cut on the old connection (`docs/decisions.md` §18).
+    resumption_unproven: bool,
     /// The session has been online: a drop is reconnected, not a failed login.
     established: bool,
     /// Reconnection attempts since the last time online (the backoff exponent).

@@ -509,6 +509,7 @@ impl Client {
                 self.acknowledged(ids);
                 self.settle_on_resumption();
                 self.session.resumed_at = Some(self.now);
+                self.session.resumption_unproven = true;
                 self.go_online_as(true);
                 None
             }

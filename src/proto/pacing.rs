@@ -213,14 +213,23 @@ impl Client {
                 .last_stanza_at
                 .is_some_and(|t| self.now.0 <= t.0.saturating_add(REFUSAL_MS));
         let queued = self.session.resend_queue.len();
+        // A stream error over what went first after a resumption may be the server's: Prosody
+        // 0.12 keeps a frame cut on the old connection and reads the new bytes as its rest
+        // (docs/decisions.md §18). No strike; a new session instead of a resumption, where a
+        // stanza that is really refused counts again.
+        let stale_frame = std::mem::take(&mut self.session.resumption_unproven)
+            && matches!(how, Refusal::Stream(_));
         let Some(sm) = self.session.sm.as_mut().filter(|_| recent) else {
             return false;
         };
+        if stale_frame {
+            sm.id = None;
+        }
         let in_flight = sm.unacked.len().saturating_sub(queued);
         if in_flight == 0 {
             return false;
         }
-        if in_flight == 1 {
+        if in_flight == 1 && !stale_frame {
             let Some(front) = sm.unacked.front().map(|o| o.frame.clone()) else {
                 return false;
             };

@@ -167,6 +167,7 @@ impl Client {
             }
             Some(Nonza::Ack(a)) => match sm.ack(a.h) {
                 Ok(ids) => {
+                    self.session.resumption_unproven = false;
                     if !ids.is_empty() || sm.unacked.is_empty() {
                         self.session.careful_wait = None;
                     }
