@@ -29,6 +29,8 @@
 //! - `lazy save`: the shell's timer writes incoming-side changes
 //! - `store full` / `store ok`: saving fails (quota) from now on / works again
 //! - `K: contains <text>` / `K: lacks <text>`: what the store holds for the account
+//! - `KR: contains <text>` / `KR: lacks <text>`: the roster the store holds for the account
+//!   (`KR: none`: no roster is kept)
 //!
 //! The store (sessionStorage in the browser) is a map here: after every line, the client's
 //! loads are answered from it, and the state written when `store_urgent` (`config persist=true`).
@@ -223,6 +225,7 @@ fn run(path: &Path) {
     let mut logins: Vec<u32> = Vec::new();
     let mut derive_id = 0u32;
     let mut store: HashMap<String, String> = HashMap::new();
+    let mut rosters: HashMap<String, String> = HashMap::new();
     let mut store_full = false;
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end();
@@ -268,6 +271,20 @@ fn run(path: &Path) {
         } else if line == "lazy save" {
             // the shell's timer for changes that are not urgent
             save(c, &mut store, store_full);
+        } else if let Some(k) = line.strip_prefix("KR: ") {
+            let held = rosters.values().next().cloned();
+            match (k.split_once(' '), held) {
+                (None, held) if k == "none" => assert_eq!(held, None, "{at}: a roster is kept"),
+                (Some(("contains", t)), Some(held)) => assert!(
+                    held.contains(&subst(t, &vars)),
+                    "{at}: kept roster lacks {t}\n  {held}"
+                ),
+                (Some(("lacks", t)), Some(held)) => assert!(
+                    !held.contains(&subst(t, &vars)),
+                    "{at}: kept roster holds {t}\n  {held}"
+                ),
+                _ => panic!("{at}: bad KR: line, or no roster kept"),
+            }
         } else if let Some(k) = line.strip_prefix("K: ") {
             let held = store.values().next().cloned().unwrap_or_default();
             match k.split_once(' ') {
@@ -500,6 +517,16 @@ fn run(path: &Path) {
                     store.remove(&account);
                 }
                 StoreOp::Save { .. } => unreachable!("saves come from poll_store_state"),
+                StoreOp::LoadRoster { account } => {
+                    let held = rosters.get(&account).cloned();
+                    c.handle_kept_roster(&account, held.as_deref());
+                }
+                StoreOp::SaveRoster { account, text } => {
+                    rosters.insert(account, text);
+                }
+                StoreOp::RemoveRoster { account } => {
+                    rosters.remove(&account);
+                }
             }
         }
         if c.store_urgent() {

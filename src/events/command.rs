@@ -8,6 +8,17 @@ use super::field::{BoolOrStr, Field, NumOrStr, Truthy};
 use super::{actions, blocking, chat, file, mam, presence, roster, LOGIN, LOGIN_ANONYMOUS, LOGOUT};
 use crate::loose_struct;
 
+/// `xmpp.logout {forget?}`: `forget: true` also forgets the roster kept for the account
+/// (RFC 6121 §2.6, `docs/decisions.md` §19). Any other payload logs out as xmpp-ftw's does.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "LogoutPayload"))]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Logout {
+    /// Forget the kept roster too.
+    #[cfg_attr(test, ts(optional, as = "Option<bool>"))]
+    pub forget: Field<bool>,
+}
+
 /// `xmpp.login` / `xmpp.login.anonymous` (`docs/xmpp-ftw-api.md` §2).
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "LoginPayload"))]
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -336,8 +347,11 @@ pub enum Command {
         /// SASL ANONYMOUS.
         anonymous: bool,
     },
-    /// `xmpp.logout`.
-    Logout,
+    /// `xmpp.logout`: whether to forget the kept roster.
+    Logout {
+        /// `forget: true`.
+        forget: bool,
+    },
     /// `xmpp.presence`.
     Presence(Presence),
     /// `xmpp.presence.offline`.
@@ -429,7 +443,11 @@ impl Command {
                 payload: de(payload).unwrap_or_default(),
                 anonymous: name == LOGIN_ANONYMOUS,
             },
-            LOGOUT => Command::Logout,
+            LOGOUT => Command::Logout {
+                forget: de::<Logout, D>(payload)
+                    .and_then(|l| l.forget.given().copied())
+                    .unwrap_or(false),
+            },
             presence::PRESENCE => de(payload).map_or_else(not_object, Command::Presence),
             presence::OFFLINE => unit(payload, Command::Offline),
             presence::GET => directed(Directed::Get, payload),

@@ -53,7 +53,14 @@ impl Client {
         self.now = self.now.max(now);
         match cmd {
             Command::Login { payload, anonymous } => self.handle_login(payload, anonymous, cb, now),
-            Command::Logout => self.handle_logout(cb, now),
+            Command::Logout { forget } => {
+                if forget {
+                    if let Some(account) = self.session.roster_key.take() {
+                        self.out.store_ops.push_back(StoreOp::RemoveRoster { account });
+                    }
+                }
+                self.handle_logout(cb, now)
+            }
             cmd => self.handle_session_command(cmd, cb),
         }
     }
@@ -67,6 +74,7 @@ impl Client {
         // The stanza, and the id of an application's chat message: its callback gets `{id}`
         // once it is handed over, and `xmpp.chat.sent` reports the id once acknowledged.
         let mut broadcast = false;
+        let mut available = false;
         let built: Result<(Element, Option<String>), ClientError> = match cmd {
             Command::NotAnObject => {
                 return self.client_error(cb, ClientError::new("Payload must be an object"))
@@ -87,6 +95,7 @@ impl Client {
             }
             Command::Presence(p) => {
                 broadcast = p.to.is_absent();
+                available = broadcast && p.type_.given().is_none_or(|t| t != "unavailable");
                 presence::build(p).map(|e| (e, None))
             }
             Command::Offline => {
@@ -125,7 +134,7 @@ impl Client {
                 let err = ClientError::new(format!("Unknown event '{name}'"));
                 return self.client_error(cb, err);
             }
-            Command::Login { .. } | Command::Logout => return,
+            Command::Login { .. } | Command::Logout { .. } => return,
         };
         if !self.has_session() {
             return self.not_connected(cb);
@@ -143,6 +152,11 @@ impl Client {
                 // docs/decisions.md §2: the last broadcast presence is restored on a new session.
                 if broadcast {
                     self.session.last_presence = Some(stanza.clone());
+                }
+                if available {
+                    // RFC 6121 §2.2: the roster is requested before the initial presence.
+                    self.session.roster_first = true;
+                    self.request_roster();
                 }
                 self.enqueue(Queued {
                     out: Out {
@@ -220,9 +234,13 @@ impl Client {
         // docs/decisions.md §10: the state kept for this account (after a reload) is asked
         // for; the shell answers with `handle_kept` before the socket opens.
         if self.cfg.persist && !anonymous {
+            let account = params.jid.to_string();
             self.out.store_ops.push_back(StoreOp::Load {
-                account: params.jid.to_string(),
+                account: account.clone(),
             });
+            // RFC 6121 §2.6: the roster kept from an earlier login or before a reload.
+            self.session.roster_key = Some(account.clone());
+            self.out.store_ops.push_back(StoreOp::LoadRoster { account });
         }
         let deadline = now.plus(self.cfg.request_timeout_ms);
         let host_meta = self.cfg.host_meta_url.clone();

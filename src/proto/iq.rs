@@ -28,8 +28,8 @@ pub(crate) enum IqKind {
     },
     /// XEP-0313 preferences read back.
     MamPrefsGet,
-    /// RFC 6121 §2.1.3 roster get: the items go to the callback.
-    RosterGet,
+    /// RFC 6121 §2.1.3: this session's roster request (the `xmpp.roster.get`s wait for it).
+    RosterFetch,
     /// XEP-0191 §3.2: the block list goes to the callback.
     BlockList,
     /// XEP-0199 keepalive.
@@ -247,6 +247,7 @@ impl Client {
             (IqKind::UploadSlot { upload }, r) => {
                 return self.handle_upload_slot(&upload, r.map_err(Error::from))
             }
+            (IqKind::RosterFetch, r) => return self.roster_answered(r.map_err(Error::from)),
             (IqKind::CatchUp { query_id }, r) => {
                 return self.handle_catchup_answer(&query_id, Some(r));
             }
@@ -257,7 +258,6 @@ impl Client {
                 Ok(Reply::Page(data, rsm))
             }
             (IqKind::MamPrefsGet, Ok(p)) => Ok(Reply::Preferences(mam::parse_preferences(p))),
-            (IqKind::RosterGet, Ok(p)) => Ok(Reply::Roster(self.roster_items(p))),
             (IqKind::BlockList, Ok(p)) => Ok(Reply::Blocklist(events::blocking::list_items(p))),
         };
         match (pending.callback.id(), reply) {

@@ -50,6 +50,25 @@ pub enum StoreOp {
         /// The account's bare JID.
         account: String,
     },
+    /// Read the roster kept for `account` and pass it to [`Client::handle_kept_roster`]
+    /// (RFC 6121 §2.6; one per account, not per socket: its version says what it is).
+    LoadRoster {
+        /// The account's bare JID.
+        account: String,
+    },
+    /// Replace the roster kept for `account` with `text`.
+    SaveRoster {
+        /// The account's bare JID.
+        account: String,
+        /// The roster.
+        text: String,
+    },
+    /// Forget the roster kept for `account` (`xmpp.logout {forget: true}`, or a roster that
+    /// cannot be kept).
+    RemoveRoster {
+        /// The account's bare JID.
+        account: String,
+    },
 }
 
 /// What the application handed over, as seen cheaply: the session it rides on, the

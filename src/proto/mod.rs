@@ -401,8 +401,16 @@ mod waiting_tests {
 /// so that no field is forgotten and the next login inherits nothing.
 #[derive(Default)]
 struct Session {
-    /// The roster and its version, kept across reconnections of this account (§2.6).
+    /// The roster and its version (§2.6), kept across reconnections of this account, and
+    /// across its logins and reloads in the store (`roster_key`).
     roster: Option<roster::Cache>,
+    /// This session's roster request (RFC 6121 §2.1.3).
+    roster_fetch: roster::Fetch,
+    /// The application sends available presence: each new session requests the roster
+    /// before it (RFC 6121 §2.2).
+    roster_first: bool,
+    /// The account whose roster is kept in the store (`None`: `persist: "none"`, anonymous).
+    roster_key: Option<String>,
     /// XEP-0198 state of the session (kept across reconnections while resumable).
     sm: Option<sm::Sm>,
     /// Stanzas of a session that could not be resumed, to send again on the new one.

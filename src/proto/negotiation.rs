@@ -442,6 +442,11 @@ impl Client {
             // What waited for the window before the drop goes as acks make room.
             self.flush_paced();
         } else {
+            // RFC 6121 §2.2: the roster before the presence that makes contacts' arrive.
+            self.roster_new_session();
+            if self.session.roster_first || !self.waiting.roster.is_empty() {
+                self.request_roster();
+            }
             if reconnection {
                 if let Some(p) = self.session.last_presence.clone() {
                     self.send_stanza(p);

@@ -8,19 +8,42 @@
 //! what is kept, updated by the pushes. The application sees the same items either way.
 
 use super::iq::IqKind;
-use super::{from_account, Callback, Client};
+use super::{from_account, Callback, Client, Reply, StoreOp};
 use crate::events::command::{self, RosterOp};
 use crate::events::{roster, Emit, Jid};
-use crate::stanza::{self, Element};
+use crate::events::Error;
+use crate::stanza::{self, ns, Element};
 use xmpp_parsers::iq::{IqHeader, IqPayload};
 use xmpp_parsers::roster::{Item, Roster, Subscription};
 
-/// The roster as last received with a version (§2.6).
+/// The roster as last received (§2.1.3), with its version where the server versions it
+/// (§2.6); pushes keep it current (§2.1.6).
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
-    ver: String,
+    ver: Option<String>,
     items: Vec<Item>,
 }
+
+/// This session's roster request (§2.1.3): a session that requested the roster gets pushes
+/// (§2.1.6), so once answered the kept copy is current for as long as the session lasts.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) enum Fetch {
+    /// Not requested on this session.
+    #[default]
+    No,
+    /// Requested: the IQ's id.
+    Sent(String),
+    /// Answered; `xmpp.roster.get` is answered from the kept copy.
+    Current,
+}
+
+/// Namespace of the roster kept for reloads and later logins (private to this SDK).
+const NS_KEPT_ROSTER: &str = "urn:xmpp-ftw-wasm:roster:0";
+
+/// Largest kept roster, in characters (about 10,000 contacts of 200 bytes): beside the kept
+/// state (`kept::MAX_KEPT_CHARS`) in the ~5 million characters sessionStorage allows an
+/// origin. A larger roster is kept in memory only.
+pub(crate) const MAX_KEPT_ROSTER_CHARS: usize = 2 << 20;
 
 impl Cache {
     /// How many items are kept.
@@ -35,8 +58,36 @@ impl Cache {
             self.items.push(item.clone());
         }
         if let Some(v) = ver {
-            v.clone_into(&mut self.ver);
+            self.ver = Some(v.to_owned());
         }
+    }
+
+    /// The text kept for `account`: `<roster account>` around the `<query ver>`; `None`
+    /// without a version (nothing to ask with next time) or over [`MAX_KEPT_ROSTER_CHARS`].
+    fn write(&self, account: &str) -> Option<String> {
+        let query: Element = Roster {
+            ver: Some(self.ver.clone()?),
+            items: self.items.clone(),
+        }
+        .into();
+        let kept = Element::builder("roster", NS_KEPT_ROSTER)
+            .attr(stanza::name("account"), account)
+            .append(query)
+            .build();
+        Some(stanza::write(kept)).filter(|t| t.len() <= MAX_KEPT_ROSTER_CHARS)
+    }
+
+    /// Reads what [`Cache::write`] wrote for `account`; anything else is `None`.
+    fn read(text: &str, account: &str) -> Option<Cache> {
+        let el = stanza::parse_frame(text, MAX_KEPT_ROSTER_CHARS).ok()?;
+        if !el.is("roster", NS_KEPT_ROSTER) || el.attr("account") != Some(account) {
+            return None;
+        }
+        let r = Roster::try_from(el.get_child("query", ns::ROSTER)?.clone()).ok()?;
+        Some(Cache {
+            ver: Some(r.ver?),
+            items: r.items,
+        })
     }
 }
 
@@ -62,55 +113,120 @@ impl Client {
         self.flush_roster();
     }
 
-    /// Sends the roster commands that waited for the session.
+    /// Sends the roster commands that waited for the session. A `get` is answered from the
+    /// copy this session keeps current, once it has one: the roster is requested once per
+    /// session (§2.1.3), before the initial presence (§2.2).
     pub(crate) fn flush_roster(&mut self) {
         if !self.is_online() {
             return;
         }
-        for (mut request, cb) in std::mem::take(&mut self.waiting.roster) {
+        let (gets, sets): (Vec<_>, Vec<_>) = std::mem::take(&mut self.waiting.roster)
+            .into_iter()
+            .partition(|(r, _)| r.get);
+        for (request, cb) in sets {
             let id = self.next_id();
-            if request.get && self.stream.roster_versioning {
-                // §2.6.2: the version held, or "" when none is.
-                let ver = self
-                    .session
-                    .roster
-                    .as_ref()
-                    .map(|c| c.ver.clone())
-                    .unwrap_or_default();
-                request.query.ver = Some(ver);
-            }
             let query: Element = request.query.into();
-            self.send_stanza_el(stanza::iq_request(!request.get, &id, None, query));
-            let kind = if request.get {
-                IqKind::RosterGet
-            } else {
-                IqKind::Ack
-            };
-            self.track_iq(id, None, cb, kind);
+            self.send_stanza_el(stanza::iq_request(true, &id, None, query));
+            self.track_iq(id, None, cb, IqKind::Ack);
+        }
+        if gets.is_empty() {
+            return;
+        }
+        if self.session.roster_fetch != Fetch::Current {
+            self.waiting.roster = gets;
+            return self.request_roster();
+        }
+        let items: Vec<roster::RosterItem> = self
+            .session
+            .roster
+            .as_ref()
+            .map(|c| c.items.iter().map(roster::item_value).collect())
+            .unwrap_or_default();
+        for (_, cb) in gets {
+            if let Some(id) = cb.id() {
+                self.reply(id, Ok(Reply::Roster(items.clone())));
+            }
         }
     }
 
-    /// The items of a `get` answer (`(null, items)`): the roster it carries, kept when it has
-    /// a version; or, for an empty answer (§2.6.3: nothing changed), the roster kept.
-    pub(crate) fn roster_items(&mut self, result: Option<Element>) -> Vec<roster::RosterItem> {
-        match result.and_then(|q| Roster::try_from(q).ok()) {
-            Some(r) => {
-                let items = roster::items_value(&r);
-                self.session.roster = match (self.stream.roster_versioning, r.ver) {
-                    (true, Some(ver)) => Some(Cache {
-                        ver,
-                        items: r.items,
-                    }),
-                    _ => None,
-                };
-                items
+    /// Requests the roster for this session unless it has been (§2.1.3), with the version
+    /// kept (§2.6.2: "" when none is), so that an unchanged roster costs an empty answer.
+    pub(crate) fn request_roster(&mut self) {
+        if self.session.roster_fetch != Fetch::No || !self.is_online() {
+            return;
+        }
+        let ver = self.stream.roster_versioning.then(|| {
+            let kept = self.session.roster.as_ref().and_then(|c| c.ver.clone());
+            kept.unwrap_or_default()
+        });
+        let query: Element = Roster {
+            ver,
+            items: Vec::new(),
+        }
+        .into();
+        let id = self.next_id();
+        self.send_stanza_el(stanza::iq_request(false, &id, None, query));
+        self.track_iq(id.clone(), None, Callback::None, IqKind::RosterFetch);
+        self.session.roster_fetch = Fetch::Sent(id);
+    }
+
+    /// A new session (not resumed): its roster is not requested yet, and an answer to the old
+    /// session's request will not come.
+    pub(crate) fn roster_new_session(&mut self) {
+        if let Fetch::Sent(id) = std::mem::take(&mut self.session.roster_fetch) {
+            self.iqs.take(&id);
+        }
+    }
+
+    /// The answer to this session's roster request: the roster it carries (kept, with its
+    /// version), or for an empty answer (§2.6.3: nothing changed) the roster kept; then the
+    /// waiting `xmpp.roster.get`s are answered. An error goes to each of them.
+    pub(crate) fn roster_answered(&mut self, answer: Result<Option<Element>, Error>) {
+        let result = match answer {
+            Ok(r) => r,
+            Err(e) => {
+                self.session.roster_fetch = Fetch::No;
+                for (_, cb) in std::mem::take(&mut self.waiting.roster) {
+                    self.connection_error(cb, e.clone());
+                }
+                return;
             }
-            None => self
-                .session
-                .roster
-                .as_ref()
-                .map(|c| c.items.iter().map(roster::item_value).collect())
-                .unwrap_or_default(),
+        };
+        self.session.roster_fetch = Fetch::Current;
+        if let Some(r) = result.and_then(|q| Roster::try_from(q).ok()) {
+            let ver = r.ver.filter(|_| self.stream.roster_versioning);
+            self.session.roster = Some(Cache {
+                ver,
+                items: r.items,
+            });
+            self.keep_roster();
+        } else if self.session.roster.is_none() {
+            self.session.roster = Some(Cache::default());
+        }
+        self.flush_roster();
+    }
+
+    /// Writes the roster for later logins and reloads of the account (§2.6), or forgets what
+    /// was kept when this one cannot be (no version, too large).
+    fn keep_roster(&mut self) {
+        let Some(account) = self.session.roster_key.clone() else {
+            return;
+        };
+        let op = match self.session.roster.as_ref().and_then(|c| c.write(&account)) {
+            Some(text) => StoreOp::SaveRoster { account, text },
+            None => StoreOp::RemoveRoster { account },
+        };
+        self.out.store_ops.push_back(op);
+    }
+
+    /// The answer to [`StoreOp::LoadRoster`]: the roster kept for `account`, used when it is
+    /// the account logging in.
+    pub fn handle_kept_roster(&mut self, account: &str, text: Option<&str>) {
+        if self.session.roster_key.as_deref() != Some(account) {
+            return;
+        }
+        if let Some(cache) = text.and_then(|t| Cache::read(t, account)) {
+            self.session.roster = Some(cache);
         }
     }
 
@@ -129,6 +245,9 @@ impl Client {
                 cache.apply(item, push.ver.as_deref());
             }
             self.emit(Emit::RosterPush(roster::item_value(item)));
+        }
+        if !push.items.is_empty() && self.session.roster.is_some() {
+            self.keep_roster();
         }
         self.acknowledge_push(from, id);
     }
@@ -169,7 +288,7 @@ mod tests {
     #[test]
     fn pushes_update_the_kept_roster() {
         let mut c = Cache {
-            ver: "v1".into(),
+            ver: Some("v1".into()),
             items: vec![
                 item("a@x", Subscription::Both),
                 item("b@x", Subscription::To),
@@ -178,7 +297,7 @@ mod tests {
         c.apply(&item("b@x", Subscription::Both), Some("v2"));
         c.apply(&item("a@x", Subscription::Remove), Some("v3"));
         c.apply(&item("c@x", Subscription::None), None);
-        assert_eq!(c.ver, "v3");
+        assert_eq!(c.ver.as_deref(), Some("v3"));
         let jids: Vec<String> = c.items.iter().map(|i| i.jid.to_string()).collect();
         assert_eq!(jids, ["b@x", "c@x"]);
         assert_eq!(c.items[0].subscription, Subscription::Both);

@@ -49,6 +49,12 @@ fn claim_key(account: &str) -> String {
     })
 }
 
+/// The key of the roster kept for `account` (one per account: its version says what it holds,
+/// so two sockets of the account can share it).
+fn roster_key(account: &str) -> String {
+    format!("xmpp-ftw-wasm-roster:{account}")
+}
+
 /// `sessionStorage`, where there is one. `Err`: the page has one but may not use it
 /// (sandboxed frame, storage disabled); `Ok(None)`: there is none (Node.js).
 /// Looked up once (a global lookup and its getter for every save would sit on the path of
@@ -90,6 +96,27 @@ impl Shell {
                 if let (Ok(Some(s)), Some(key)) = (&storage, self.store_key.take()) {
                     let _ = s.remove_item(&key);
                     release_key(Some(key));
+                }
+            }
+            StoreOp::LoadRoster { account } => {
+                let text = match &storage {
+                    Ok(Some(s)) => s.get_item(&roster_key(&account)).ok().flatten(),
+                    _ => None,
+                };
+                self.core.handle_kept_roster(&account, text.as_deref());
+            }
+            StoreOp::SaveRoster { account, text } => {
+                if let Ok(Some(s)) = &storage {
+                    if s.set_item(&roster_key(&account), &text).is_err() {
+                        // A full store keeps the roster in memory only; an old one must not
+                        // stay with a version that no longer says what it holds.
+                        let _ = s.remove_item(&roster_key(&account));
+                    }
+                }
+            }
+            StoreOp::RemoveRoster { account } => {
+                if let Ok(Some(s)) = &storage {
+                    let _ = s.remove_item(&roster_key(&account));
                 }
             }
             StoreOp::Save { text, .. } => {
