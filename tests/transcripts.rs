@@ -623,6 +623,8 @@ transcripts! {
     roster_commands => "roster/commands.transcript",
     roster_push => "roster/push.transcript",
     roster_versioning => "roster/versioning.transcript",
+    roster_kept => "roster/kept.transcript",
+    roster_large_answer => "roster/large-answer.transcript",
     login_issue_11_stale_discovery => "login/issue-11-stale-discovery.transcript",
     login_login_timeout => "login/login-timeout.transcript",
     login_missing_credentials => "login/missing-credentials.transcript",

@@ -56,7 +56,9 @@ impl Client {
             Command::Logout { forget } => {
                 if forget {
                     if let Some(account) = self.session.roster_key.take() {
-                        self.out.store_ops.push_back(StoreOp::RemoveRoster { account });
+                        self.out
+                            .store_ops
+                            .push_back(StoreOp::RemoveRoster { account });
                     }
                 }
                 self.handle_logout(cb, now)
@@ -240,7 +242,9 @@ impl Client {
             });
             // RFC 6121 §2.6: the roster kept from an earlier login or before a reload.
             self.session.roster_key = Some(account.clone());
-            self.out.store_ops.push_back(StoreOp::LoadRoster { account });
+            self.out
+                .store_ops
+                .push_back(StoreOp::LoadRoster { account });
         }
         let deadline = now.plus(self.cfg.request_timeout_ms);
         let host_meta = self.cfg.host_meta_url.clone();

@@ -257,6 +257,11 @@ impl Client {
                 self.handle_catchup_answer(query_id, None);
             }
             self.upload_iq_expired(&iq.kind);
+            if matches!(iq.kind, IqKind::RosterFetch) {
+                // the `xmpp.roster.get`s that waited for it hear of the timeout
+                let timeout = ConnectionError::Timeout("The request timed out".into());
+                self.roster_answered(Err(timeout.into()));
+            }
             if iq.internal() {
                 continue;
             }
@@ -277,7 +282,7 @@ impl Client {
             return;
         }
         self.stream.last_rx = self.now;
-        let el = match stanza::parse_frame(text, self.cfg.max_stanza_bytes) {
+        let el = match stanza::parse_frame(text, self.incoming_limit(text)) {
             Ok(el) => {
                 if self.out.raw {
                     let shown = framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());
@@ -332,6 +337,30 @@ impl Client {
         self.handle_stanza(el);
         if counted {
             self.ack_unasked();
+        }
+    }
+
+    /// The largest frame read: `maxStanzaBytes`, except for the answer to this session's
+    /// roster request, which may hold the whole roster (RFC 6121 §2.1.3: 20,000 contacts of
+    /// 200 bytes are 4 MB) up to [`super::roster::MAX_ROSTER_ANSWER_BYTES`].
+    fn incoming_limit(&self, text: &str) -> usize {
+        let max = self.cfg.max_stanza_bytes;
+        if text.len() <= max {
+            return max;
+        }
+        let super::roster::Fetch::Sent(fetch) = &self.session.roster_fetch else {
+            return max;
+        };
+        let answers_fetch = stanza::stanza_head(text).is_some_and(|h| {
+            matches!(h.kind, stanza::StanzaKind::Iq)
+                && h.attrs.is_some_and(|a| {
+                    a.type_.as_deref() == Some("result") && a.id.as_ref() == Some(fetch)
+                })
+        });
+        if answers_fetch {
+            max.max(super::roster::MAX_ROSTER_ANSWER_BYTES)
+        } else {
+            max
         }
     }
 

@@ -62,6 +62,7 @@ impl PendingIq {
                 | IqKind::Quiet
                 | IqKind::AccountDisco
                 | IqKind::Ping
+                | IqKind::RosterFetch
                 | IqKind::CatchUp { .. }
                 | IqKind::UploadItems
                 | IqKind::UploadInfo(_)

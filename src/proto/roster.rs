@@ -10,8 +10,8 @@
 use super::iq::IqKind;
 use super::{from_account, Callback, Client, Reply, StoreOp};
 use crate::events::command::{self, RosterOp};
-use crate::events::{roster, Emit, Jid};
 use crate::events::Error;
+use crate::events::{roster, Emit, Jid};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::iq::{IqHeader, IqPayload};
 use xmpp_parsers::roster::{Item, Roster, Subscription};
@@ -36,6 +36,10 @@ pub(crate) enum Fetch {
     /// Answered; `xmpp.roster.get` is answered from the kept copy.
     Current,
 }
+
+/// Largest answer to the session's roster request read (`maxStanzaBytes` when larger): room
+/// for 80,000 contacts of 200 bytes.
+pub(crate) const MAX_ROSTER_ANSWER_BYTES: usize = 16 << 20;
 
 /// Namespace of the roster kept for reloads and later logins (private to this SDK).
 const NS_KEPT_ROSTER: &str = "urn:xmpp-ftw-wasm:roster:0";
