@@ -57,7 +57,8 @@ access_rules:
   register:
     allow: all
 modules:
-  mod_roster: {}
+  mod_roster:
+    versioning: true
   mod_disco: {}
   mod_ping: {}
   mod_carboncopy: {}

@@ -80,3 +80,67 @@ test('roster commands: client errors in xmpp-ftw\'s order, not-connected before 
   expect(r.out).toEqual(["Missing 'jid' key", "Missing 'groups' key", 'Groups should be an array', "Invalid 'jid' key"]);
   expect(r.missing).toEqual(['Missing callback']);
 });
+
+// RFC 6121 §2.6 and §2.2 with the store (docs/decisions.md §19): what a reload costs when the
+// roster did not change, what a push does to the kept copy, and that another account on the
+// same page starts from nothing.
+test('a reload with an unchanged roster asks with the kept version, gets an empty answer and every item; pushes update the kept copy; another account never sees it', async ({ page }) => {
+  const setup = await page.evaluate(async (ws) => {
+    const alice = await fresh(ws, 'alice');
+    alice.send('xmpp.presence', {});
+    for (const n of ['bob', 'carol', 'dave']) {
+      await alice.request('xmpp.roster.add', { jid: `${n}-kept@localhost`, name: n, groups: ['Team'] });
+      await alice.waitFor('xmpp.roster.push', (p) => p.jid.user === `${n}-kept`);
+    }
+    const [items] = await alice.request('xmpp.roster.get', {});
+    return { jid: alice.jid, items };
+  }, WS);
+  expect(setup.items.map((i) => i.jid.user).sort()).toEqual(['bob-kept', 'carol-kept', 'dave-kept']);
+  await page.reload();
+  await page.waitForFunction(() => window.ready === true);
+  const r = await page.evaluate(async ({ ws, jid }) => {
+    const frames = [];
+    const s = track();
+    s.on('xmpp.raw', (f) => frames.push(f));
+    await s.request('xmpp.login', { jid, password: 'pw', resource: 'web', websocket: ws });
+    s.send('xmpp.presence', {});
+    const [items] = await s.request('xmpp.roster.get', {});
+    const request = frames.find((f) => f.direction === 'out' && f.frame.includes('jabber:iq:roster'));
+    const id = /id=["']([^"']+)["']/.exec(request.frame)[1];
+    const answer = frames.find((f) => f.direction === 'in' && f.frame.includes(id));
+    const presenceAt = frames.findIndex((f) => f.direction === 'out' && f.frame.startsWith('<presence'));
+    // a push from the account's other device changes what is kept
+    const other = await resource(ws, jid, 'phone');
+    await other.request('xmpp.roster.add', { jid: 'eve-kept@localhost', name: 'eve' });
+    await s.waitFor('xmpp.roster.push', (p) => p.jid.user === 'eve-kept');
+    const kept = sessionStorage.getItem(`xmpp-ftw-wasm-roster:${jid}`) || '';
+    await other.request('xmpp.logout', {});
+    await s.request('xmpp.logout', {});
+    // another account logs in on the same page
+    const bobFrames = [];
+    const bob = await fresh(ws, 'bob');
+    bob.on('xmpp.raw', (f) => bobFrames.push(f));
+    bob.send('xmpp.presence', {});
+    const [bobItems] = await bob.request('xmpp.roster.get', {});
+    const bobRequest = bobFrames.find((f) => f.direction === 'out' && f.frame.includes('jabber:iq:roster'));
+    // logging out with forget: nothing of alice's roster stays
+    const alice2 = await resource(ws, jid, 'again');
+    await alice2.request('xmpp.logout', { forget: true });
+    return {
+      items, request: request.frame, answer: answer.frame, requestBeforePresence: frames.indexOf(request) < presenceAt,
+      kept, bobItems, bobRequest: bobRequest.frame, afterForget: sessionStorage.getItem(`xmpp-ftw-wasm-roster:${jid}`),
+    };
+  }, { ws: WS, jid: setup.jid });
+  // the kept version went out, and nothing changed: an empty answer (~100 bytes), every item anyway
+  expect(r.request).toMatch(/ver=["'][^"']+["']/);
+  expect(r.answer).not.toContain('<item');
+  expect(r.answer.length).toBeLessThan(200);
+  expect(r.requestBeforePresence).toBe(true);
+  expect(r.items).toEqual(setup.items);
+  // the push is in the kept copy
+  expect(r.kept).toContain('eve-kept@localhost');
+  // bob: his own request without alice's version, none of her contacts
+  expect(r.bobRequest).toMatch(/ver=["']["']/);
+  expect(r.bobItems).toEqual([]);
+  expect(r.afterForget).toBeNull();
+});
