@@ -4,6 +4,7 @@
 #   scripts/ejabberd.sh start DIR [http_port] [c2s_port]   (accounts alice, bob, carol: "password";
 #                                                          bob@sha256.localhost; anon.localhost)
 #   scripts/ejabberd.sh stop DIR
+#   scripts/ejabberd.sh ctl DIR COMMAND...    (ejabberdctl for that node, e.g. import_piefxis FILE)
 # WebSocket at ws://127.0.0.1:HTTP/xmpp-websocket; SCRAM (passwords stored as SCRAM), stream
 # management with resumption, MAM, carbons, offline storage, roster, in-band registration.
 set -euo pipefail
@@ -99,6 +100,10 @@ YML
   for u in alice bob carol; do ctl register "$u" localhost password >/dev/null; done
   ctl register bob sha256.localhost password >/dev/null
   cat "$dir/pid"
+  ;;
+ctl)
+  shift 2
+  ctl "$@"
   ;;
 stop)
   ctl stop >/dev/null 2>&1 || true

@@ -113,7 +113,7 @@ echo "== the same against ejabberd (127.0.0.1:$ejd_http)"
 # its own directory under /tmp: ejabberd runs as its own user, which cannot enter $work (0700)
 ejd_dir=$(mktemp -d /tmp/xmpp-ftw-wasm-ejabberd.XXXXXX)
 ./scripts/ejabberd.sh start "$ejd_dir" "$ejd_http" "$ejd_c2s" >/dev/null || fail "ejabberd did not start"
-export XMPP_WS_URL="ws://127.0.0.1:$ejd_http/xmpp-websocket" XMPP_SERVER=ejabberd XMPP_C2S_PORT=$ejd_c2s
+export XMPP_WS_URL="ws://127.0.0.1:$ejd_http/xmpp-websocket" XMPP_SERVER=ejabberd XMPP_C2S_PORT=$ejd_c2s EJABBERD_DIR=$ejd_dir
 unset PROSODY_DIR
 node_suite ejabberd
 browser_suite ejabberd

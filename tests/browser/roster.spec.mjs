@@ -144,3 +144,67 @@ test('a reload with an unchanged roster asks with the kept version, gets an empt
   expect(r.bobItems).toEqual([]);
   expect(r.afterForget).toBeNull();
 });
+
+const CONTACTS = 12_000;
+const contactName = (i) => `Customer ${String(i).padStart(5, '0')} of Example Trading Company`;
+
+/**
+ * An account with a roster of `n` contacts of realistic size (a name and a group: about 150
+ * bytes each in the answer); returns its bare JID (password "pw"). Prosody: the account is
+ * registered, then its roster file written while it is offline (a roster set rewrites the whole
+ * file: 12,000 of them take minutes). ejabberd: account and roster imported in one XEP-0227 file
+ * (12,000 roster sets take minutes there too).
+ */
+async function bigRoster(page, n) {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  if (process.env.XMPP_SERVER === 'ejabberd') {
+    const { execFileSync } = await import('node:child_process');
+    const os = await import('node:os');
+    const user = `big${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const items = Array.from({ length: n }, (_, i) =>
+      `<item jid='c${i}-big@localhost' name='${contactName(i)}' subscription='none'><group>Customers</group></item>`).join('');
+    const file = path.join(os.tmpdir(), `${user}.pie.xml`);
+    fs.writeFileSync(file, `<?xml version='1.0' encoding='UTF-8'?><server-data xmlns='urn:xmpp:pie:0'><host jid='localhost'><user name='${user}' password='pw'><query xmlns='jabber:iq:roster'>${items}</query></user></host></server-data>`, { mode: 0o644 });
+    execFileSync('scripts/ejabberd.sh', ['ctl', process.env.EJABBERD_DIR, 'import_piefxis', file]);
+    fs.unlinkSync(file);
+    return `${user}@localhost`;
+  }
+  const jid = await page.evaluate((ws) => register(ws, 'big'), WS);
+  const user = jid.split('@')[0].replace(/[^a-zA-Z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const lines = ['return {', '\t[false] = { ["version"] = 1; ["pending"] = {}; };'];
+  for (let i = 0; i < n; i++) {
+    lines.push(`\t["c${i}-big@localhost"] = { ["subscription"] = "none"; ["name"] = "${contactName(i)}"; ["groups"] = { ["Customers"] = true; }; };`);
+  }
+  lines.push('};');
+  const dir = path.join(process.env.PROSODY_DIR, 'data', 'localhost', 'roster');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${user}.dat`), lines.join('\n'));
+  return jid;
+}
+
+test('12,000 contacts with the default options: every one arrives, the session stays, a message still gets through', async ({ page }) => {
+  test.skip(process.env.XMPP_SERVER !== 'ejabberd' && !process.env.PROSODY_DIR, 'writes the roster into the Prosody of scripts/test.sh (PROSODY_DIR)');
+  test.setTimeout(120_000);
+  const jid = await bigRoster(page, CONTACTS);
+  const r = await page.evaluate(async ({ ws, jid }) => {
+    let answerBytes = 0;
+    const s = track();
+    s.on('xmpp.raw', (f) => { if (f.direction === 'in' && f.frame.includes('jabber:iq:roster')) answerBytes = Math.max(answerBytes, f.frame.length); });
+    await s.request('xmpp.login', { jid, password: 'pw', resource: 'web', websocket: ws });
+    s.send('xmpp.presence', {});
+    const [items] = await s.request('xmpp.roster.get', {});
+    const bob = await fresh(ws, 'bob');
+    bob.send('xmpp.chat.message', { to: jid, content: 'still here' });
+    const got = await s.waitFor('xmpp.chat.message', (m) => m.content === 'still here');
+    const errors = s.events.filter(([n]) => n === 'xmpp.error');
+    return { count: items.length, distinct: new Set(items.map((i) => i.jid.user)).size, sample: items.find((i) => i.jid.user === 'c11999-big'), answerBytes, got: got.content, errors };
+  }, { ws: WS, jid });
+  expect(r.count).toBe(CONTACTS);
+  expect(r.distinct).toBe(CONTACTS);
+  expect(r.sample).toEqual({ jid: { domain: 'localhost', user: 'c11999-big' }, subscription: 'none', name: contactName(11999), groups: ['Customers'] });
+  // over the 1 MiB of maxStanzaBytes' default: the roster's answer has its own limit
+  expect(r.answerBytes).toBeGreaterThan(1 << 20);
+  expect(r.got).toBe('still here');
+  expect(r.errors).toEqual([]);
+});
