@@ -282,6 +282,9 @@ impl Client {
             return;
         }
         self.stream.last_rx = self.now;
+        if self.read_roster_answer(text) {
+            return;
+        }
         let el = match stanza::parse_frame(text, self.incoming_limit(text)) {
             Ok(el) => {
                 if self.out.raw {
@@ -343,7 +346,7 @@ impl Client {
     /// The largest frame read: `maxStanzaBytes`, except for the answer to this session's
     /// roster request, which may hold the whole roster (RFC 6121 §2.1.3: 20,000 contacts of
     /// 200 bytes are 4 MB) up to [`super::roster::MAX_ROSTER_ANSWER_BYTES`].
-    fn incoming_limit(&self, text: &str) -> usize {
+    pub(crate) fn incoming_limit(&self, text: &str) -> usize {
         let max = self.cfg.max_stanza_bytes;
         if text.len() <= max {
             return max;
@@ -366,7 +369,7 @@ impl Client {
 
     /// Counts a stanza received for XEP-0198 (§4: every stanza, whatever the client made of
     /// it); `false` without stream management.
-    fn count_stanza(&mut self) -> bool {
+    pub(crate) fn count_stanza(&mut self) -> bool {
         match self.session.sm.as_mut() {
             Some(sm) => {
                 sm.received();

@@ -9,6 +9,7 @@ use crate::stanza::{self, ns, Element};
 use xmpp_parsers::disco::DiscoInfoQuery;
 use xmpp_parsers::iq::{Iq, IqHeader, IqPayload};
 use xmpp_parsers::ping::Ping;
+use xmpp_parsers::roster::Roster;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 
 /// What a pending IQ is for.
@@ -248,7 +249,10 @@ impl Client {
             (IqKind::UploadSlot { upload }, r) => {
                 return self.handle_upload_slot(&upload, r.map_err(Error::from))
             }
-            (IqKind::RosterFetch, r) => return self.roster_answered(r.map_err(Error::from)),
+            (IqKind::RosterFetch, r) => {
+                let roster = r.map(|p| p.and_then(|q| Roster::try_from(q).ok()));
+                return self.roster_answered(roster.map_err(Error::from));
+            }
             (IqKind::CatchUp { query_id }, r) => {
                 return self.handle_catchup_answer(&query_id, Some(r));
             }

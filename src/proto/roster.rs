@@ -185,7 +185,7 @@ impl Client {
     /// The answer to this session's roster request: the roster it carries (kept, with its
     /// version), or for an empty answer (§2.6.3: nothing changed) the roster kept; then the
     /// waiting `xmpp.roster.get`s are answered. An error goes to each of them.
-    pub(crate) fn roster_answered(&mut self, answer: Result<Option<Element>, Error>) {
+    pub(crate) fn roster_answered(&mut self, answer: Result<Option<Roster>, Error>) {
         let result = match answer {
             Ok(r) => r,
             Err(e) => {
@@ -197,7 +197,7 @@ impl Client {
             }
         };
         self.session.roster_fetch = Fetch::Current;
-        if let Some(r) = result.and_then(|q| Roster::try_from(q).ok()) {
+        if let Some(r) = result {
             let ver = r.ver.filter(|_| self.stream.roster_versioning);
             self.session.roster = Some(Cache {
                 ver,
@@ -208,6 +208,47 @@ impl Client {
             self.session.roster = Some(Cache::default());
         }
         self.flush_roster();
+    }
+
+    /// The answer to this session's roster request, read from the text without a minidom tree
+    /// (`stanza::roster_answer`); returns whether `text` was it. Anything else, and an answer
+    /// from someone other than the account (a spoof: RFC 6121 §2.1.6), takes the general path.
+    pub(crate) fn read_roster_answer(&mut self, text: &str) -> bool {
+        let Fetch::Sent(fetch) = &self.session.roster_fetch else {
+            return false;
+        };
+        if !text.contains(fetch.as_str()) || text.len() > self.incoming_limit(text) {
+            return false;
+        }
+        let Some(answer) = stanza::roster_answer::read(text).filter(|a| a.id == *fetch) else {
+            return false;
+        };
+        let from = match answer.from.as_deref().map(Jid::new) {
+            None => None,
+            Some(Ok(j)) => Some(j),
+            Some(Err(_)) => return false,
+        };
+        let me = self.stream.bound.clone();
+        if self
+            .iqs
+            .take_answer(&answer.id, from.as_ref(), me.as_ref())
+            .is_none()
+        {
+            return false;
+        }
+        if self.out.raw {
+            self.emit(Emit::Raw(crate::events::Raw {
+                direction: "in",
+                frame: text.to_owned(),
+                skipped: None,
+            }));
+        }
+        let counted = self.count_stanza();
+        self.roster_answered(Ok(answer.query));
+        if counted {
+            self.ack_unasked();
+        }
+        true
     }
 
     /// Writes the roster for later logins and reloads of the account (§2.6), or forgets what

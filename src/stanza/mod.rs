@@ -16,6 +16,7 @@
 use std::io;
 
 mod head;
+pub mod roster_answer;
 pub mod tolerant;
 
 mod actions;

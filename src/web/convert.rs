@@ -11,6 +11,7 @@
 //! Out: events, callback arguments and errors with serde-wasm-bindgen (plain objects).
 
 use crate::events::command::{Command, Payload};
+use crate::events::Reply;
 use crate::events::{Echo, Error};
 use crate::tree::Tree;
 use js_sys::{Array, Object, Reflect};
@@ -131,6 +132,21 @@ pub(crate) fn read_command(name: &str, copy: &Tree) -> Command {
 /// Converts an event payload or callback arguments to plain JS values.
 pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
     v.serialize(&SERIALIZER).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Callback arguments as a JS array. A roster's items (thousands of objects) cross as one
+/// JSON text that `JSON.parse` reads: one crossing instead of one per field and string
+/// (docs/decisions.md §19).
+pub(crate) fn args_to_js(args: &Reply) -> Array {
+    if let Reply::Roster(items) = args {
+        let parsed = serde_json::to_string(items)
+            .ok()
+            .and_then(|text| js_sys::JSON::parse(&text).ok());
+        if let Some(items) = parsed {
+            return Array::of1(&items);
+        }
+    }
+    to_js(args).unchecked_into()
 }
 
 /// An error as the application gets it: a client error carries `request`, the copy of the

@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::proto::{Callback, Client, Discovery, Event, Instant, RequestId, Transmit};
-use convert::{copy_payload, error_to_js, read_command, to_js};
+use convert::{args_to_js, copy_payload, error_to_js, read_command, to_js};
 use socket::Socket;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -377,13 +377,13 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event, echo: Option<&crate::tree::Tree>)
             };
             match (p, result) {
                 (Pending::Callback(f), Ok(args)) => {
-                    let args: Array = to_js(&args).unchecked_into();
+                    let args = args_to_js(&args);
                     args.unshift(&JsValue::NULL);
                     call_with(&f, &args);
                 }
                 (Pending::Callback(f), Err(e)) => call(&f, &[error_to_js(&e, echo)]),
                 (Pending::Promise { resolve, .. }, Ok(args)) => {
-                    let arr: Array = to_js(&args).unchecked_into();
+                    let arr = args_to_js(&args);
                     if arr.length() == 0 {
                         arr.push(&JsValue::UNDEFINED);
                     }

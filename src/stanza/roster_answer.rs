@@ -1,0 +1,68 @@
+//! The answer to a roster request read straight from the frame's text by xso (RFC 6121
+//! §2.1.3), without building a minidom tree first: a roster of thousands of contacts is the
+//! largest stanza a client reads, and the tree cost as much as the typed items.
+//!
+//! Only a `result` `<iq>` whose children are a roster `<query>` is read here; anything else
+//! (another child, a DTD or processing instruction, which rxml refuses) fails, and the frame
+//! takes the general path with its limits on depth and size (`super::parse_frame`).
+
+use xmpp_parsers::roster::Roster;
+use xso::FromXml;
+
+/// `<iq type="result">` with the roster, or empty (RFC 6121 §2.6.3: nothing changed).
+#[derive(FromXml, Debug)]
+#[xml(
+    namespace = "jabber:client",
+    name = "iq",
+    on_unknown_attribute = Discard,
+    on_unknown_child = Fail
+)]
+pub struct RosterAnswer {
+    /// The request's id.
+    #[xml(attribute)]
+    pub id: String,
+    /// `result`.
+    #[xml(attribute(name = "type"))]
+    pub type_: String,
+    /// Who answers (none: the account).
+    #[xml(attribute(default))]
+    pub from: Option<String>,
+    /// The roster, if anything changed.
+    #[xml(child(default))]
+    pub query: Option<Roster>,
+}
+
+/// Reads `text` as the answer to a roster request; `None` if it is anything else.
+pub fn read(text: &str) -> Option<RosterAnswer> {
+    xso::from_bytes::<RosterAnswer>(text.as_bytes())
+        .ok()
+        .filter(|a| a.type_ == "result")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_answer_and_nothing_else() {
+        let a = read("<iq xmlns='jabber:client' type='result' id='r1' to='a@b/c' xml:lang='en'><query xmlns='jabber:iq:roster' ver='v1'><item jid='bob@b' subscription='both'><group>G</group></item></query></iq>").unwrap();
+        assert_eq!(a.id, "r1");
+        let q = a.query.unwrap();
+        assert_eq!(q.ver.as_deref(), Some("v1"));
+        assert_eq!(q.items.len(), 1);
+        assert!(read("<iq xmlns='jabber:client' type='result' id='r1'/>")
+            .unwrap()
+            .query
+            .is_none());
+        // not a result, another child, a processing instruction, a DTD: the general path
+        assert!(read("<iq xmlns='jabber:client' type='error' id='r1'/>").is_none());
+        assert!(
+            read("<iq xmlns='jabber:client' type='result' id='r1'><x xmlns='y'/></iq>").is_none()
+        );
+        assert!(read("<?pi x?><iq xmlns='jabber:client' type='result' id='r1'/>").is_none());
+        assert!(read("<!DOCTYPE iq><iq xmlns='jabber:client' type='result' id='r1'/>").is_none());
+        // inside an item, as on the general path (xmpp-parsers' types): unknown children dropped
+        let a = read("<iq xmlns='jabber:client' type='result' id='r1'><query xmlns='jabber:iq:roster'><item jid='a@b'><x xmlns='y'/></item></query></iq>");
+        assert_eq!(a.and_then(|a| a.query).map(|q| q.items.len()), Some(1));
+    }
+}
