@@ -906,7 +906,8 @@ $('login').addEventListener('submit', (ev) => {
 });
 $('logout').addEventListener('click', () => {
   try { localStorage.removeItem(unreadKey()); } catch { /* storage off */ }
-  socket.send('xmpp.logout', {});
+  // forget: nothing of this account's roster stays in the tab for the next person
+  socket.send('xmpp.logout', { forget: true });
 });
 // the user's own status (RFC 6121 §4.2: show and a status message), sent again after a reconnection
 $('my-presence').addEventListener('submit', (ev) => {

@@ -17,6 +17,7 @@ export function create() {
     presence: () => client.sendPresence(),
     onMessage: (fn) => { onMessage = fn; },
     send: (to, body) => client.sendMessage({ to, body, type: 'chat' }),
+    roster: async () => (await client.getRoster()).items,
     mam: async (withJid, max) => {
       let count = 0, before = '';
       for (;;) {

@@ -22,6 +22,14 @@ export function create() {
     presence: () => x.send(xml('presence')),
     onMessage: (fn) => { onMessage = fn; },
     send: (to, body) => x.send(xml('message', { to, type: 'chat' }, xml('body', {}, body))),
+    // The roster as plain objects from the answer's element tree.
+    roster: async () => {
+      const q = await x.iqCaller.get(xml('query', { xmlns: 'jabber:iq:roster' }), undefined, 60000);
+      return q.getChildren('item').map((i) => ({
+        jid: i.attrs.jid, name: i.attrs.name, subscription: i.attrs.subscription || 'none',
+        groups: i.getChildren('group').map((g) => g.text()),
+      }));
+    },
     close: () => x && x.stop().catch(() => {}),
   };
 }

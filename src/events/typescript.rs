@@ -58,6 +58,7 @@ fn generate() -> String {
         decl::<mam::CaughtUp>(&cfg),
         decl::<mam::Preferences>(&cfg),
         decl::<command::Login>(&cfg),
+        decl::<command::Logout>(&cfg),
         decl::<command::Presence>(&cfg),
         decl::<Caps>(&cfg),
         decl::<To>(&cfg),
@@ -123,7 +124,11 @@ fn generate() -> String {
             "AnonymousLoginPayload".into(),
             name::<Connection>(&cfg),
         ),
-        (LOGOUT, none.into(), "true".into()),
+        (
+            LOGOUT,
+            format!("{} | undefined", name::<command::Logout>(&cfg)),
+            "true".into(),
+        ),
         (
             presence::PRESENCE,
             name::<command::Presence>(&cfg),

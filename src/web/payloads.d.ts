@@ -525,6 +525,11 @@ register?: boolean,
  * The RFC 7395 endpoint.
  */
 websocket?: string, };
+export type LogoutPayload = { 
+/**
+ * Forget the kept roster too.
+ */
+forget?: boolean, };
 export type PresenceSend = { 
 /**
  * A directed presence's recipient.
@@ -749,7 +754,7 @@ export interface XmppEvents {
 export interface XmppCommands {
   "xmpp.login": [LoginPayload, ConnectionStatus];
   "xmpp.login.anonymous": [AnonymousLoginPayload, ConnectionStatus];
-  "xmpp.logout": [Record<string, never> | undefined, true];
+  "xmpp.logout": [LogoutPayload | undefined, true];
   "xmpp.presence": [PresenceSend, undefined];
   "xmpp.presence.offline": [Record<string, never> | undefined, undefined];
   "xmpp.presence.get": [To, undefined];

@@ -344,6 +344,8 @@ test('logging out leaves nothing of the account on screen for the next one', asy
   await expect(b.locator('#messages')).toContainText('private to bob');
   await b.getByRole('button', { name: 'Log out' }).click();
   await expect(b.getByLabel('Password')).toHaveValue('');
+  // nothing of bob's account stays in the tab's store either (his roster is forgotten)
+  await expect.poll(() => b.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('xmpp-ftw-wasm')))).toEqual([]);
   // carol logs in on the same tab: no trace of bob's conversation
   const carol = `carol-${Date.now().toString(36)}@localhost`;
   await b.getByLabel('JID').fill(carol);
