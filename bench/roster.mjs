@@ -39,9 +39,10 @@ await bundleAll();
 const browser = await launch({ port: 9335 });
 const open = async (lib, clear) => {
   if (clear) await browser.evaluate('try { sessionStorage.clear(); } catch {}');
-  await browser.navigate(`${BASE}/bench/page.html?lib=${encodeURIComponent(lib)}`);
-  for (let i = 0; i < 400; i++) { if (await browser.evaluate('window.ready === true')) return; await new Promise((r) => setTimeout(r, 25)); }
-  throw new Error(`${lib}: page not ready`);
+  await browser.navigate(`${BASE}/bench/page.html?roster=1&lib=${encodeURIComponent(lib)}`);
+  for (let i = 0; i < 400 && !(await browser.evaluate('window.ready === true')); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!(await browser.evaluate('window.ready === true'))) throw new Error(`${lib}: page not ready`);
+  await new Promise((r) => setTimeout(r, 300)); // idle after loading, as a page is before its user logs in
 };
 const results = {};
 const errors = [];

@@ -119,6 +119,19 @@ fn start() {
     // (`docs/decisions.md` §12).
     let warm = || {
         crate::proto::warm::warm_up();
+        // and the roster's way to JS (one JSON text)
+        if let Ok(jid) = crate::events::BareJid::new("a@localhost") {
+            let item = xmpp_parsers::roster::Item {
+                jid,
+                name: Some("A".into()),
+                subscription: xmpp_parsers::roster::Subscription::Both,
+                ask: xmpp_parsers::roster::Ask::None,
+                groups: vec![xmpp_parsers::roster::Group("G".into())],
+                approved: None,
+            };
+            let items = vec![crate::events::roster::item_value(&item)];
+            let _ = args_to_js(&crate::events::Reply::Roster(items));
+        }
     };
     match global("requestIdleCallback").and_then(|f| f.dyn_into::<Function>().ok()) {
         Some(idle) => {
