@@ -532,6 +532,16 @@ fn run(path: &Path) {
         if c.store_urgent() {
             save(c, &mut store, store_full);
         }
+        // the shell's lazy save writes a changed roster (here after every line)
+        match c.poll_roster_store() {
+            Some(StoreOp::SaveRoster { account, text }) => {
+                rosters.insert(account, text);
+            }
+            Some(StoreOp::RemoveRoster { account }) => {
+                rosters.remove(&account);
+            }
+            _ => {}
+        }
     }
     if let Some(c) = client.as_mut() {
         assert_eq!(c.poll_transmit(), None, "{name}: transmit left over");

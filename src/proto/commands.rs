@@ -55,6 +55,7 @@ impl Client {
             Command::Login { payload, anonymous } => self.handle_login(payload, anonymous, cb, now),
             Command::Logout { forget } => {
                 if forget {
+                    self.session.roster_dirty = false;
                     if let Some(account) = self.session.roster_key.take() {
                         self.out
                             .store_ops
@@ -231,6 +232,9 @@ impl Client {
         if let Some(op) = self.poll_store_state() {
             self.out.store_ops.push_back(op);
         }
+        if let Some(op) = self.poll_roster_store() {
+            self.out.store_ops.push_back(op);
+        }
         // A new login starts from nothing: no stream to resume, no roster of another account.
         self.forget_session();
         // docs/decisions.md §10: the state kept for this account (after a reload) is asked
@@ -306,6 +310,10 @@ impl Client {
     }
 
     pub(crate) fn finish_logout(&mut self, cb: Callback) {
+        // What changed in the roster is written before the session is forgotten.
+        if let Some(op) = self.poll_roster_store() {
+            self.out.store_ops.push_back(op);
+        }
         // A logout ends the session for good: nothing is kept for a reload.
         if let Some(account) = self.session.kept_key.take() {
             self.out.store_ops.push_back(StoreOp::Remove { account });

@@ -411,6 +411,8 @@ struct Session {
     roster_first: bool,
     /// The account whose roster is kept in the store (`None`: `persist: "none"`, anonymous).
     roster_key: Option<String>,
+    /// The roster changed since it was last written to the store.
+    roster_dirty: bool,
     /// XEP-0198 state of the session (kept across reconnections while resumable).
     sm: Option<sm::Sm>,
     /// Stanzas of a session that could not be resumed, to send again on the new one.

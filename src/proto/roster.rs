@@ -251,17 +251,28 @@ impl Client {
         true
     }
 
-    /// Writes the roster for later logins and reloads of the account (§2.6), or forgets what
-    /// was kept when this one cannot be (no version, too large).
+    /// Notes that the roster is to be written for later logins and reloads (§2.6): not now,
+    /// on the path of the answer, but with the shell's next lazy save
+    /// ([`Client::poll_roster_store`]).
     fn keep_roster(&mut self) {
-        let Some(account) = self.session.roster_key.clone() else {
-            return;
-        };
-        let op = match self.session.roster.as_ref().and_then(|c| c.write(&account)) {
-            Some(text) => StoreOp::SaveRoster { account, text },
-            None => StoreOp::RemoveRoster { account },
-        };
-        self.out.store_ops.push_back(op);
+        self.session.roster_dirty = self.session.roster_key.is_some();
+    }
+
+    /// [`StoreOp::SaveRoster`] of the roster when it changed since it was last written, or
+    /// [`StoreOp::RemoveRoster`] when it cannot be kept (no version, too large). The shell
+    /// calls it with its lazy saves and before the page goes: writing thousands of contacts
+    /// (tens of milliseconds) never delays the answer that brought them.
+    pub fn poll_roster_store(&mut self) -> Option<StoreOp> {
+        if !std::mem::take(&mut self.session.roster_dirty) {
+            return None;
+        }
+        let account = self.session.roster_key.clone()?;
+        Some(
+            match self.session.roster.as_ref().and_then(|c| c.write(&account)) {
+                Some(text) => StoreOp::SaveRoster { account, text },
+                None => StoreOp::RemoveRoster { account },
+            },
+        )
     }
 
     /// The answer to [`StoreOp::LoadRoster`]: the roster kept for `account`, used when it is

@@ -84,7 +84,7 @@ fn listen_network(me: &Weak<RefCell<Shell>>) -> Option<NetworkListeners> {
         let weak = me.clone();
         EventListener::new(target, name, move |_| {
             if let Some(rc) = weak.upgrade() {
-                store::save(&rc);
+                store::save(&rc, true);
             }
         })
     };
@@ -100,7 +100,7 @@ fn listen_network(me: &Weak<RefCell<Shell>>) -> Option<NetworkListeners> {
                     rc.borrow_mut().core.handle_wake(now());
                     pump(&rc);
                 } else {
-                    store::save(&rc);
+                    store::save(&rc, true);
                 }
             }
         }));

@@ -148,16 +148,18 @@ impl Shell {
                 return;
             }
             let weak = self.me.clone();
+            let hidden = page_hidden();
             wasm_bindgen_futures::spawn_local(async move {
                 if let Some(rc) = weak.upgrade() {
-                    save(&rc);
+                    save(&rc, hidden);
                 }
             });
-        } else if self.save_timer.is_none() {
+        }
+        if self.save_timer.is_none() {
             let weak = self.me.clone();
             self.save_timer = Some(Timeout::new(LAZY_SAVE_MS, move || {
                 if let Some(rc) = weak.upgrade() {
-                    save(&rc);
+                    save(&rc, true);
                 }
             }));
         }
@@ -181,15 +183,23 @@ pub(super) fn page_hidden() -> bool {
 
 /// Writes the kept state now if it changed (`pagehide`, `freeze`, hidden page, and the
 /// scheduled saves).
-pub(super) fn save(rc: &Rc<RefCell<Shell>>) {
+pub(super) fn save(rc: &Rc<RefCell<Shell>>, roster: bool) {
     // Only what the save itself says (a full store) is delivered here: a `pump` would
     // schedule the next save, for ever.
     let events: Vec<Event> = {
         let mut sh = rc.borrow_mut();
         sh.save_scheduled = false;
-        sh.save_timer = None;
         if let Some(op) = sh.core.poll_store_state() {
             sh.store(op);
+        }
+        // The roster (thousands of contacts, tens of milliseconds to write) only with the
+        // lazy saves and before the page goes, never in the task of the answer that brought it
+        // (`docs/decisions.md` §19).
+        if roster {
+            sh.save_timer = None;
+            if let Some(op) = sh.core.poll_roster_store() {
+                sh.store(op);
+            }
         }
         std::iter::from_fn(|| sh.core.poll_event()).collect()
     };
