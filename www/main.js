@@ -1,4 +1,4 @@
-// The demo chat app on the SDK: contacts (roster) with presence and requests, conversations,
+// The demo chat app on the SDK: contacts (roster, windowed for thousands) with presence and requests, conversations,
 // receipts, typing, corrections, history (MAM) with older pages on scroll-up, recent
 // conversations after a reload, offline-delivered messages, reconnection, files and pictures.
 // Text from the network goes into the page with textContent; XHTML only as the SDK's sanitised
@@ -155,47 +155,101 @@ function refresh(msg) {
   if (msg.el && msg.el.isConnected) msg.el.replaceWith(messageItem(conv(current), msg));
 }
 
-function renderList() {
-  // Contacts and conversations together, the most recent conversation first, then by name.
-  const peers = [...new Set([...conversations.keys(), ...[...contacts.keys()]])]
-    .filter((p) => !contacts.has(p) || contacts.get(p).subscription !== 'remove');
+// The list of contacts and conversations, windowed: thousands of contacts are in the list,
+// only the rows on screen (and a few around) are in the DOM. Rows have one height (ROW, as in
+// style.css); a presence change redraws that contact's row only, a click or a scroll the rows
+// on screen; the order is computed again only when it can change (a message, the roster, the
+// search).
+const ROW = 56;
+let listOrder = null; // the peers shown, in order (null: to compute)
+
+function listPeers() {
+  // Contacts and conversations together, the most recent conversation first, then by name;
+  // the search keeps those whose name or address contains it.
+  const q = $('contact-search').value.trim().toLowerCase();
+  const peers = [...new Set([...conversations.keys(), ...contacts.keys()])]
+    .filter((p) => !contacts.has(p) || contacts.get(p).subscription !== 'remove')
+    .filter((p) => !q || p.toLowerCase().includes(q) || nameOf(p).toLowerCase().includes(q));
   const last = (p) => (conversations.has(p) ? conversations.get(p).lastTime : 0);
-  peers.sort((x, y) => last(y) - last(x) || nameOf(x).localeCompare(nameOf(y)));
+  const names = new Map(peers.map((p) => [p, nameOf(p)]));
+  return peers.sort((x, y) => last(y) - last(x) || names.get(x).localeCompare(names.get(y)));
+}
+
+function rowFor(peer, index, size) {
+  const c = conversations.get(peer);
+  const unread = c ? c.unread : 0;
+  const li = document.createElement('li');
+  li.setAttribute('aria-setsize', String(size));
+  li.setAttribute('aria-posinset', String(index + 1));
+  const b = document.createElement('button');
+  b.type = 'button';
+  const who = document.createElement('span');
+  who.className = 'who';
+  const dot = document.createElement('span');
+  const shown = presenceOf(peer);
+  const stranger = !contacts.has(peer);
+  dot.className = `dot ${shown}${stranger ? ' stranger' : ''}`;
+  const label = document.createElement('span');
+  label.className = 'label';
+  const name = contacts.get(peer) && contacts.get(peer).name;
+  // the name as an isolated run: right-to-left text in it cannot reorder the rest
+  label.append(...(name ? [bdi(name), ` · ${peer}`] : [peer]), unread ? ` (${unread})` : '');
+  const state = document.createElement('span');
+  state.className = 'visually-hidden';
+  state.textContent = stranger ? ', not in your contacts' : `, ${shown}`;
+  who.append(dot, label, state);
+  b.append(who);
+  if (c && c.lastText) {
+    const preview = document.createElement('span');
+    preview.className = 'preview';
+    preview.textContent = c.lastText; // text, never markup
+    b.append(preview);
+  }
+  b.className = unread ? 'unread' : '';
+  b.dataset.peer = peer;
+  b.setAttribute('aria-current', String(peer === current));
+  b.addEventListener('click', () => open(peer));
+  li.append(b);
+  return li;
+}
+
+/** Draws the rows on screen of the list. */
+function drawList() {
   const ul = $('conversations');
-  ul.replaceChildren(...peers.map((peer) => {
-    const c = conversations.get(peer);
-    const unread = c ? c.unread : 0;
+  if (!listOrder) listOrder = listPeers();
+  const n = listOrder.length;
+  const first = Math.max(0, Math.floor(ul.scrollTop / ROW) - 5);
+  const last = Math.min(n, first + Math.ceil((ul.clientHeight || 600) / ROW) + 10);
+  // the rows off screen are two spacers of their height: the scroll bar stays true
+  const spacer = (rows) => {
     const li = document.createElement('li');
-    const b = document.createElement('button');
-    b.type = 'button';
-    const who = document.createElement('span');
-    who.className = 'who';
-    const dot = document.createElement('span');
-    const shown = presenceOf(peer);
-    const stranger = !contacts.has(peer);
-    dot.className = `dot ${shown}${stranger ? ' stranger' : ''}`;
-    const label = document.createElement('span');
-    const name = contacts.get(peer) && contacts.get(peer).name;
-    // the name as an isolated run: right-to-left text in it cannot reorder the rest
-    label.append(...(name ? [bdi(name), ` · ${peer}`] : [peer]), unread ? ` (${unread})` : '');
-    const state = document.createElement('span');
-    state.className = 'visually-hidden';
-    state.textContent = stranger ? ', not in your contacts' : `, ${shown}`;
-    who.append(dot, label, state);
-    b.append(who);
-    if (c && c.lastText) {
-      const preview = document.createElement('span');
-      preview.className = 'preview';
-      preview.textContent = c.lastText; // text, never markup
-      b.append(preview);
-    }
-    b.className = unread ? 'unread' : '';
-    b.dataset.peer = peer;
-    b.setAttribute('aria-current', String(peer === current));
-    b.addEventListener('click', () => open(peer));
-    li.append(b);
+    li.className = 'spacer';
+    li.setAttribute('aria-hidden', 'true');
+    li.style.height = `${rows * ROW}px`;
     return li;
-  }));
+  };
+  ul.replaceChildren(spacer(first), ...listOrder.slice(first, last).map((p, k) => rowFor(p, first + k, n)), spacer(n - last));
+}
+
+/** One contact's row changed (presence): that row only, if it is on screen. */
+function updatePeer(peer) {
+  const b = [...$('conversations').querySelectorAll('button')].find((x) => x.dataset.peer === peer);
+  if (b) {
+    const li = b.parentElement;
+    li.replaceWith(rowFor(peer, Number(li.getAttribute('aria-posinset')) - 1, Number(li.getAttribute('aria-setsize'))));
+  }
+  if (peer === current) renderHeader();
+}
+
+let listFrame = 0;
+$('conversations').addEventListener('scroll', () => {
+  if (!listFrame) listFrame = requestAnimationFrame(() => { listFrame = 0; drawList(); });
+});
+$('contact-search').addEventListener('input', () => { listOrder = null; $('conversations').scrollTop = 0; drawList(); });
+
+function renderList() {
+  listOrder = null;
+  drawList();
   renderHeader();
   // the tab's title counts what is unread, and the counts survive a reload
   const total = [...conversations.values()].reduce((n, c) => n + c.unread, 0);
@@ -734,6 +788,7 @@ socket.on('xmpp.connection', (data) => {
     conversations.clear();
     contacts.clear();
     presences.clear();
+    $('contact-search').value = '';
     requests.clear();
     renderRequests();
     current = null;
@@ -856,7 +911,7 @@ socket.on('xmpp.presence', (p) => {
   if (p.show === 'offline') resources.delete(p.from.resource || '');
   else resources.set(p.from.resource || '', { show: p.show || 'online', status: typeof p.status === 'string' ? p.status.slice(0, 200) : '' });
   presences.set(peer, resources);
-  renderList();
+  updatePeer(peer); // the order does not depend on presence: one row, not the list
 });
 socket.on('xmpp.presence.subscribe', (p) => {
   const peer = bare(p.from);
