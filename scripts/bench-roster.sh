@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reading rosters of 100, 1,000 and 5,000 contacts, xmpp-ftw-wasm beside Strophe.js, StanzaJS and
-# xmpp.js in one run (bench/roster.mjs; README, Benchmarks): builds the package, starts a
+# xmpp.js in one run (bench/roster.mjs), then the demo with 5,000 contacts (bench/demo.mjs; README,
+# Benchmarks): builds the package, starts a
 # throwaway Prosody and the test server, prints a markdown table and writes
 # bench/results/<date>-roster.md. Options go to roster.mjs: --reps N (3) --sizes 100,1000,5000
 set -euo pipefail
@@ -17,3 +18,6 @@ trap 'kill $server 2>/dev/null; ./scripts/prosody.sh stop "$work/prosody"' EXIT
 sleep 0.5
 XMPP_WS_URL="ws://127.0.0.1:$http/xmpp-websocket" BENCH_HTTP_PORT=$web PROSODY_DIR="$work/prosody" \
   node bench/roster.mjs "$@"
+# and the demo with 5,000 contacts, 500 online (appended to the same results file)
+XMPP_WS_URL="ws://127.0.0.1:$http/xmpp-websocket" BENCH_HTTP_PORT=$web PROSODY_DIR="$work/prosody" \
+  node bench/demo.mjs "$@"

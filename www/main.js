@@ -161,6 +161,7 @@ function refresh(msg) {
 // on screen; the order is computed again only when it can change (a message, the roster, the
 // search).
 const ROW = 56;
+const collator = new Intl.Collator();
 let listOrder = null; // the peers shown, in order (null: to compute)
 
 function listPeers() {
@@ -172,7 +173,9 @@ function listPeers() {
     .filter((p) => !q || p.toLowerCase().includes(q) || nameOf(p).toLowerCase().includes(q));
   const last = (p) => (conversations.has(p) ? conversations.get(p).lastTime : 0);
   const names = new Map(peers.map((p) => [p, nameOf(p)]));
-  return peers.sort((x, y) => last(y) - last(x) || names.get(x).localeCompare(names.get(y)));
+  // one collator for the whole sort (localeCompare builds one per call: 5,000 contacts took
+  // a hundred milliseconds)
+  return peers.sort((x, y) => last(y) - last(x) || collator.compare(names.get(x), names.get(y)));
 }
 
 function rowFor(peer, index, size) {
@@ -335,6 +338,8 @@ async function acceptRequest(peer) {
 async function loadContacts() {
   try {
     const [items] = await socket.request('xmpp.roster.get', {});
+    // the list is drawn in a task of its own, not in the one that read thousands of contacts
+    await new Promise((r) => setTimeout(r, 0));
     for (const item of items) contacts.set(bare(item.jid), item);
     renderList();
   } catch (e) {
