@@ -254,7 +254,11 @@ function renderList() {
   listOrder = null;
   drawList();
   renderHeader();
-  // the tab's title counts what is unread, and the counts survive a reload
+  updateTitle();
+}
+
+/** The tab's title counts what is unread, and the counts survive a reload. */
+function updateTitle() {
   const total = [...conversations.values()].reduce((n, c) => n + c.unread, 0);
   document.title = total ? `(${total}) xmpp-ftw-wasm chat` : 'xmpp-ftw-wasm chat';
   if (!$('chat-view').hidden) saveUnread();
@@ -737,12 +741,22 @@ async function loadHistory(peer) {
 }
 
 function open(peer) {
+  const previous = current;
+  // (a conversation opened without messages sorts where the contact was)
+  const listed = Boolean(listOrder && listOrder.includes(peer));
   current = peer;
   const c = conv(peer);
   c.unread = 0;
   $('composer').hidden = false;
   cancelReply();
-  renderList(); // and the header
+  if (listed) {
+    // the order stays: the two rows whose state changed, and the header
+    if (previous && previous !== peer) updatePeer(previous);
+    updatePeer(peer);
+    updateTitle();
+  } else {
+    renderList(); // a new entry: the order, the rows, the header
+  }
   renderMessages();
   if (!c.loaded) { c.loaded = true; loadHistory(peer); }
   $('text').focus();

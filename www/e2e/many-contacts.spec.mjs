@@ -1,6 +1,6 @@
 // The demo with 5,000 contacts, driven as a person would: the list is windowed (only the rows on
-// screen are in the DOM), search finds a contact by name, a contact's presence redraws that
-// contact's row and nothing else, and typing in the composer does not touch the list.
+// screen are in the DOM), search finds a contact by name, a contact's presence or a click redraws
+// that contact's row and nothing else, and typing in the composer does not touch the list.
 // Structure is asserted, never time (the machines are shared): speed is the bench's
 // (scripts/bench-roster.sh).
 import { test, expect } from '@playwright/test';
@@ -54,8 +54,11 @@ test('5,000 contacts: a windowed list, search by name, one row per presence, typ
   }, { ws: WS, bob, alice });
   await expect(list.locator(`button[data-peer="${bob}"] .dot`)).toHaveClass(/online/);
   expect(await a.evaluate(() => window.listChanges)).toBe(1);
-  // open Bob and type: the list is not touched
+  // opening Bob redraws his row only (nothing else was open), and typing does not touch the list
+  await a.evaluate(() => { window.listChanges = 0; });
   await list.locator(`button[data-peer="${bob}"]`).click();
+  await expect(list.locator(`button[data-peer="${bob}"]`)).toHaveAttribute('aria-current', 'true');
+  expect(await a.evaluate(() => window.listChanges)).toBe(1);
   await a.evaluate(() => { window.listChanges = 0; });
   await a.getByRole('textbox', { name: 'Message' }).pressSequentially('hello there', { delay: 20 });
   expect(await a.evaluate(() => window.listChanges)).toBe(0);
