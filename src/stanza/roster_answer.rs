@@ -61,6 +61,18 @@ mod tests {
         );
         assert!(read("<?pi x?><iq xmlns='jabber:client' type='result' id='r1'/>").is_none());
         assert!(read("<!DOCTYPE iq><iq xmlns='jabber:client' type='result' id='r1'/>").is_none());
+        // nesting deeper than the general path allows, inside an item: skipped without recursion
+        let deep = format!(
+            "<iq xmlns='jabber:client' type='result' id='r1'><query xmlns='jabber:iq:roster'>\
+             <item jid='a@b'>{}{}</item></query></iq>",
+            "<x xmlns='y'>".repeat(20_000),
+            "</x>".repeat(20_000)
+        );
+        let a = read(&deep);
+        assert_eq!(a.and_then(|a| a.query).map(|q| q.items.len()), Some(1));
+        // XML 1.0 §3.1: an attribute given twice is not well-formed, here as on the general path
+        assert!(read("<iq xmlns='jabber:client' type='result' id='r1' id='r2'/>").is_none());
+        assert!(read("<iq xmlns='jabber:client' type='result' id='r1'><query xmlns='jabber:iq:roster'><item jid='a@b' jid='c@d'/></query></iq>").is_none());
         // inside an item, as on the general path (xmpp-parsers' types): unknown children dropped
         let a = read("<iq xmlns='jabber:client' type='result' id='r1'><query xmlns='jabber:iq:roster'><item jid='a@b'><x xmlns='y'/></item></query></iq>");
         assert_eq!(a.and_then(|a| a.query).map(|q| q.items.len()), Some(1));
