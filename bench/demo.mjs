@@ -9,8 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { WebSocket } from 'ws';
 import { launch } from './cdp.mjs';
+import { session as bareSession } from './sender.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const REPS = Number(arg('reps', 3));
@@ -22,42 +22,8 @@ const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLoca
 const stat = (a, d = 0) => (a.length ? `${fmt(median(a), d)} (${fmt(Math.min(...a), d)}–${fmt(Math.max(...a), d)})` : 'n/a');
 const agent = (i) => `agent${String(i).padStart(3, '0')}`;
 
-/** A bare session over RFC 7395 (PLAIN on loopback; `register`: XEP-0077 first). */
-function session(user, password, register) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(WS, 'xmpp');
-    const open = '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="localhost" version="1.0"/>';
-    let stage = 'open';
-    ws.on('open', () => ws.send(open));
-    ws.on('error', reject);
-    ws.on('message', (d) => {
-      const f = d.toString();
-      if (f.includes('<mechanisms') && stage === 'open') {
-        if (register) {
-          stage = 'register';
-          ws.send(`<iq xmlns="jabber:client" type="set" id="reg"><query xmlns="jabber:iq:register"><username>${user}</username><password>${password}</password></query></iq>`);
-        } else {
-          stage = 'auth';
-          ws.send(`<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${Buffer.from(`\0${user}\0${password}`).toString('base64')}</auth>`);
-        }
-      } else if (stage === 'register' && /id=["']reg["']/.test(f)) {
-        stage = 'auth';
-        ws.send(`<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${Buffer.from(`\0${user}\0${password}`).toString('base64')}</auth>`);
-      } else if (f.startsWith('<success')) {
-        stage = 'restart';
-        ws.send(open);
-      } else if (f.includes('<bind') && stage === 'restart') {
-        stage = 'bind';
-        ws.send('<iq xmlns="jabber:client" type="set" id="b1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>');
-      } else if (stage === 'bind' && /id=["']b1["']/.test(f)) {
-        stage = 'online';
-        resolve(ws);
-      } else if (f.includes('<failure')) {
-        reject(new Error(`${user}: authentication failed`));
-      }
-    });
-  });
-}
+/** A bare session of agent `user` (bench/sender.mjs). */
+const session = (user, password, register) => bareSession({ url: WS, jid: `${user}@localhost`, password, register });
 
 // The account: 5,000 contacts, the first 500 of them the agents who come online.
 try {
