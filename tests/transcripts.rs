@@ -506,8 +506,9 @@ fn run(path: &Path) {
             panic!("{at}: cannot read line {line:?}");
         }
         // The shell's part: loads answered at once; the state written before the task ends
-        // when the application's stanzas changed (else at `lazy save` or `reload`).
-        while let Some(op) = c.poll_store_op() {
+        // when the application's stanzas changed (else at `lazy save` or `reload`); a changed
+        // roster, which the shell writes with its lazy saves, here after every line.
+        while let Some(op) = c.poll_store_op().or_else(|| c.poll_roster_store()) {
             match op {
                 StoreOp::Load { account } => {
                     let held = store.get(&account).cloned();
@@ -531,16 +532,6 @@ fn run(path: &Path) {
         }
         if c.store_urgent() {
             save(c, &mut store, store_full);
-        }
-        // the shell's lazy save writes a changed roster (here after every line)
-        match c.poll_roster_store() {
-            Some(StoreOp::SaveRoster { account, text }) => {
-                rosters.insert(account, text);
-            }
-            Some(StoreOp::RemoveRoster { account }) => {
-                rosters.remove(&account);
-            }
-            _ => {}
         }
     }
     if let Some(c) = client.as_mut() {
