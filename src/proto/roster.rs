@@ -258,6 +258,11 @@ impl Client {
         self.session.roster_dirty = self.session.roster_key.is_some();
     }
 
+    /// Whether the roster changed since it was last written ([`Client::poll_roster_store`]).
+    pub fn roster_unsaved(&self) -> bool {
+        self.session.roster_dirty
+    }
+
     /// [`StoreOp::SaveRoster`] of the roster when it changed since it was last written, or
     /// [`StoreOp::RemoveRoster`] when it cannot be kept (no version, too large). The shell
     /// calls it with its lazy saves and before the page goes: writing thousands of contacts

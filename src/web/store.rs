@@ -137,25 +137,26 @@ impl Shell {
 
     /// Schedules a write of the kept state (`docs/decisions.md` §10): at the end of this JS
     /// task (a microtask) when the application's stanzas changed or the page is hidden (a
-    /// hidden tab can be discarded without another event), else within [`LAZY_SAVE_MS`];
+    /// hidden tab can be discarded without another event), else within [`LAZY_SAVE_MS`],
+    /// which is also when a changed roster is written;
     /// [`Shell::save_now`] runs on `pagehide`, `freeze` and when the page is hidden.
     pub(super) fn schedule_save(&mut self) {
         if self.store_key.is_none() {
             return;
         }
-        if self.core.store_urgent() || page_hidden() {
-            if std::mem::replace(&mut self.save_scheduled, true) {
-                return;
-            }
+        let hidden = page_hidden();
+        let urgent = self.core.store_urgent() || hidden;
+        if urgent && !std::mem::replace(&mut self.save_scheduled, true) {
             let weak = self.me.clone();
-            let hidden = page_hidden();
             wasm_bindgen_futures::spawn_local(async move {
                 if let Some(rc) = weak.upgrade() {
                     save(&rc, hidden);
                 }
             });
         }
-        if self.save_timer.is_none() {
+        // The lazy save: the incoming side's changes, and a changed roster even while the
+        // application's stanzas keep the kept state urgent.
+        if (!urgent || self.core.roster_unsaved()) && self.save_timer.is_none() {
             let weak = self.me.clone();
             self.save_timer = Some(Timeout::new(LAZY_SAVE_MS, move || {
                 if let Some(rc) = weak.upgrade() {
