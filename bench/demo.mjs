@@ -7,10 +7,10 @@
 // scripts/bench-roster.sh runs it after the roster bench; env BENCH_HTTP_PORT, XMPP_WS_URL,
 // PROSODY_DIR. --reps N (3).
 import fs from 'node:fs';
-import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { launch } from './cdp.mjs';
 import { session as bareSession } from './sender.mjs';
+import { writeProsodyRoster } from '../tests/browser/big-roster.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const REPS = Number(arg('reps', 3));
@@ -29,17 +29,11 @@ const session = (user, password, register) => bareSession({ url: WS, jid: `${use
 try {
   execFileSync('scripts/prosody.sh', ['adduser', process.env.PROSODY_DIR, 'demo5000', 'localhost', 'password'], { stdio: 'ignore' });
 } catch { /* there from an earlier run */ }
-const lines = ['return {', '\t[false] = { ["version"] = 1; ["pending"] = {}; };'];
-for (let i = 0; i < CONTACTS; i++) {
-  const [jid, name] = i < ONLINE ? [`${agent(i)}@localhost`, `Agent ${String(i).padStart(3, '0')}`] : [`c${i}@example.org`, `Customer ${String(i).padStart(5, '0')}`];
-  // (the agents' subscription is mutual; the others' none, so that logging in does not send
-  // 4,500 probes to a domain this machine cannot reach)
-  lines.push(`\t["${jid}"] = { ["subscription"] = "${i < ONLINE ? 'both' : 'none'}"; ["name"] = "${name}"; ["groups"] = { ["Customers"] = true; }; };`);
-}
-lines.push('};');
-const dir = path.join(process.env.PROSODY_DIR, 'data', 'localhost', 'roster');
-fs.mkdirSync(dir, { recursive: true });
-fs.writeFileSync(path.join(dir, 'demo5000.dat'), lines.join('\n'));
+// (the agents' subscription is mutual; the others' none, so that logging in does not send
+// 4,500 probes to a domain this machine cannot reach)
+writeProsodyRoster(process.env.PROSODY_DIR, 'demo5000', Array.from({ length: CONTACTS }, (_, i) => (i < ONLINE
+  ? [`${agent(i)}@localhost`, `Agent ${String(i).padStart(3, '0')}`, 'both']
+  : [`c${i}@example.org`, `Customer ${String(i).padStart(5, '0')}`])));
 console.error(`registering ${ONLINE} agents…`);
 for (let i = 0; i < ONLINE; i += 50) {
   const batch = await Promise.all(Array.from({ length: 50 }, (_, k) => session(agent(i + k), 'pw', true)));

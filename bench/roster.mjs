@@ -6,10 +6,10 @@
 // keeps the roster and its version (RFC 6121 §2.6); the others ask for all of it again.
 // scripts/bench-roster.sh runs it; env BENCH_HTTP_PORT, XMPP_WS_URL, PROSODY_DIR. --reps N (3).
 import fs from 'node:fs';
-import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { bundleAll, LIBS } from './build.mjs';
 import { launch } from './cdp.mjs';
+import { writeProsodyRoster } from '../tests/browser/big-roster.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const REPS = Number(arg('reps', 3));
@@ -26,12 +26,7 @@ const med = (a, d = 0) => (a.length ? fmt(median(a), d) : 'n/a');
 for (const n of SIZES) {
   const user = `roster${n}`;
   execFileSync('scripts/prosody.sh', ['adduser', process.env.PROSODY_DIR, user, 'localhost', 'password']);
-  const lines = ['return {', '\t[false] = { ["version"] = 1; ["pending"] = {}; };'];
-  for (let i = 0; i < n; i++) lines.push(`\t["contact${i}@example.org"] = { ["subscription"] = "none"; ["name"] = "Contact number ${i}"; ["groups"] = { ["Customers"] = true; }; };`);
-  lines.push('};');
-  const dir = path.join(process.env.PROSODY_DIR, 'data', 'localhost', 'roster');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${user}.dat`), lines.join('\n'));
+  writeProsodyRoster(process.env.PROSODY_DIR, user, Array.from({ length: n }, (_, k) => [`contact${k}@example.org`, `Contact number ${k}`]));
 }
 
 console.error('bundling the minimal apps…');

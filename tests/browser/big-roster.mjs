@@ -26,11 +26,23 @@ export async function bigRoster(jid, n, register, extra = []) {
     return;
   }
   await register(jid);
+  writeProsodyRoster(process.env.PROSODY_DIR, user, contacts);
+}
+
+/**
+ * Writes the roster of `user`@localhost into the data of the Prosody in `prosodyDir` (its
+ * `internal` storage, read at the account's next login): `contacts` are [jid, name,
+ * subscription ("none" when not given)], each in the group "Customers".
+ */
+export function writeProsodyRoster(prosodyDir, user, contacts) {
   const lines = ['return {', '\t[false] = { ["version"] = 1; ["pending"] = {}; };'];
-  for (const [j, name] of contacts) lines.push(`\t["${j}"] = { ["subscription"] = "none"; ["name"] = "${name}"; ["groups"] = { ["Customers"] = true; }; };`);
+  for (const [j, name, subscription = 'none'] of contacts) {
+    lines.push(`\t["${j}"] = { ["subscription"] = "${subscription}"; ["name"] = "${name}"; ["groups"] = { ["Customers"] = true; }; };`);
+  }
   lines.push('};');
-  const dir = path.join(process.env.PROSODY_DIR, 'data', 'localhost', 'roster');
+  const dir = path.join(prosodyDir, 'data', 'localhost', 'roster');
   fs.mkdirSync(dir, { recursive: true });
+  // Prosody's datamanager writes every character but letters and digits as %xx
   const escaped = user.replace(/[^a-zA-Z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   fs.writeFileSync(path.join(dir, `${escaped}.dat`), lines.join('\n'));
 }
