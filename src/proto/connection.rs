@@ -11,7 +11,7 @@ use super::{
     framing, Client, Discovery, Instant, SocketEvent, State, Transmit, MAX_REDIRECTS,
     RECONNECT_BASE_MS,
 };
-use crate::events::{Connection, ConnectionError, Emit, Error, Jid, Raw};
+use crate::events::{Connection, ConnectionError, Emit, Error, Jid};
 use crate::stanza::{self, ns, Element};
 
 use xmpp_parsers::iq::Iq;
@@ -287,14 +287,8 @@ impl Client {
         }
         let el = match stanza::parse_frame(text, self.incoming_limit(text)) {
             Ok(el) => {
-                if self.out.raw {
-                    let shown = framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());
-                    self.emit(Emit::Raw(Raw {
-                        direction: "in",
-                        frame: shown,
-                        skipped: None,
-                    }));
-                }
+                let shown = || framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());
+                self.out.frame_in(shown, None);
                 el
             }
             Err(e) => {
@@ -304,13 +298,8 @@ impl Client {
                 // the IQ answers of the negotiation (binding, registration), which it writes.
                 let head = stanza::stanza_head(text)
                     .filter(|_| !matches!(self.state, State::Negotiating(_)));
-                if self.out.raw {
-                    self.emit(Emit::Raw(Raw {
-                        direction: "in",
-                        frame: text.to_owned(),
-                        skipped: head.is_some().then(|| e.reason()),
-                    }));
-                }
+                let skipped = head.is_some().then(|| e.reason());
+                self.out.frame_in(|| text.to_owned(), skipped);
                 return match head {
                     Some(head) => self.skip_stanza(head, e),
                     None => self.stream_error(e.into()),

@@ -41,6 +41,22 @@ impl Output {
         self.transmits.push_back(Transmit::Frame(frame));
     }
 
+    /// A frame received, shown in `xmpp.raw` when someone listens (`frame` is only made
+    /// then); `skipped` says why a stanza that could not be read was skipped.
+    pub(super) fn frame_in(
+        &mut self,
+        frame: impl FnOnce() -> String,
+        skipped: Option<&'static str>,
+    ) {
+        if self.raw {
+            self.emit(Emit::Raw(Raw {
+                direction: "in",
+                frame: frame(),
+                skipped,
+            }));
+        }
+    }
+
     /// Something else for the shell to do with the network.
     pub(super) fn transmit(&mut self, t: Transmit) {
         self.transmits.push_back(t);

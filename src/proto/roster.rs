@@ -236,13 +236,7 @@ impl Client {
         {
             return false;
         }
-        if self.out.raw {
-            self.emit(Emit::Raw(crate::events::Raw {
-                direction: "in",
-                frame: text.to_owned(),
-                skipped: None,
-            }));
-        }
+        self.out.frame_in(|| text.to_owned(), None);
         let counted = self.count_stanza();
         self.roster_answered(Ok(answer.query));
         if counted {
