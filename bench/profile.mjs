@@ -28,23 +28,32 @@ export async function profile(browser, expression, { intervalUs = 50 } = {}) {
 /** Self time (ms) per function name, from a `Profiler.Profile`. */
 export function summarise(p) {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of p.nodes) for (const c of n.children || []) parent.set(c, n.id);
+  const keyOf = (f = {}) => {
+    const file = (f.url || '').split('/').pop().split('?')[0];
+    const name = f.functionName || '(anonymous)';
+    return name.startsWith('(') ? name : `${name}${file ? ` [${file}]` : ''}`;
+  };
   const self = new Map();
+  const inclusive = new Map();
   let total = 0;
   p.samples.forEach((id, i) => {
     // The first delta holds the profiler's own start-up and the last sample its stop: left out.
     if (i === 0 || i === p.samples.length - 1) return;
     const dt = (p.timeDeltas[i] || 0) / 1000;
-    const f = byId.get(id)?.callFrame || {};
-    const file = (f.url || '').split('/').pop().split('?')[0];
-    const name = f.functionName || '(anonymous)';
-    const key = name.startsWith('(') ? name : `${name}${file ? ` [${file}]` : ''}`;
+    const key = keyOf(byId.get(id)?.callFrame);
     self.set(key, (self.get(key) || 0) + dt);
+    // time with callees: each function once per sample, however deep it recurses
+    const seen = new Set();
+    for (let n = id; n !== undefined; n = parent.get(n)) seen.add(keyOf(byId.get(n)?.callFrame));
+    for (const k of seen) inclusive.set(k, (inclusive.get(k) || 0) + dt);
     total += dt;
   });
   const idle = self.get('(idle)') || 0;
   const top = [...self.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]);
   const wasm = top.filter(([k]) => k.includes('.wasm]') || k.startsWith('$') || /wasm-function/.test(k)).reduce((n, [, v]) => n + v, 0);
-  return { totalMs: total, idleMs: idle, busyMs: total - idle, wasmMs: wasm, top: top.slice(0, Number(process.env.PROFILE_TOP || 12)), all: top };
+  return { totalMs: total, idleMs: idle, busyMs: total - idle, wasmMs: wasm, top: top.slice(0, Number(process.env.PROFILE_TOP || 12)), all: top, inclusive };
 }
 
 /** The mean of several summaries (per function: the mean self time over all of them). */

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { bundleAll, LIBS } from './build.mjs';
 import { launch } from './cdp.mjs';
+import { mean, profile, report } from './profile.mjs';
 import { writeProsodyRoster } from '../tests/browser/big-roster.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
@@ -32,14 +33,34 @@ for (const n of SIZES) {
 console.error('bundling the minimal apps…');
 await bundleAll();
 const browser = await launch({ port: 9335 });
-const open = async (lib, clear) => {
-  await browser.navigate(`${BASE}/bench/page.html?roster=1&lib=${encodeURIComponent(lib)}`);
+const open = async (lib, clear, extra = '') => {
+  await browser.navigate(`${BASE}/bench/page.html?roster=1&lib=${encodeURIComponent(lib)}${extra}`);
   // a first login: nothing kept by an earlier measurement (the roster is read at login)
   if (clear) await browser.evaluate('try { sessionStorage.clear(); } catch {}');
   for (let i = 0; i < 400 && !(await browser.evaluate('window.ready === true')); i++) await new Promise((r) => setTimeout(r, 25));
   if (!(await browser.evaluate('window.ready === true'))) throw new Error(`${lib}: page not ready`);
   await new Promise((r) => setTimeout(r, 300)); // idle after loading, as a page is before its user logs in
 };
+// --profile N: instead of the table, CPU profiles of N first logins of ours at the largest size
+// (the named wasm build of scripts/bench.sh, so that wasm functions carry their Rust names).
+if (Number(arg('profile', 0)) > 0) {
+  const n = Math.max(...SIZES);
+  const runs = [];
+  for (let k = 0; k < Number(arg('profile', 0)); k++) {
+    await open('xmpp-ftw-wasm', true, '&wasm=/bench/dist/named/xmpp_ftw_wasm_bg.wasm');
+    runs.push(await profile(browser, `rosterRead(${JSON.stringify(WS)}, 'roster${n}@localhost', 'password', 1)`, { intervalUs: 50 }));
+  }
+  console.log(report(`CPU profile, xmpp-ftw-wasm reading ${n} contacts, mean of ${runs.length}`, mean(runs), (v, d = 0) => fmt(v, d)).join('\n'));
+  console.log(runs.map((r) => JSON.stringify(r.value)).join('\n'));
+  // --with NAME,NAME: each function's time with its callees (mean of the runs), to split a task
+  for (const want of String(arg('with', '')).split(',').filter(Boolean)) {
+    const rows = new Map();
+    for (const r of runs) for (const [k, v] of r.inclusive) if (k.includes(want)) rows.set(k, (rows.get(k) || 0) + v / runs.length);
+    for (const [k, v] of [...rows].sort((a, b) => b[1] - a[1]).slice(0, 4)) console.log(`  with callees: ${fmt(v, 2)} ms ${k.slice(0, 160)}`);
+  }
+  await browser.close();
+  process.exit(0);
+}
 const results = {};
 const errors = [];
 for (let rep = 0; rep < REPS; rep++) {

@@ -3,12 +3,15 @@
 # xmpp.js in one run (bench/roster.mjs), then the demo with 5,000 contacts (bench/demo.mjs; README,
 # Benchmarks): builds the package, starts a
 # throwaway Prosody and the test server, prints a markdown table and writes
-# bench/results/<date>-roster.md. Options go to roster.mjs: --reps N (3) --sizes 100,1000,5000
+# bench/results/<date>-roster.md. Options go to roster.mjs: --reps N (3) --sizes 100,1000,5000;
+# --profile N: CPU profiles of N reads of the largest size instead (no demo run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 (cd bench && [[ -d node_modules/esbuild ]] || npm ci --no-audit --no-fund --loglevel=error)
 ./scripts/build.sh
+# the named build, for --profile (wasm functions under their Rust names)
+wasm-bindgen --target web --keep-debug --out-dir bench/dist/named target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
 work=$(mktemp -d /tmp/xmpp-ftw-wasm-bench-roster.XXXXXX)
 http=${BENCH_PROSODY_HTTP_PORT:-5592}; c2s=${BENCH_PROSODY_C2S_PORT:-5534}; web=${BENCH_HTTP_PORT:-8292}
 ./scripts/prosody.sh start "$work/prosody" "$http" "$c2s" >/dev/null
@@ -18,6 +21,7 @@ trap 'kill $server 2>/dev/null; ./scripts/prosody.sh stop "$work/prosody"' EXIT
 sleep 0.5
 XMPP_WS_URL="ws://127.0.0.1:$http/xmpp-websocket" BENCH_HTTP_PORT=$web PROSODY_DIR="$work/prosody" \
   node bench/roster.mjs "$@"
+[[ " $* " == *' --profile '* ]] && exit 0
 # and the demo with 5,000 contacts, 500 online (appended to the same results file)
 XMPP_WS_URL="ws://127.0.0.1:$http/xmpp-websocket" BENCH_HTTP_PORT=$web PROSODY_DIR="$work/prosody" \
   node bench/demo.mjs "$@"

@@ -3,11 +3,15 @@
 //!
 //! Lines (blank lines and `#` comments ignored):
 //! - `config nonce=<scram nonce> timeout=<ms> max=<bytes> outmax=<bytes> window=<stanzas> hostmeta=<url> reconnect=<bool>
-//!   ping=<ms> maxdelay=<ms> persist=<bool> catchup=<bool> epoch=<ms> derive=shell`: before
+//!   ping=<ms> maxdelay=<ms> persist=<bool> catchup=<bool> epoch=<ms> derive=shell
+//!   slice=<bytes>`: before
 //!   anything else
 //! - `cmd <event> <json payload> [none|fn:N|promise:N|notfn]`: `handle_command`
 //! - `S: <frame>`: a frame from the server (`${var}` is replaced by a captured value,
 //!   `{{repeat N text}}` by `text` N times)
+//! - `S~ <frame>`: the same, but a large answer being read in slices stays unread (the
+//!   shell's next task has not come); `slice`: that task, one slice read; `quiet`: no event
+//!   and no transmit has come
 //! - `C: <frame>`: the next transmit must be this frame (`${var}` captures any text)
 //! - `T: connect <url>` / `T: discover <url>` / `T: close`: the next transmit
 //! - `T: derive sha1|sha256 <salt base64> <iterations>`: the next transmit asks the shell for
@@ -241,6 +245,7 @@ fn run(path: &Path) {
                     "nonce" => cfg.scram_nonce = Some(v.to_owned()),
                     "timeout" => cfg.request_timeout_ms = v.parse().unwrap(),
                     "max" => cfg.max_stanza_bytes = v.parse().unwrap(),
+                    "slice" => cfg.slice_bytes = v.parse().unwrap(),
                     "outmax" => cfg.max_outgoing_stanza_bytes = v.parse().unwrap(),
                     "window" => cfg.send_window = v.parse().unwrap(),
                     "hostmeta" => cfg.host_meta_url = Some(v.to_owned()),
@@ -336,6 +341,18 @@ fn run(path: &Path) {
             }
         } else if let Some(frame) = line.strip_prefix("S: ") {
             c.handle_frame(&subst(frame, &vars), now);
+            // the shell reads a large answer in later tasks, before any other input
+            while c.reading() {
+                c.read_slice(now);
+            }
+        } else if let Some(frame) = line.strip_prefix("S~ ") {
+            c.handle_frame(&subst(frame, &vars), now);
+        } else if line == "quiet" {
+            assert!(c.poll_event().is_none(), "{at}: an event came");
+            assert!(c.poll_transmit().is_none(), "{at}: a transmit came");
+        } else if line == "slice" {
+            assert!(c.reading(), "{at}: no answer is being read");
+            c.read_slice(now);
         } else if let Some(expected) = line.strip_prefix("C: ") {
             match c.poll_transmit() {
                 Some(Transmit::Frame(f)) => {
@@ -626,6 +643,8 @@ transcripts! {
     roster_versioning => "roster/versioning.transcript",
     roster_kept => "roster/kept.transcript",
     roster_large_answer => "roster/large-answer.transcript",
+    roster_sliced => "roster/sliced.transcript",
+    roster_sliced_settle => "roster/sliced-settle.transcript",
     login_issue_11_stale_discovery => "login/issue-11-stale-discovery.transcript",
     login_login_timeout => "login/login-timeout.transcript",
     login_missing_credentials => "login/missing-credentials.transcript",

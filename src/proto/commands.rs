@@ -50,6 +50,7 @@ impl Client {
     /// A `send(event, payload, callback)` or `request(event, payload)` from the application,
     /// read by [`Command::read`].
     pub fn handle_command(&mut self, cmd: Command, cb: Callback, now: Instant) {
+        self.settle();
         self.now = self.now.max(now);
         match cmd {
             Command::Login { payload, anonymous } => self.handle_login(payload, anonymous, cb, now),

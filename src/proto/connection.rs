@@ -88,6 +88,7 @@ impl Client {
     /// The browser's `online`/`offline` events: a waiting reconnection goes at once when the
     /// network comes back, and waits while it is down.
     pub fn handle_network(&mut self, up: bool, now: Instant) {
+        self.settle();
         self.now = self.now.max(now);
         self.network_up = up;
         if let State::Waiting { .. } = self.state {
@@ -101,6 +102,7 @@ impl Client {
     /// The page became visible again (a tab that slept): a waiting reconnection goes at once,
     /// and an online session checks with a keepalive ping that its connection still lives.
     pub fn handle_wake(&mut self, now: Instant) {
+        self.settle();
         self.now = self.now.max(now);
         match self.state {
             State::Waiting { .. } if self.network_up => {
@@ -159,6 +161,7 @@ impl Client {
 
     /// The socket opened or closed.
     pub fn handle_socket(&mut self, ev: SocketEvent, now: Instant) {
+        self.settle();
         self.now = self.now.max(now);
         match (ev, &self.state) {
             (SocketEvent::Open, State::Connecting) => {
@@ -198,6 +201,7 @@ impl Client {
 
     /// Passes time: whichever [`Timer`]s are due.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.settle();
         self.now = self.now.max(now);
         for timer in self.due(now) {
             match timer {
@@ -282,9 +286,14 @@ impl Client {
             return;
         }
         self.stream.last_rx = self.now;
-        if self.read_roster_answer(text) {
+        if self.hold_frame(text) || self.start_roster_answer(text) {
             return;
         }
+        self.read_frame(text);
+    }
+
+    /// A frame read into a tree and handled (the general path).
+    pub(crate) fn read_frame(&mut self, text: &str) {
         let el = match stanza::parse_frame(text, self.incoming_limit(text)) {
             Ok(el) => {
                 let shown = || framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());

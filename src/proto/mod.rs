@@ -40,6 +40,7 @@ pub mod rng;
 mod roster;
 mod router;
 pub mod sasl;
+mod slices;
 pub mod sm;
 #[doc(hidden)]
 pub mod testing;
@@ -143,6 +144,8 @@ pub struct Config {
     /// SCRAM's Hi() (PBKDF2) is computed by the shell ([`Transmit::Derive`], WebCrypto in the
     /// browser); `false`: here, in Rust.
     pub derive_in_shell: bool,
+    /// Bytes of a large answer read per task ([`Client::read_slice`]).
+    pub slice_bytes: usize,
     /// A fixed SCRAM client nonce, only for replaying the RFC 5802 / RFC 7677 test vectors.
     #[doc(hidden)]
     pub scram_nonce: Option<String>,
@@ -164,6 +167,7 @@ impl Default for Config {
             catch_up: true,
             epoch_ms: 0,
             derive_in_shell: false,
+            slice_bytes: slices::SLICE_BYTES,
             scram_nonce: None,
         }
     }
@@ -316,6 +320,8 @@ pub struct Client {
     uploads: upload::Uploads,
     /// What only makes sense for one login, dropped whole by `forget_session`.
     session: Session,
+    /// A large answer being read in slices, and the frames behind it.
+    slicing: Option<slices::Slicing>,
 }
 
 /// What the current stream is and offers.
@@ -504,6 +510,7 @@ impl Client {
             network_up: true,
             uploads: upload::Uploads::default(),
             session: Session::default(),
+            slicing: None,
         }
     }
 

@@ -210,41 +210,6 @@ impl Client {
         self.flush_roster();
     }
 
-    /// The answer to this session's roster request, read from the text without a minidom tree
-    /// (`stanza::roster_answer`); returns whether `text` was it. Anything else, and an answer
-    /// from someone other than the account (a spoof: RFC 6121 §2.1.6), takes the general path.
-    pub(crate) fn read_roster_answer(&mut self, text: &str) -> bool {
-        let Fetch::Sent(fetch) = &self.session.roster_fetch else {
-            return false;
-        };
-        if !text.contains(fetch.as_str()) || text.len() > self.incoming_limit(text) {
-            return false;
-        }
-        let Some(answer) = stanza::roster_answer::read(text).filter(|a| a.id == *fetch) else {
-            return false;
-        };
-        let from = match answer.from.as_deref().map(Jid::new) {
-            None => None,
-            Some(Ok(j)) => Some(j),
-            Some(Err(_)) => return false,
-        };
-        let me = self.stream.bound.clone();
-        if self
-            .iqs
-            .take_answer(&answer.id, from.as_ref(), me.as_ref())
-            .is_none()
-        {
-            return false;
-        }
-        self.out.frame_in(|| text.to_owned(), None);
-        let counted = self.count_stanza();
-        self.roster_answered(Ok(answer.query));
-        if counted {
-            self.ack_unasked();
-        }
-        true
-    }
-
     /// Notes that the roster is to be written for later logins and reloads (§2.6): not now,
     /// on the path of the answer, but with the shell's next lazy save
     /// ([`Client::poll_roster_store`]).

@@ -357,6 +357,7 @@ impl Client {
 
     /// What the shell reports about the PUT of the file it keeps under `handle`.
     pub fn handle_upload(&mut self, handle: u32, event: UploadEvent, now: Instant) {
+        self.settle();
         self.now = self.now.max(now);
         let Some(i) = self
             .uploads

@@ -44,6 +44,8 @@ struct Shell {
     next_request: RequestId,
     socket: Option<Socket>,
     timer: Option<(Instant, Timeout)>,
+    /// The next slice of a large answer being read (`Client::reading`).
+    slice_task: Option<Timeout>,
     /// The window's `online`/`offline` listeners (removed when the socket is dropped).
     network: Option<NetworkListeners>,
     /// The `WebSocket` constructor option (else the global `WebSocket`).
@@ -199,6 +201,7 @@ impl XmppSocket {
                 next_request: 1,
                 socket: None,
                 timer: None,
+                slice_task: None,
                 network: None,
                 websocket,
                 store_key: None,
@@ -338,6 +341,7 @@ fn pump_echoing(rc: &Rc<RefCell<Shell>>, mut echo: Option<crate::tree::Tree>) {
                 sh.transmit(t);
             }
             sh.arm_timer();
+            sh.schedule_slice();
             let events: Vec<Event> = std::iter::from_fn(|| sh.core.poll_event()).collect();
             if events.is_empty() {
                 // After the events: the save's microtask is queued after the promises they
@@ -459,6 +463,29 @@ impl Shell {
     }
 
     /// Keeps one `setTimeout` for the core's earliest deadline.
+    /// While the core reads a large answer in slices, each next slice in a task of its own (a
+    /// 0 ms timer), so that the page renders and handles input between them.
+    fn schedule_slice(&mut self) {
+        if !self.core.reading() {
+            self.slice_task = None;
+            return;
+        }
+        if self.slice_task.is_some() {
+            return;
+        }
+        let weak = self.me.clone();
+        self.slice_task = Some(Timeout::new(0, move || {
+            if let Some(rc) = weak.upgrade() {
+                {
+                    let mut sh = rc.borrow_mut();
+                    sh.slice_task = None;
+                    sh.core.read_slice(now());
+                }
+                pump(&rc);
+            }
+        }));
+    }
+
     fn arm_timer(&mut self) {
         let Some(deadline) = self.core.poll_timeout() else {
             self.timer = None;
