@@ -294,6 +294,9 @@ impl Client {
 
     /// A frame read into a tree and handled (the general path).
     pub(crate) fn read_frame(&mut self, text: &str) {
+        if self.read_message(text) {
+            return;
+        }
         let el = match stanza::parse_frame(text, self.incoming_limit(text)) {
             Ok(el) => {
                 let shown = || framing::redact_incoming(&el).unwrap_or_else(|| text.to_owned());

@@ -4,7 +4,7 @@
 
 use super::dedup;
 use super::kept::{Mark, When};
-use super::{from_account, Client};
+use super::{from_account, Client, State};
 use crate::events::incoming::Incoming;
 use crate::events::{self, mam, presence, Emit, Jid};
 use crate::stanza::{self, ns, Element};
@@ -73,6 +73,35 @@ impl Client {
             }
             self.emit(event);
         }
+    }
+
+    /// A `<message/>` read by xso straight from the frame's text (`stanza::direct`: no tree,
+    /// no conversion from it), the route of most frames; returns whether `text` was one.
+    /// Anything it cannot read (over the size or depth of a plain stanza, a type to mend, not
+    /// well-formed) takes the general path, which applies the limits and mends.
+    pub(crate) fn read_message(&mut self, text: &str) -> bool {
+        if !matches!(self.state, State::Online)
+            || !text.starts_with("<message")
+            || text.len() > self.cfg.max_stanza_bytes
+        {
+            return false;
+        }
+        let Some(mut m) = stanza::direct::read::<Message>(text, stanza::MAX_DEPTH) else {
+            return false;
+        };
+        // docs/decisions.md §13: a forwarded message is mended as on the general path
+        for w in m.payloads.iter_mut() {
+            if stanza::is_forwarding_wrapper(w) {
+                stanza::tolerant::mend_forwarded(w);
+            }
+        }
+        self.out.frame_in(|| text.to_owned(), None);
+        let counted = self.count_stanza();
+        self.handle_message(m);
+        if counted {
+            self.ack_unasked();
+        }
+        true
     }
 
     /// RFC 6121 §5 messages: MAM results, carbons (XEP-0280), receipts, chat messages.

@@ -66,7 +66,7 @@ impl Client {
         if !text.contains(fetch.as_str()) || text.len() > self.incoming_limit(text) {
             return false;
         }
-        let Some(reader) = Reader::new(text.to_owned()) else {
+        let Some(reader) = Reader::new(text.to_owned(), usize::MAX) else {
             return false;
         };
         self.read_on(reader, VecDeque::new(), self.cfg.slice_bytes);
@@ -82,6 +82,7 @@ impl Client {
                 return;
             }
             Step::Done(answer, text) => {
+                let answer = answer.filter(|a| a.type_ == "result");
                 if !answer.is_some_and(|a| self.roster_answer_read(a, &text)) {
                     self.read_frame(&text);
                 }

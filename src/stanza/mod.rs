@@ -15,6 +15,7 @@
 
 use std::io;
 
+pub mod direct;
 mod head;
 pub mod roster_answer;
 pub mod tolerant;

@@ -6,7 +6,6 @@
 //! (another child, a DTD or processing instruction, which rxml refuses) fails, and the frame
 //! takes the general path with its limits on depth and size (`super::parse_frame`).
 
-use xmpp_parsers::minidom::rxml;
 use xmpp_parsers::roster::Roster;
 use xso::FromXml;
 
@@ -35,91 +34,15 @@ pub struct RosterAnswer {
 
 /// Reads `text` as the answer to a roster request; `None` if it is anything else.
 pub fn read(text: &str) -> Option<RosterAnswer> {
-    match Reader::new(text.to_owned())?.step(usize::MAX) {
-        Step::Done(answer, _) => answer,
-        Step::More(_) => None,
-    }
+    super::direct::read::<RosterAnswer>(text, usize::MAX).filter(|a| a.type_ == "result")
 }
 
-/// A read of the answer that can stop after a number of bytes and go on later, so that a
-/// roster of thousands of contacts is read in slices, each a short task of its own. The rxml
-/// parser is always given all the text left, so no token is ever cut.
-pub struct Reader {
-    text: String,
-    pos: usize,
-    parser: rxml::Parser,
-    builder: <RosterAnswer as FromXml>::Builder,
-}
+/// A read of the answer in slices (a roster of thousands of contacts), any depth: an item's
+/// unknown children are dropped as they are read, without recursion.
+pub type Reader = super::direct::Reader<RosterAnswer>;
 
 /// Where a [`Reader`] is after a slice.
-pub enum Step {
-    /// Read to its end: the answer, or `None` if the text is anything else; and the text.
-    Done(Option<RosterAnswer>, String),
-    /// More to read.
-    More(Box<Reader>),
-}
-
-impl std::fmt::Debug for Reader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "roster_answer::Reader({} of {} bytes)",
-            self.pos,
-            self.text.len()
-        )
-    }
-}
-
-impl Reader {
-    /// Starts reading `text`: `None` unless it begins with an `<iq>` of the client namespace.
-    pub fn new(text: String) -> Option<Box<Reader>> {
-        use rxml::Parse;
-        let mut parser = rxml::Parser::new();
-        let mut buf = text.as_bytes();
-        let (name, attrs) = loop {
-            match parser.parse(&mut buf, true) {
-                Ok(Some(rxml::Event::XmlDeclaration(..))) => (),
-                Ok(Some(rxml::Event::StartElement(_, name, attrs))) => break (name, attrs),
-                _ => return None,
-            }
-        };
-        let builder = RosterAnswer::from_events(name, attrs, &xso::Context::empty()).ok()?;
-        let pos = text.len() - buf.len();
-        Some(Box::new(Reader {
-            text,
-            pos,
-            parser,
-            builder,
-        }))
-    }
-
-    /// Reads on for at least `budget` bytes of the text (a whole event more at most).
-    pub fn step(mut self: Box<Self>, budget: usize) -> Step {
-        use rxml::Parse;
-        use xso::FromEventsBuilder;
-        let ctx = xso::Context::empty();
-        let mut buf = &self.text.as_bytes()[self.pos..];
-        let stop = buf.len().saturating_sub(budget);
-        loop {
-            let ev = match self.parser.parse(&mut buf, true) {
-                Ok(Some(ev)) => ev,
-                _ => return Step::Done(None, self.text),
-            };
-            match self.builder.feed(ev, &ctx) {
-                Ok(Some(answer)) => {
-                    let answer = Some(answer).filter(|a| a.type_ == "result");
-                    return Step::Done(answer, self.text);
-                }
-                Ok(None) => (),
-                Err(_) => return Step::Done(None, self.text),
-            }
-            if buf.len() <= stop {
-                self.pos = self.text.len() - buf.len();
-                return Step::More(self);
-            }
-        }
-    }
-}
+pub type Step = super::direct::Step<RosterAnswer>;
 
 #[cfg(test)]
 mod tests {
@@ -169,7 +92,7 @@ mod tests {
                 .collect::<String>()
         );
         for budget in [1, 7, 100, 1000] {
-            let mut reader = Reader::new(text.clone()).unwrap();
+            let mut reader = Reader::new(text.clone(), usize::MAX).unwrap();
             let mut steps = 0;
             let answer = loop {
                 steps += 1;
@@ -191,7 +114,7 @@ mod tests {
         }
         // cut short, or not well-formed half-way: the text comes back for the general path
         let bad = text.replace("<item jid='c30@b'", "<item jid='c30@b' jid='x@y'");
-        let mut reader = Reader::new(bad.clone()).unwrap();
+        let mut reader = Reader::new(bad.clone(), usize::MAX).unwrap();
         loop {
             match reader.step(100) {
                 Step::More(r) => reader = r,

@@ -41,13 +41,18 @@ fn mend_message(el: &mut Element, outer: bool) {
         .children_mut()
         .filter(|c| super::is_forwarding_wrapper(c))
     {
-        for fwd in w.children_mut().filter(|c| c.is("forwarded", ns::FORWARD)) {
-            for inner in fwd
-                .children_mut()
-                .filter(|c| c.is("message", ns::DEFAULT_NS))
-            {
-                mend_message(inner, false);
-            }
+        mend_forwarded(w);
+    }
+}
+
+/// Mends the message a XEP-0313 result or a XEP-0280 carbon (`w`) forwards.
+pub fn mend_forwarded(w: &mut Element) {
+    for fwd in w.children_mut().filter(|c| c.is("forwarded", ns::FORWARD)) {
+        for inner in fwd
+            .children_mut()
+            .filter(|c| c.is("message", ns::DEFAULT_NS))
+        {
+            mend_message(inner, false);
         }
     }
 }

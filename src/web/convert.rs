@@ -11,8 +11,8 @@
 //! Out: events, callback arguments and errors with serde-wasm-bindgen (plain objects).
 
 use crate::events::command::{Command, Payload};
-use crate::events::Reply;
 use crate::events::{Echo, Error};
+use crate::events::{Emit, Reply};
 use crate::tree::Tree;
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
@@ -134,15 +134,31 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
     v.serialize(&SERIALIZER).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// `v` written as one JSON text that `JSON.parse` reads: one crossing instead of one per
+/// field and string. The same values as [`to_js`] (its serializer is JSON-compatible).
+fn via_json<T: Serialize + ?Sized>(v: &T) -> Option<JsValue> {
+    let text = serde_json::to_string(v).ok()?;
+    js_sys::JSON::parse(&text).ok()
+}
+
+/// An event's payload. Those that come in floods (messages, receipts, presences, archived
+/// messages) cross as JSON text (docs/decisions.md §19); the rest as objects built field by
+/// field.
+pub(crate) fn emit_to_js(e: &Emit) -> JsValue {
+    let hot = matches!(
+        e,
+        Emit::ChatMessage(_) | Emit::MamMessage(_) | Emit::Presence(_) | Emit::Receipt(_)
+    );
+    hot.then(|| via_json(e))
+        .flatten()
+        .unwrap_or_else(|| to_js(e))
+}
+
 /// Callback arguments as a JS array. A roster's items (thousands of objects) cross as one
-/// JSON text that `JSON.parse` reads: one crossing instead of one per field and string
-/// (docs/decisions.md §19).
+/// JSON text (docs/decisions.md §19).
 pub(crate) fn args_to_js(args: &Reply) -> Array {
     if let Reply::Roster(items) = args {
-        let parsed = serde_json::to_string(items)
-            .ok()
-            .and_then(|text| js_sys::JSON::parse(&text).ok());
-        if let Some(items) = parsed {
+        if let Some(items) = via_json(items) {
             return Array::of1(&items);
         }
     }
