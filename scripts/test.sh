@@ -46,16 +46,29 @@ passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 if [[ $cargo_rc != 0 ]]; then fail "cargo test failed" 0; fi
 if [[ ${p:-0} == 0 ]]; then fail "cargo test ran no test"; fi
 
+# One fuzz target for 30 s from its corpus and seeds; its whole output goes to
+# fuzz/artifacts/<target>.log, and on failure the seed and the panic are printed (libFuzzer's
+# input alone may not replay it: the strangers target keeps one session across inputs).
+fuzz() {
+  local target=$1; shift
+  mkdir -p "fuzz/corpus/$target" fuzz/artifacts
+  if (cd fuzz && cargo fuzz run -s none "$target" "corpus/$target" "seeds/$target" -- -max_total_time=30 -rss_limit_mb=1024 "$@" > "artifacts/$target.log" 2>&1); then
+    tail -3 "fuzz/artifacts/$target.log"
+    return 0
+  fi
+  grep -m1 'INFO: Seed' "fuzz/artifacts/$target.log"
+  grep -m1 -A12 'panicked' "fuzz/artifacts/$target.log" | grep -v '^ *[0-9]*: \|^ *at '
+  tail -5 "fuzz/artifacts/$target.log"
+  return 1
+}
 echo "== fuzzing smoke run (cargo fuzz, 30 s; the full run is: cd fuzz && cargo fuzz run -s none frames)"
-mkdir -p fuzz/corpus/frames
-if (cd fuzz && cargo fuzz run -s none frames corpus/frames seeds/frames -- -max_total_time=30 -rss_limit_mb=1024 2>&1 | tail -3); then
+if fuzz frames; then
   echo "fuzz: frames ok"; passed=$((passed + 1))
 else
   fail "fuzzing found a crash (see fuzz/artifacts/frames)"
 fi
 echo "== fuzzing with the session's invariant (30 s): stanzas from other people never end the session"
-mkdir -p fuzz/corpus/strangers
-if (cd fuzz && cargo fuzz run -s none strangers corpus/strangers seeds/strangers -- -max_total_time=30 -max_len=4096 -rss_limit_mb=1024 2>&1 | tail -3); then
+if fuzz strangers -max_len=4096; then
   echo "fuzz: strangers ok"; passed=$((passed + 1))
 else
   fail "fuzzing broke the invariant (see fuzz/artifacts/strangers)"

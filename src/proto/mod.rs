@@ -528,18 +528,32 @@ impl Client {
     /// stays bounded under hostile input).
     #[doc(hidden)]
     pub fn footprint(&self) -> usize {
-        self.out.len()
-            + self.iqs.len()
-            + self.waiting.len()
-            + self.mam.len()
-            + self.session.roster.as_ref().map_or(0, roster::Cache::len)
-            + self.session.resend.len()
-            + self.session.paced.len()
-            + self.session.sm.as_ref().map_or(0, |s| s.unacked.len())
-            + self.dedup.len()
-            + self.session.kept_recent.len()
-            + self.session.presences.len()
-            + self.uploads.len()
+        self.footprint_parts().iter().map(|(_, n)| n).sum()
+    }
+
+    /// [`Client::footprint`] part by part, for the fuzz targets' reports.
+    #[doc(hidden)]
+    pub fn footprint_parts(&self) -> [(&'static str, usize); 12] {
+        [
+            ("events", self.out.len()),
+            ("iqs", self.iqs.len()),
+            ("waiting", self.waiting.len()),
+            ("mam", self.mam.len()),
+            (
+                "roster",
+                self.session.roster.as_ref().map_or(0, roster::Cache::len),
+            ),
+            ("resend", self.session.resend.len()),
+            ("paced", self.session.paced.len()),
+            (
+                "unacked",
+                self.session.sm.as_ref().map_or(0, |s| s.unacked.len()),
+            ),
+            ("dedup", self.dedup.len()),
+            ("recent", self.session.kept_recent.len()),
+            ("presences", self.session.presences.len()),
+            ("uploads", self.uploads.len()),
+        ]
     }
 
     /// The largest stanza that may be sent now: the option, or the server's XEP-0478 limit
