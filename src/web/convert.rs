@@ -12,7 +12,7 @@
 
 use crate::events::command::{Command, Payload};
 use crate::events::{Echo, Error};
-use crate::events::{Emit, Reply};
+use crate::events::Reply;
 use crate::tree::Tree;
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
@@ -139,19 +139,6 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
 fn via_json<T: Serialize + ?Sized>(v: &T) -> Option<JsValue> {
     let text = serde_json::to_string(v).ok()?;
     js_sys::JSON::parse(&text).ok()
-}
-
-/// An event's payload. Those that come in floods (messages, receipts, presences, archived
-/// messages) cross as JSON text (docs/decisions.md §19); the rest as objects built field by
-/// field.
-pub(crate) fn emit_to_js(e: &Emit) -> JsValue {
-    let hot = matches!(
-        e,
-        Emit::ChatMessage(_) | Emit::MamMessage(_) | Emit::Presence(_) | Emit::Receipt(_)
-    );
-    hot.then(|| via_json(e))
-        .flatten()
-        .unwrap_or_else(|| to_js(e))
 }
 
 /// Callback arguments as a JS array. A roster's items (thousands of objects) cross as one

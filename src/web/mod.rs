@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::proto::{Callback, Client, Discovery, Event, Instant, RequestId, Transmit};
-use convert::{args_to_js, copy_payload, emit_to_js, error_to_js, read_command};
+use convert::{args_to_js, copy_payload, error_to_js, read_command, to_js};
 use socket::Socket;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -378,7 +378,7 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event, echo: Option<&crate::tree::Tree>)
             }
             let payload = match emit.error() {
                 Some(e) => error_to_js(e, echo),
-                None => emit_to_js(&emit),
+                None => to_js(&emit),
             };
             for f in funcs {
                 call(&f, std::slice::from_ref(&payload));
