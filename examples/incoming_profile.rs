@@ -32,6 +32,12 @@ fn main() {
     let minidom = t.elapsed().as_secs_f64() * 1e6 / n as f64;
     println!("minidom Element::from_str {minidom:.2}");
     let t = T::now();
+    for f in &frames {
+        std::hint::black_box(stanza::direct::read::<Message>(f, stanza::MAX_DEPTH).unwrap());
+    }
+    let direct = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!("Message straight from the text (stanza::direct) {direct:.2}");
+    let t = T::now();
     let msgs: Vec<Message> = els
         .into_iter()
         .map(|e| Message::try_from(e).unwrap())
