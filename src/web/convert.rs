@@ -11,8 +11,8 @@
 //! Out: events, callback arguments and errors with serde-wasm-bindgen (plain objects).
 
 use crate::events::command::{Command, Payload};
-use crate::events::{Echo, Error};
 use crate::events::Reply;
+use crate::events::{Echo, Error};
 use crate::tree::Tree;
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
