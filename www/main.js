@@ -401,17 +401,31 @@ function markRead(peer) {
 
 /** The local day of a time (for the separators), or '' for none. */
 const dayOf = (iso) => { const d = new Date(iso); return Number.isNaN(d.getTime()) ? '' : d.toDateString(); };
+/** What a day's separator says as of now: "Today", "Yesterday" or the date. */
+function dayLabel(iso) {
+  const d = new Date(iso), today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  return d.toDateString() === today.toDateString() ? 'Today'
+    : d.toDateString() === yesterday.toDateString() ? 'Yesterday'
+      : d.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}
 function daySeparator(iso) {
   const li = document.createElement('li');
   li.className = 'day';
   li.setAttribute('role', 'separator');
-  const d = new Date(iso), today = new Date();
-  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
-  li.textContent = d.toDateString() === today.toDateString() ? 'Today'
-    : d.toDateString() === yesterday.toDateString() ? 'Yesterday'
-      : d.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  li.dataset.time = iso;
+  li.textContent = dayLabel(iso);
   return li;
 }
+// When the local day changes (checked each minute), the separators on screen are labelled again:
+// "Today" does not stay "Today" past midnight.
+let labelledDay = new Date().toDateString();
+setInterval(() => {
+  const today = new Date().toDateString();
+  if (today === labelledDay) return;
+  labelledDay = today;
+  for (const li of $('messages').querySelectorAll('li.day')) li.textContent = dayLabel(li.dataset.time);
+}, 60_000);
 
 function renderMessages(keepScroll = false) {
   const c = conv(current);

@@ -117,10 +117,16 @@ test('unread in the tab title across a reload, day separators, several lines, Ed
   await a.clock.setSystemTime(new Date(now + 2000));
   await a.getByRole('textbox', { name: 'Message' }).fill('written today');
   await a.getByRole('textbox', { name: 'Message' }).press('Enter');
-  // (a separator is labelled when drawn: opening the conversation again draws it all as of now)
+  // (opening the conversation again draws it all in order)
   await person(a, bob).click();
   await expect(a.locator('#messages li.day')).toHaveText(['Today', 'Yesterday', 'Today']);
   await a.screenshot({ path: info.outputPath('days.png'), fullPage: true });
+  // past midnight the open conversation's separators say so, without being drawn again
+  await a.clock.setSystemTime(new Date(now + 24 * 3600 * 1000 + 4000));
+  await a.clock.runFor(61_000);
+  const labels = await a.locator('#messages li.day').allTextContents();
+  expect([labels[0], labels[2]]).toEqual(['Yesterday', 'Yesterday']);
+  expect(['Today', 'Yesterday']).not.toContain(labels[1]);
 
   // On the phone, "Edit last" is there and corrects Bob's last message.
   const edit = b.getByRole('button', { name: 'Edit last' });
