@@ -12,9 +12,10 @@ use super::{from_account, Callback, Client, Reply, StoreOp};
 use crate::events::command::{self, RosterOp};
 use crate::events::Error;
 use crate::events::{roster, Emit, Jid};
-use crate::stanza::{self, ns, Element};
+use crate::stanza::{self, Element};
 use xmpp_parsers::iq::{IqHeader, IqPayload};
 use xmpp_parsers::roster::{Item, Roster, Subscription};
+use xso::{AsXml, FromXml};
 
 /// The roster as last received (§2.1.3), with its version where the server versions it
 /// (§2.6); pushes keep it current (§2.1.6).
@@ -68,31 +69,47 @@ impl Cache {
 
     /// The text kept for `account`: `<roster account>` around the `<query ver>`; `None`
     /// without a version (nothing to ask with next time) or over [`MAX_KEPT_ROSTER_CHARS`].
-    fn write(&self, account: &str) -> Option<String> {
-        let query: Element = Roster {
-            ver: Some(self.ver.clone()?),
-            items: self.items.clone(),
-        }
-        .into();
-        let kept = Element::builder("roster", NS_KEPT_ROSTER)
-            .attr(stanza::name("account"), account)
-            .append(query)
-            .build();
-        Some(stanza::write(kept)).filter(|t| t.len() <= MAX_KEPT_ROSTER_CHARS)
+    /// Written by xso straight to text (no tree; the items are lent, not copied).
+    fn write(&mut self, account: &str) -> Option<String> {
+        let kept = Kept {
+            account: account.to_owned(),
+            query: Roster {
+                ver: Some(self.ver.clone()?),
+                items: std::mem::take(&mut self.items),
+            },
+        };
+        let text = xso::to_vec(&kept)
+            .ok()
+            .and_then(|t| String::from_utf8(t).ok());
+        self.items = kept.query.items;
+        text.filter(|t| t.len() <= MAX_KEPT_ROSTER_CHARS)
     }
 
-    /// Reads what [`Cache::write`] wrote for `account`; anything else is `None`.
+    /// Reads what [`Cache::write`] wrote for `account` (by xso, straight from the text);
+    /// anything else is `None`.
     fn read(text: &str, account: &str) -> Option<Cache> {
-        let el = stanza::parse_frame(text, MAX_KEPT_ROSTER_CHARS).ok()?;
-        if !el.is("roster", NS_KEPT_ROSTER) || el.attr("account") != Some(account) {
+        if text.len() > MAX_KEPT_ROSTER_CHARS {
             return None;
         }
-        let r = Roster::try_from(el.get_child("query", ns::ROSTER)?.clone()).ok()?;
+        let kept = stanza::direct::read::<Kept>(text, usize::MAX)?;
         Some(Cache {
-            ver: Some(r.ver?),
-            items: r.items,
+            ver: Some(kept.query.ver?),
+            items: kept.query.items,
         })
+        .filter(|_| kept.account == account)
     }
+}
+
+/// The roster kept for later logins and reloads (this SDK's own format).
+#[derive(FromXml, AsXml, Debug)]
+#[xml(namespace = NS_KEPT_ROSTER, name = "roster")]
+struct Kept {
+    /// Whose roster it is: read back for that account only.
+    #[xml(attribute)]
+    account: String,
+    /// The roster and its version (RFC 6121 §2.6).
+    #[xml(child)]
+    query: Roster,
 }
 
 impl Client {
@@ -232,7 +249,7 @@ impl Client {
         }
         let account = self.session.roster_key.clone()?;
         Some(
-            match self.session.roster.as_ref().and_then(|c| c.write(&account)) {
+            match self.session.roster.as_mut().and_then(|c| c.write(&account)) {
                 Some(text) => StoreOp::SaveRoster { account, text },
                 None => StoreOp::RemoveRoster { account },
             },
@@ -321,5 +338,37 @@ mod tests {
         let jids: Vec<String> = c.items.iter().map(|i| i.jid.to_string()).collect();
         assert_eq!(jids, ["b@x", "c@x"]);
         assert_eq!(c.items[0].subscription, Subscription::Both);
+    }
+
+    #[test]
+    fn kept_text_is_read_back_for_its_account_only() {
+        let mut c = Cache {
+            ver: Some("v1".into()),
+            items: vec![
+                item("a@x", Subscription::Both),
+                item("b@x", Subscription::To),
+            ],
+        };
+        let text = c.write("me@x").unwrap();
+        assert_eq!(
+            c.items.len(),
+            2,
+            "the items are lent to the writer, not lost"
+        );
+        let back = Cache::read(&text, "me@x").unwrap();
+        assert_eq!(
+            (back.ver.as_deref(), back.items),
+            (Some("v1"), c.items.clone())
+        );
+        assert!(Cache::read(&text, "other@x").is_none());
+        // what earlier builds wrote (minidom's writer) is the same format
+        let earlier = "<roster xmlns='urn:xmpp-ftw-wasm:roster:0' account='me@x'><query xmlns='jabber:iq:roster' ver='v0'><item jid='c@x' subscription='both' name='C'><group>G</group></item></query></roster>";
+        let back = Cache::read(earlier, "me@x").unwrap();
+        assert_eq!((back.ver.as_deref(), back.items.len()), (Some("v0"), 1));
+        // nothing to ask with, nothing kept; anything else is not read
+        c.ver = None;
+        assert!(c.write("me@x").is_none());
+        assert!(Cache::read("<roster/>", "me@x").is_none());
+        assert!(Cache::read(&text.replace("ver='v1'", ""), "me@x").is_none());
     }
 }
