@@ -604,7 +604,7 @@ impl Client {
     }
 
     /// Sends a nonza (framing, SASL, XEP-0198): not counted by stream management.
-    fn send_nonza(&mut self, el: impl Into<Element>) {
+    fn send_nonza(&mut self, el: impl xso::AsXml) {
         self.send_frame(stanza::write(el), None);
     }
 
@@ -618,7 +618,7 @@ impl Client {
         kept::When::Ms(self.cfg.epoch_ms.saturating_add(self.now.0))
     }
 
-    fn send_stanza_el(&mut self, el: impl Into<Element>) {
+    fn send_stanza_el(&mut self, el: impl xso::AsXml) {
         self.send_stanza(stanza::write(el));
     }
 

@@ -11,7 +11,8 @@
 //! size limit before reading and the nesting limit while reading, so that a hostile server can
 //! make it neither build nor drop a huge or deep tree.
 //!
-//! Outgoing: [`write()`] serialises an element (or any xmpp-parsers type that converts into one).
+//! Outgoing: [`write()`] serialises an element or an xmpp-parsers type straight to text (xso's
+//! items through rxml's encoder).
 
 use std::io;
 
@@ -265,16 +266,32 @@ fn drop_rebound_attributes(el: &mut Element) {
     }
 }
 
-/// Serialises an element (an xmpp-parsers stanza converts into one with `.into()`).
-pub fn write(el: impl Into<Element>) -> String {
-    let el: Element = el.into();
+/// Serialises an element or any xso type (xmpp-parsers' stanzas) straight to text, without
+/// converting it into an element first.
+pub fn write(v: impl xso::AsXml) -> String {
+    write_items(&v).unwrap_or_default()
+}
+
+/// [`write()`]: xso's items through rxml's encoder (no tree), an element without content
+/// written `<x/>` as minidom wrote it (the encoder does when the head's end is left out).
+fn write_items(v: &impl xso::AsXml) -> Option<String> {
+    let mut encoder = rxml::Encoder::new();
     let mut out = Vec::with_capacity(256);
-    // Writing into memory fails only for names that are not XML names, which only elements
-    // built from validated input or xmpp-parsers' own types reach.
-    if el.write_to(&mut out).is_err() {
-        return String::new();
+    let mut head_end = false;
+    for item in v.as_xml_iter().ok()? {
+        let item = item.ok()?;
+        let item = item.as_rxml_item();
+        let foot = matches!(item, rxml::Item::ElementFoot);
+        if std::mem::take(&mut head_end) && !foot {
+            encoder.encode(rxml::Item::ElementHeadEnd, &mut out).ok()?;
+        }
+        if matches!(item, rxml::Item::ElementHeadEnd) {
+            head_end = true;
+            continue;
+        }
+        encoder.encode(item, &mut out).ok()?;
     }
-    String::from_utf8(out).unwrap_or_default()
+    String::from_utf8(out).ok()
 }
 
 /// An IQ of type `get` or `set` carrying `child` (RFC 6120 §8.2.3), for payloads that have
