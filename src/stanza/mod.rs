@@ -269,16 +269,23 @@ fn drop_rebound_attributes(el: &mut Element) {
 /// Serialises an element or any xso type (xmpp-parsers' stanzas) straight to text, without
 /// converting it into an element first.
 pub fn write(v: impl xso::AsXml) -> String {
-    write_items(&v).unwrap_or_default()
+    match v.as_xml_iter() {
+        Ok(mut items) => write_items(&mut items).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
+
+/// An item of xso's serialisation.
+type ItemResult<'a> = Result<xso::Item<'a>, xso::error::Error>;
 
 /// [`write()`]: xso's items through rxml's encoder (no tree), an element without content
 /// written `<x/>` as minidom wrote it (the encoder does when the head's end is left out).
-fn write_items(v: &impl xso::AsXml) -> Option<String> {
+/// One copy for every type written (the items come through a `dyn Iterator`).
+fn write_items<'a>(items: &mut dyn Iterator<Item = ItemResult<'a>>) -> Option<String> {
     let mut encoder = rxml::Encoder::new();
     let mut out = Vec::with_capacity(256);
     let mut head_end = false;
-    for item in v.as_xml_iter().ok()? {
+    for item in items {
         let item = item.ok()?;
         let item = item.as_rxml_item();
         let foot = matches!(item, rxml::Item::ElementFoot);
