@@ -322,15 +322,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn pushes_update_the_kept_roster() {
-        let mut c = Cache {
+    /// `a@x` (both) and `b@x` (to), version `v1`.
+    fn two_items() -> Cache {
+        Cache {
             ver: Some("v1".into()),
             items: vec![
                 item("a@x", Subscription::Both),
                 item("b@x", Subscription::To),
             ],
-        };
+        }
+    }
+
+    #[test]
+    fn pushes_update_the_kept_roster() {
+        let mut c = two_items();
         c.apply(&item("b@x", Subscription::Both), Some("v2"));
         c.apply(&item("a@x", Subscription::Remove), Some("v3"));
         c.apply(&item("c@x", Subscription::None), None);
@@ -342,13 +347,7 @@ mod tests {
 
     #[test]
     fn kept_text_is_read_back_for_its_account_only() {
-        let mut c = Cache {
-            ver: Some("v1".into()),
-            items: vec![
-                item("a@x", Subscription::Both),
-                item("b@x", Subscription::To),
-            ],
-        };
+        let mut c = two_items();
         let text = c.write("me@x").unwrap();
         assert_eq!(
             c.items.len(),
