@@ -337,11 +337,10 @@ impl Client {
         if el.has_ns(ns::SM) {
             return self.handle_sm(el);
         }
-        let counted = el.has_ns(ns::DEFAULT_NS) && self.count_stanza();
-        self.handle_stanza(el);
-        if counted {
-            self.ack_unasked();
+        if !el.has_ns(ns::DEFAULT_NS) {
+            return self.handle_stanza(el); // not a stanza: not counted (RFC 6120 §8)
         }
+        self.handle_counted(|c| c.handle_stanza(el));
     }
 
     /// The largest frame read: `maxStanzaBytes`, except for the answer to this session's
@@ -370,13 +369,23 @@ impl Client {
 
     /// Counts a stanza received for XEP-0198 (§4: every stanza, whatever the client made of
     /// it); `false` without stream management.
-    pub(crate) fn count_stanza(&mut self) -> bool {
+    fn count_stanza(&mut self) -> bool {
         match self.session.sm.as_mut() {
             Some(sm) => {
                 sm.received();
                 true
             }
             None => false,
+        }
+    }
+
+    /// Handles a stanza received, counted for XEP-0198 (§4) before it is handled and
+    /// acknowledged unasked after it when due: every route a stanza takes in goes through here.
+    pub(crate) fn handle_counted(&mut self, handle: impl FnOnce(&mut Self)) {
+        let counted = self.count_stanza();
+        handle(self);
+        if counted {
+            self.ack_unasked();
         }
     }
 
@@ -389,12 +398,14 @@ impl Client {
         if matches!(self.state, State::Closing { .. }) {
             return;
         }
-        let counted = self.count_stanza();
-        if let (stanza::StanzaKind::Iq, Some(a)) = (head.kind, head.attrs) {
+        self.handle_counted(|c| {
+            let (stanza::StanzaKind::Iq, Some(a)) = (head.kind, head.attrs) else {
+                return;
+            };
             let from = a.from.as_deref().and_then(|f| Jid::new(f).ok());
             match (a.type_.as_deref(), a.id) {
-                (Some("get" | "set"), Some(id)) => self.answer_bad_request(from, id),
-                (Some("result" | "error"), Some(id)) => self.handle_iq(Iq::Error {
+                (Some("get" | "set"), Some(id)) => c.answer_bad_request(from, id),
+                (Some("result" | "error"), Some(id)) => c.handle_iq(Iq::Error {
                     from,
                     to: None,
                     id,
@@ -403,10 +414,7 @@ impl Client {
                 }),
                 _ => {}
             }
-        }
-        if counted {
-            self.ack_unasked();
-        }
+        });
     }
 
     pub(crate) fn handle_open(&mut self, el: Element) {

@@ -96,11 +96,7 @@ impl Client {
             }
         }
         self.out.frame_in(|| text.to_owned(), None);
-        let counted = self.count_stanza();
-        self.handle_message(m);
-        if counted {
-            self.ack_unasked();
-        }
+        self.handle_counted(|c| c.handle_message(m));
         true
     }
 

@@ -9,6 +9,7 @@
 
 use super::roster::Fetch;
 use super::{Client, Instant};
+use crate::events::Jid;
 use crate::stanza::roster_answer::{Reader, RosterAnswer, Step};
 use std::collections::VecDeque;
 
@@ -103,7 +104,7 @@ impl Client {
         if !matches!(&self.session.roster_fetch, Fetch::Sent(id) if *id == answer.id) {
             return false;
         }
-        let from = match answer.from.as_deref().map(jid::Jid::new) {
+        let from = match answer.from.as_deref().map(Jid::new) {
             None => None,
             Some(Ok(j)) => Some(j),
             Some(Err(_)) => return false,
@@ -117,11 +118,7 @@ impl Client {
             return false;
         }
         self.out.frame_in(|| text.to_owned(), None);
-        let counted = self.count_stanza();
-        self.roster_answered(Ok(answer.query));
-        if counted {
-            self.ack_unasked();
-        }
+        self.handle_counted(|c| c.roster_answered(Ok(answer.query)));
         true
     }
 }

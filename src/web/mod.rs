@@ -462,7 +462,6 @@ impl Shell {
         }
     }
 
-    /// Keeps one `setTimeout` for the core's earliest deadline.
     /// While the core reads a large answer in slices, each next slice in a task of its own (a
     /// 0 ms timer), so that the page renders and handles input between them.
     fn schedule_slice(&mut self) {
@@ -486,6 +485,7 @@ impl Shell {
         }));
     }
 
+    /// Keeps one `setTimeout` for the core's earliest deadline.
     fn arm_timer(&mut self) {
         let Some(deadline) = self.core.poll_timeout() else {
             self.timer = None;
