@@ -32,11 +32,6 @@ pub struct RosterAnswer {
     pub query: Option<Roster>,
 }
 
-/// Reads `text` as the answer to a roster request; `None` if it is anything else.
-pub fn read(text: &str) -> Option<RosterAnswer> {
-    super::direct::read::<RosterAnswer>(text, usize::MAX).filter(|a| a.type_ == "result")
-}
-
 /// A read of the answer in slices (a roster of thousands of contacts), any depth: an item's
 /// unknown children are dropped as they are read, without recursion.
 pub type Reader = super::direct::Reader<RosterAnswer>;
@@ -47,6 +42,11 @@ pub type Step = super::direct::Step<RosterAnswer>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `text` read at once as the answer to a roster request; `None` if it is anything else.
+    fn read(text: &str) -> Option<RosterAnswer> {
+        super::super::direct::read::<RosterAnswer>(text, usize::MAX).filter(|a| a.type_ == "result")
+    }
 
     #[test]
     fn reads_the_answer_and_nothing_else() {
