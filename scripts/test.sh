@@ -35,7 +35,12 @@ fail() { echo "test.sh: $*" >&2; failed=$((failed + ${2:-1})); finish; }
 echo "== lint"
 cargo fmt --check || fail "cargo fmt --check"
 cargo clippy --all-targets -q -- -D warnings || fail "clippy (native)"
-cargo clippy --lib --target wasm32-unknown-unknown -q -- -D warnings || fail "clippy (wasm32)"
+cargo clippy --lib --example jid_prep --target wasm32-unknown-unknown -q -- -D warnings || fail "clippy (wasm32)"
+# The wasm side of the two crates in patches/ (their native side is upstream's code, as published).
+cargo clippy -p idna -p unicode-normalization --target wasm32-unknown-unknown -q -- -D warnings || fail "clippy (patches/, wasm32)"
+for f in patches/idna/src/web.rs patches/unicode-normalization/src/lib.rs; do
+  rustfmt --check --edition 2021 "$f" || fail "rustfmt --check $f"
+done
 
 echo "== core unit and transcript tests"
 cargo test --all-targets 2>&1 | tee "$work/cargo.log"
@@ -76,6 +81,10 @@ fi
 
 echo "== build pkg/"
 ./scripts/build.sh || fail "build failed"
+echo "== build examples/jid_prep.rs for WebAssembly into .work/jid-prep (tests/browser/jid.spec.mjs)"
+{ cargo build --release --target wasm32-unknown-unknown --example jid_prep -q &&
+  wasm-bindgen --target web --out-dir .work/jid-prep target/wasm32-unknown-unknown/release/examples/jid_prep.wasm; } ||
+  fail "examples/jid_prep.rs did not build"
 
 echo "== TypeScript: tsc --noEmit --strict on www/types-check.ts"
 if npx tsc -p tsconfig.json; then echo "tsc: ok"; passed=$((passed + 1)); else fail "tsc found type errors"; fi
