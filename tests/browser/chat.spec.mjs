@@ -198,8 +198,17 @@ test('a JID written upper-case and in fullwidth forms is the same account (RFC 7
     const mark = alice.events.length;
     const [fin] = await alice.request('xmpp.mam.query', { with: odd(bob.jid), queryId });
     const history = alice.events.slice(mark).filter(([n, d]) => n === 'xmpp.mam.message' && d.mam.queryId === queryId).map(([, d]) => d.content);
-    return { got, receipt, fin, history, bob: bob.jid, alice: alice.jid, odd: odd(bob.jid) };
+    // JIDs the SDK must refuse, with the browser's Unicode doing the work (patches/README.md):
+    // RFC 5893's bidi rule (a right-to-left label starting with a digit), a fullwidth `％`
+    // that maps to a percent sign; and a domain in fullwidth letters, which UTS #46 maps to ASCII.
+    const refused = [];
+    for (const to of ['x@1\u05e9\u05dc\u05d5\u05dd.example', 'x@a\uff0541.example', 'x@\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54']) {
+      refused.push(await new Promise((res) => alice.send('xmpp.chat.message', { to, content: 'x' }, (e, d) => res(e ? e.description : `sent to ${to}`))));
+    }
+    return { got, receipt, fin, history, refused, bob: bob.jid, alice: alice.jid, odd: odd(bob.jid) };
   }, WS);
+  expect(r.refused.slice(0, 2)).toEqual(["Invalid 'to' key", "Invalid 'to' key"]);
+  expect(r.refused[2]).toMatch(/^sent to/);
   expect(r.odd).not.toBe(r.bob);
   expect(r.got.content).toBe('hi');
   expect(`${r.got.from.user}@${r.got.from.domain}`).toBe(r.alice);
