@@ -152,25 +152,36 @@ pub mod uts46 {
                 }
                 Cow::Owned(host_to_ascii(domain)?)
             };
-            if ascii.chars().any(|c| ascii_deny_list.denies(c)) {
+            // What the URL parser gave back is held to the deny list too (it applies its own).
+            if !domain.is_ascii() && ascii.chars().any(|c| ascii_deny_list.denies(c)) {
                 return Err(Errors);
             }
-            let mut labels = Vec::new();
-            for label in ascii.split('.') {
-                labels.push(match label.strip_prefix("xn--") {
-                    Some(code) => Cow::Owned(punycode::decode(code).map_err(|_| Errors)?),
-                    None => Cow::Borrowed(label),
-                });
-            }
-            if hyphens != Hyphens::Allow
-                && !labels
-                    .iter()
-                    .all(|l| hyphens_ok(l, hyphens == Hyphens::CheckFirstLast))
-            {
-                return Err(Errors);
-            }
-            if !bidi_ok(&labels) {
-                return Err(Errors);
+            let check_first_last = hyphens == Hyphens::CheckFirstLast;
+            if !ascii.split('.').any(is_punycode) {
+                // Every label is its own Unicode form, and ASCII has no right-to-left
+                // character, so the bidi rule has nothing to check (the common case: no
+                // allocation, no table lookup).
+                if hyphens != Hyphens::Allow
+                    && !ascii.split('.').all(|l| hyphens_ok(l, check_first_last))
+                {
+                    return Err(Errors);
+                }
+            } else {
+                let mut labels = Vec::new();
+                for label in ascii.split('.') {
+                    labels.push(match label.strip_prefix("xn--") {
+                        Some(code) => Cow::Owned(punycode::decode(code).map_err(|_| Errors)?),
+                        None => Cow::Borrowed(label),
+                    });
+                }
+                if hyphens != Hyphens::Allow
+                    && !labels.iter().all(|l| hyphens_ok(l, check_first_last))
+                {
+                    return Err(Errors);
+                }
+                if !bidi_ok(&labels) {
+                    return Err(Errors);
+                }
             }
             if dns_length != DnsLength::Ignore
                 && !verify_dns_length(&ascii, dns_length == DnsLength::VerifyAllowRootDot)
