@@ -320,7 +320,7 @@ impl Error {
                     } => Shape {
                         stream_error: stream_error
                             .as_ref()
-                            .map(|s| crate::stanza::element_name(s.clone())),
+                            .map(crate::proto::error::condition_name),
                         close_code: *close_code,
                         ..Shape::new("connection", "disconnected", text)
                     },

@@ -16,7 +16,7 @@ use crate::stanza::{self, ns, Element};
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
-use xmpp_parsers::stream_error::{DefinedCondition as StreamCondition, StreamError};
+use xmpp_parsers::stream_error::DefinedCondition as StreamCondition;
 use xmpp_parsers::websocket::Open;
 
 /// How long after a resumption a `conflict` is taken for the old connection's notice.
@@ -465,9 +465,7 @@ impl Client {
     /// A stream error from the server (RFC 6120 §4.9): the stream is over; whether the client
     /// connects again depends on the condition (`docs/decisions.md` §2).
     pub(crate) fn handle_stream_error(&mut self, el: Element) {
-        let condition = StreamError::try_from(el)
-            .map(|e| e.condition)
-            .unwrap_or(StreamCondition::UndefinedCondition);
+        let condition = super::error::read_stream_error(&el);
         if let State::Closing { callback, .. } = self.state {
             self.out.transmits.push_back(Transmit::Close);
             self.state = State::Idle;

@@ -328,7 +328,7 @@ impl From<Refusal> for Refused {
     fn from(how: Refusal) -> Refused {
         match how {
             Refusal::Stream(c) => Refused {
-                condition: crate::stanza::element_name(c),
+                condition: crate::proto::error::condition_name(&c),
                 close_code: None,
             },
             Refusal::Close(code) => Refused {
