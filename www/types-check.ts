@@ -1,6 +1,7 @@
 // A typed usage example, checked by `tsc --noEmit --strict` in the test suite: every command and
 // event name is typed, payloads and callback data are checked, misspellings are errors.
 import init, { XmppSocket } from 'xmpp-ftw-wasm';
+import { preconnect } from 'xmpp-ftw-wasm/preconnect';
 import type { ChatMessageReceived, JidObject, MamMessage, RosterItem, Rsm, XmppError } from 'xmpp-ftw-wasm';
 
 export async function example(): Promise<void> {
@@ -8,6 +9,9 @@ export async function example(): Promise<void> {
   const socket = new XmppSocket({ requestTimeoutMs: 10_000, reconnect: true });
   const plain = new XmppSocket();
   plain.free();
+  // the WebSocket opened while the .wasm downloaded, handed to the socket
+  const early = new XmppSocket({ WebSocket: preconnect('wss://example.org/xmpp-websocket') });
+  early.free();
 
   socket.on('xmpp.connection', (data) => {
     if (data.status === 'online' && data.jid) {

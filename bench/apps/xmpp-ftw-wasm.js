@@ -1,12 +1,19 @@
 // Minimal app on xmpp-ftw-wasm: log in, send, receive.
 import init, { XmppSocket } from '../../pkg/xmpp_ftw_wasm.js';
+import { preconnect as open } from '../../pkg/preconnect.js';
 
 export const name = 'xmpp-ftw-wasm';
+// A navigation run knows its server before the .wasm is in: the SDK's preconnect opens the
+// WebSocket meanwhile (README, "Serving the package"); `create()` hands it to the socket.
+let WebSocket;
+export function preconnect(url) {
+  WebSocket = open(url);
+}
 export async function load(wasmUrl) {
   return init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
 }
 export function create() {
-  const s = new XmppSocket({ reconnect: false });
+  const s = new XmppSocket({ reconnect: false, ...(WebSocket ? { WebSocket } : {}) });
   // what a bench measures must not resume a session of the measurement before (the kept
   // roster stays: a second login is one of the measurements)
   let onMessage = () => {};

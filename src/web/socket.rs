@@ -125,6 +125,28 @@ impl Shell {
             })
             .forget();
         });
+        // A socket opened before the SDK was ready (`preconnect.js`: the WebSocket handshake
+        // overlaps the wasm's download) may be open already, or closed: its state is reported
+        // as its event would have been (asynchronously).
+        let state = ws.ready_state();
+        if state != WebSocket::CONNECTING {
+            let (weak, early) = (self.me.clone(), ws.clone());
+            Timeout::new(0, move || {
+                let Some(rc) = weak.upgrade() else {
+                    return;
+                };
+                if !rc.borrow().socket.as_ref().is_some_and(|s| s.ws == early) {
+                    return; // let go of in the meantime
+                }
+                let ev = match state == WebSocket::OPEN && early.protocol() == "xmpp" {
+                    true => SocketEvent::Open,
+                    false => SocketEvent::Closed { code: None },
+                };
+                rc.borrow_mut().core.handle_socket(ev, now());
+                pump(&rc);
+            })
+            .forget();
+        }
         self.socket = Some(Socket {
             ws,
             _listeners: [on_open, on_message, on_close, on_error],
