@@ -193,7 +193,9 @@ pub mod uts46 {
     }
 
     fn is_punycode(label: &str) -> bool {
-        label.len() >= 4 && label[..4].eq_ignore_ascii_case("xn--")
+        label
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
     }
 
     /// CheckHyphens (UTS #46 §4.1 criteria 2 and 3) on a label's Unicode form.
