@@ -5,6 +5,7 @@
 // `content`; pictures are loaded by themselves only from contacts (a stranger's needs a click:
 // loading it would tell the sender when and from where it was seen).
 import init, { XmppSocket } from '../pkg/xmpp_ftw_wasm.js';
+import { preconnect } from '../pkg/preconnect.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -54,8 +55,11 @@ const banner = (text, isError = false) => {
   $('banner').classList.toggle('error', isError);
 };
 
+// The WebSocket to the server in the form opens while the .wasm downloads (README, "Serving
+// the package"); the login takes it if the URL is still the same, else opens its own.
+const WebSocket = preconnect($('websocket').value);
 await init();
-const socket = new XmppSocket();
+const socket = new XmppSocket({ WebSocket });
 window.socket = socket;
 $('login-button').disabled = false; // the form is the app's from here on
 

@@ -111,6 +111,26 @@ test('the demo says in plain words that it could not connect, and that an addres
   await expect(page.locator('#chat-view')).toBeHidden();
 });
 
+test('the demo opens its WebSocket while it loads, and the login uses that one', async ({ page }) => {
+  // every WebSocket the page makes, and when the person first pressed a key or clicked
+  await page.addInitScript(() => {
+    window.made = [];
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args) { super(...args); window.made.push(performance.now()); }
+    };
+    window.firstInput = Infinity;
+    for (const type of ['keydown', 'mousedown']) {
+      addEventListener(type, () => { window.firstInput = Math.min(window.firstInput, performance.now()); }, true);
+    }
+  });
+  const jid = `pre-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}@localhost`;
+  await signUp(page, jid);
+  const { made, firstInput } = await page.evaluate(() => ({ made: window.made, firstInput: window.firstInput }));
+  expect(made.length).toBe(1);
+  expect(made[0]).toBeLessThan(firstInput);
+});
+
 test('the demo explains a wrong password in plain words', async ({ page }) => {
   await submitLogin(page, 'alice@localhost', 'not-the-password');
   await expect(page.getByRole('status')).toHaveText('Wrong JID or password.');
