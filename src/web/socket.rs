@@ -37,6 +37,15 @@ impl Drop for Socket {
     }
 }
 
+/// What an open socket is for the core: open if the server agreed to the `xmpp` subprotocol
+/// (RFC 7395 §3.1), else closed.
+fn open_event(ws: &WebSocket) -> SocketEvent {
+    match ws.protocol() == "xmpp" {
+        true => SocketEvent::Open,
+        false => SocketEvent::Closed { code: None },
+    }
+}
+
 impl Shell {
     pub(super) fn connect(&mut self, url: &str) {
         self.socket = None;
@@ -84,12 +93,9 @@ impl Shell {
         let ws_for_open = ws.clone();
         let on_open_socket = on_socket.clone();
         let on_open = EventListener::new(&ws, "open", move |_| {
-            // RFC 7395 §3.1: the server must agree to the `xmpp` subprotocol.
-            on_open_socket(match ws_for_open.protocol() == "xmpp" {
-                true => SocketEvent::Open,
-                false => SocketEvent::Closed { code: None },
-            })
+            on_open_socket(open_event(&ws_for_open))
         });
+        let on_early_socket = on_socket.clone();
         let on_close = EventListener::new(&ws, "close", move |e| {
             // RFC 6455 §7.1.5: the close code, read as `event.code` (the `ws` package's events
             // are not instances of the global `CloseEvent`).
@@ -112,8 +118,8 @@ impl Shell {
                 let Some(rc) = weak.upgrade() else {
                     return;
                 };
-                let stuck = failed.ready_state() == WebSocket::CONNECTING
-                    && rc.borrow().socket.as_ref().is_some_and(|s| s.ws == failed);
+                let stuck =
+                    failed.ready_state() == WebSocket::CONNECTING && rc.borrow().holds(&failed);
                 if stuck {
                     rc.borrow_mut().socket = None;
                     let code = Some(1006);
@@ -132,18 +138,12 @@ impl Shell {
         if state != WebSocket::CONNECTING {
             let (weak, early) = (self.me.clone(), ws.clone());
             Timeout::new(0, move || {
-                let Some(rc) = weak.upgrade() else {
-                    return;
-                };
-                if !rc.borrow().socket.as_ref().is_some_and(|s| s.ws == early) {
-                    return; // let go of in the meantime
+                if weak.upgrade().is_some_and(|rc| rc.borrow().holds(&early)) {
+                    on_early_socket(match state == WebSocket::OPEN {
+                        true => open_event(&early),
+                        false => SocketEvent::Closed { code: None },
+                    });
                 }
-                let ev = match state == WebSocket::OPEN && early.protocol() == "xmpp" {
-                    true => SocketEvent::Open,
-                    false => SocketEvent::Closed { code: None },
-                };
-                rc.borrow_mut().core.handle_socket(ev, now());
-                pump(&rc);
             })
             .forget();
         }
@@ -153,6 +153,11 @@ impl Shell {
             backlog: Default::default(),
             drain: None,
         });
+    }
+
+    /// Whether `ws` is still the shell's socket (not let go of since).
+    fn holds(&self, ws: &WebSocket) -> bool {
+        self.socket.as_ref().is_some_and(|s| s.ws == *ws)
     }
 
     /// A text message for the open socket, after those that wait already.
