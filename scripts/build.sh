@@ -10,8 +10,14 @@ wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/release/xm
 sed -i '1i /// <reference lib="esnext.disposable" />' pkg/xmpp_ftw_wasm.d.ts
 # --one-caller-inline-max-function-size=0: wasm-opt's inlining of functions called once (the
 # xso parsers into the frame handler) made the gzip 42 KB larger (measured: 459 -> 417 KB).
-node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=0 --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+features=(--enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-multivalue)
+node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=0 "${features[@]}" \
+  pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
+# Functions of similar code next to each other, for the compressors' windows (the order changes
+# nothing else): brotli -9.7 KB, gzip -15.8 KB (measured on the 2026-12-07 build).
+node scripts/order-functions.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm_bg.wasm
+node_modules/.bin/wasm-opt --reorder-functions-by-name --strip-debug "${features[@]}" \
   pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
 # The npm package's version is the crate's.
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
