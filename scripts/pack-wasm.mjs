@@ -1,0 +1,230 @@
+// Two rewrites of the built package that make it smaller on the wire and change nothing else:
+//
+//   node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js
+//
+// 1. Short import names. wasm-bindgen names each import `__wbg_<name>_<16 hex digits>` in a
+//    module named after the glue file; the hex digits are random to a compressor and stand in
+//    both the `.wasm` and the glue. Each import gets a short name in both (the glue's import
+//    object is the only place that names them; the script stops if any is not found exactly
+//    once there).
+// 2. The functions' order. Functions of similar code placed next to each other let a compressor
+//    find more repeats within its window. The wasm gets a name section whose names are the
+//    ranks of a greedy chain from the first function, each next one the not yet placed function
+//    whose code shares the most 3-byte sequences with the last placed (Jaccard similarity),
+//    among candidates found with MinHash (32 hashes, one bucket per hash);
+//    `wasm-opt --reorder-functions-by-name --strip-debug` then applies the order and drops the
+//    names (scripts/build.sh). Deterministic: the same module gives the same order.
+//
+// WebAssembly binary format: Core Specification 2.0 §5 (sections §5.5, imports §5.5.5, code
+// §5.5.13) and the name section (Appendix §7.4).
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const HASHES = 32;
+const GRAM = 3;
+
+const [wasmPath, gluePath] = process.argv.slice(2);
+if (!wasmPath || !gluePath) {
+  console.error('usage: node scripts/pack-wasm.mjs module.wasm glue.js');
+  process.exit(2);
+}
+const fail = (why) => {
+  console.error(`pack-wasm: ${why}`);
+  process.exit(1);
+};
+
+/** Reads an unsigned LEB128 of `buf` at `at`: [value, next offset]. */
+function leb(buf, at) {
+  let value = 0, shift = 0, byte;
+  do {
+    byte = buf[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+}
+/** An unsigned LEB128. */
+const encode = (n) => {
+  const out = [];
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return out;
+};
+/** A name (§5.2.4): its length, then its UTF-8. */
+const name = (text) => {
+  const bytes = Buffer.from(text);
+  return [...encode(bytes.length), ...bytes];
+};
+/** A section (§5.5.2) of `id` around `payload`. */
+const section = (id, payload) => Buffer.from([id, ...encode(payload.length), ...payload]);
+
+/** The sections of a module: { id, start, body, end }. */
+function sections(buf) {
+  if (buf.readUInt32LE(0) !== 0x6d736100 || buf.readUInt32LE(4) !== 1) fail('not a wasm module');
+  const out = [];
+  for (let at = 8; at < buf.length;) {
+    const [size, body] = leb(buf, at + 1);
+    out.push({ id: buf[at], start: at, body, end: body + size });
+    at = body + size;
+  }
+  return out;
+}
+
+/** Skips a limits entry (§5.3.7, with the memory64/shared flags) at `at`. */
+function limits(buf, at) {
+  const flags = buf[at++];
+  [, at] = leb(buf, at);
+  if (flags & 1) [, at] = leb(buf, at);
+  return at;
+}
+
+/** The import section's entries: { module, field, kind, desc (its bytes) }. */
+function imports(buf, s) {
+  let [count, at] = leb(buf, s.body);
+  const out = [];
+  for (let k = 0; k < count; k++) {
+    const names = [];
+    for (let n = 0; n < 2; n++) {
+      const [len, next] = leb(buf, at);
+      names.push(buf.subarray(next, next + len).toString());
+      at = next + len;
+    }
+    const kind = buf[at++];
+    const from = at;
+    if (kind === 0) [, at] = leb(buf, at);
+    else if (kind === 1) at = limits(buf, at + 1);
+    else if (kind === 2) at = limits(buf, at);
+    else if (kind === 3) at += 2;
+    else if (kind === 4) at = leb(buf, at + 1)[1];
+    else fail(`import kind ${kind}`);
+    out.push({ module: names[0], field: names[1], kind, desc: buf.subarray(from, at) });
+  }
+  return out;
+}
+
+/** `a`, `b`, … `Z`, `aa`, `ab`, …: short JS identifiers. */
+function shortName(n) {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  let out = '';
+  do {
+    out = letters[n % letters.length] + out;
+    n = Math.floor(n / letters.length) - 1;
+  } while (n >= 0);
+  return out;
+}
+
+// 1. Short import names, in the wasm and in the glue's import object.
+let wasm = readFileSync(wasmPath);
+let glue = readFileSync(gluePath, 'utf8');
+const importSection = sections(wasm).find((s) => s.id === 2);
+const entries = importSection ? imports(wasm, importSection) : [];
+const modules = [...new Set(entries.map((e) => e.module))];
+const moduleNames = new Map(modules.map((m, k) => [m, shortName(k)]));
+for (const [long, short] of moduleNames) {
+  const key = `${JSON.stringify(long)}: import`;
+  if (glue.split(key).length !== 2) fail(`import module ${long} not once in the glue`);
+  glue = glue.replace(key, `${short}: import`);
+}
+const fieldNames = new Map();
+entries.forEach((e, k) => {
+  const short = shortName(k);
+  const key = `\n        ${e.field}: function(`;
+  if (glue.split(key).length !== 2) fail(`import ${e.field} not once in the glue`);
+  glue = glue.replace(key, `\n        ${short}: function(`);
+  fieldNames.set(e, short);
+});
+if (importSection) {
+  const payload = [...encode(entries.length)];
+  for (const e of entries) payload.push(...name(moduleNames.get(e.module)), ...name(fieldNames.get(e)), e.kind, ...e.desc);
+  wasm = Buffer.concat([wasm.subarray(0, importSection.start), section(2, payload), wasm.subarray(importSection.end)]);
+}
+
+// 2. The functions' order, as names (function imports come first in the index space, §2.5.1).
+const imported = entries.filter((e) => e.kind === 0).length;
+const bodies = [];
+const code = sections(wasm).find((s) => s.id === 10);
+if (code) {
+  let [count, at] = leb(wasm, code.body);
+  for (let k = 0; k < count; k++) {
+    const [len, next] = leb(wasm, at);
+    bodies.push(wasm.subarray(next, next + len));
+    at = next + len;
+  }
+}
+
+// Each body's distinct 3-byte sequences, sorted, and its MinHash signature.
+const mix = (x, seed) => {
+  let h = Math.imul(x ^ seed, 0x9e3779b1);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x85ebca77);
+  return (h ^ (h >>> 13)) >>> 0;
+};
+const seeds = Array.from({ length: HASHES }, (_, k) => mix(k + 1, 0x2545f491));
+const grams = bodies.map((b) => {
+  const set = new Set();
+  for (let k = 0; k + GRAM <= b.length; k++) set.add(b[k] | (b[k + 1] << 8) | (b[k + 2] << 16));
+  if (set.size === 0) set.add(-1 - b.length);
+  return Int32Array.from(set).sort();
+});
+const buckets = Array.from({ length: HASHES }, () => new Map());
+grams.forEach((g, f) => {
+  for (let j = 0; j < HASHES; j++) {
+    let min = 0xffffffff;
+    for (const x of g) { const h = mix(x, seeds[j]); if (h < min) min = h; }
+    const bucket = buckets[j].get(min);
+    if (bucket) bucket.push(f); else buckets[j].set(min, [f]);
+  }
+});
+const signature = grams.map(() => new Array(HASHES));
+buckets.forEach((m, j) => { for (const [min, fs] of m) for (const f of fs) signature[f][j] = min; });
+
+function similarity(a, b) {
+  let i = 0, j = 0, both = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) { both++; i++; j++; } else if (a[i] < b[j]) i++; else j++;
+  }
+  return both / (a.length + b.length - both);
+}
+
+const placed = new Uint8Array(bodies.length);
+// The step at which a candidate's similarity was last computed (each once per step).
+const asked = new Int32Array(bodies.length).fill(-1);
+const order = [];
+let lowest = 0;
+for (let cur = bodies.length ? 0 : -1; cur !== -1;) {
+  placed[cur] = 1;
+  order.push(cur);
+  let best = -1, bestSim = -1;
+  for (let j = 0; j < HASHES; j++) {
+    const key = signature[cur][j];
+    const bucket = buckets[j].get(key).filter((c) => !placed[c]);
+    buckets[j].set(key, bucket);
+    for (const c of bucket) {
+      if (asked[c] === order.length) continue;
+      asked[c] = order.length;
+      const s = similarity(grams[cur], grams[c]);
+      if (s > bestSim || (s === bestSim && c < best)) { best = c; bestSim = s; }
+    }
+  }
+  if (best === -1) {
+    while (lowest < bodies.length && placed[lowest]) lowest++;
+    best = lowest < bodies.length ? lowest : -1;
+  }
+  cur = best;
+}
+
+// The name section (Appendix §7.4.4): the function names subsection, names = ranks, in
+// place of any name section the module had.
+const width = String(order.length).length;
+const ranks = new Array(bodies.length);
+order.forEach((f, rank) => { ranks[f] = String(rank).padStart(width, '0'); });
+const functionNames = [...encode(ranks.length)];
+ranks.forEach((rank, f) => functionNames.push(...encode(imported + f), ...name(rank)));
+const nameSection = section(0, [...name('name'), 1, ...encode(functionNames.length), ...functionNames]);
+const isNames = (s) => s.id === 0 && wasm[s.body] === 4 && wasm.subarray(s.body + 1, s.body + 5).toString() === 'name';
+const kept = sections(wasm).filter((s) => !isNames(s)).map((s) => wasm.subarray(s.start, s.end));
+writeFileSync(wasmPath, Buffer.concat([wasm.subarray(0, 8), ...kept, nameSection]));
+writeFileSync(gluePath, glue);
