@@ -7,7 +7,7 @@
 //! twice (order and set), held 430 KB of wasm memory after a long flood; a false match needs a
 //! 64-bit collision among at most 5,000 ids.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 fn key(id: &str) -> u64 {
@@ -36,9 +36,9 @@ const ARCHIVE_IDS: usize = 512;
 #[derive(Default)]
 pub struct Dedup {
     senders: VecDeque<(String, VecDeque<u64>)>,
-    /// Own-archive ids, oldest first, and the same as a set (looked up for every message).
+    /// Own-archive ids, oldest first (a scan of at most 5,000 integers per message: no set,
+    /// whose code would cost the wasm more bytes than the scan costs time).
     archive: VecDeque<u64>,
-    archive_set: BTreeSet<u64>,
     /// A catch-up is due or running: the own-archive window is the wide one.
     wide: bool,
 }
@@ -58,11 +58,8 @@ impl Dedup {
     /// the oldest ids beyond `ARCHIVE_IDS`.
     pub fn set_catching_up(&mut self, wide: bool) {
         self.wide = wide;
-        while self.archive.len() > self.archive_limit() {
-            if let Some(old) = self.archive.pop_front() {
-                self.archive_set.remove(&old);
-            }
-        }
+        let excess = self.archive.len().saturating_sub(self.archive_limit());
+        self.archive.drain(..excess);
         if !wide && self.archive.capacity() > 2 * ARCHIVE_IDS {
             self.archive.shrink_to(ARCHIVE_IDS);
         }
@@ -88,13 +85,11 @@ impl Dedup {
     pub fn first_time(&mut self, sender: &str, id: &str) -> bool {
         let id = key(id);
         if sender.is_empty() {
-            if !self.archive_set.insert(id) {
+            if self.archive.contains(&id) {
                 return false;
             }
             if self.archive.len() >= self.archive_limit() {
-                if let Some(old) = self.archive.pop_front() {
-                    self.archive_set.remove(&old);
-                }
+                self.archive.pop_front();
             }
             self.archive.push_back(id);
             return true;
@@ -158,6 +153,6 @@ mod tests {
             d.first_time("", "y0"),
             "the oldest forgotten when the window narrows"
         );
-        assert_eq!(d.archive.len(), d.archive_set.len());
+        assert_eq!(d.archive.len(), ARCHIVE_IDS);
     }
 }
