@@ -17,7 +17,8 @@ node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=0 "${featur
 # Short import names in the wasm and the glue, and functions of similar code next to each other
 # for the compressors' windows (scripts/pack-wasm.mjs; nothing else changes). The order alone:
 # brotli -9.7 KB, gzip -15.8 KB (measured on the 2026-12-07 build).
-node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js
+# The import names chosen are kept in target/ for the bench's copy of the wasm with names.
+node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js target/pack-wasm-imports.json
 node_modules/.bin/wasm-opt --reorder-functions-by-name --strip-debug "${features[@]}" \
   pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
 # The npm package's version is the crate's.

@@ -1,6 +1,6 @@
 // Two rewrites of the built package that make it smaller on the wire and change nothing else:
 //
-//   node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js
+//   node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js [imports.json]
 //
 // 1. Short import names. wasm-bindgen names each import `__wbg_<name>_<16 hex digits>` in a
 //    module named after the glue file; the hex digits are random to a compressor and stand in
@@ -22,9 +22,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const HASHES = 32;
 const GRAM = 3;
 
-const [wasmPath, gluePath] = process.argv.slice(2);
-if (!wasmPath || !gluePath) {
-  console.error('usage: node scripts/pack-wasm.mjs module.wasm glue.js');
+const args = process.argv.slice(2);
+// `--rename-imports map.json module.wasm`: only step 1, with the names another run chose and
+// wrote to `map.json` (the bench's copy of the wasm with its function names, loaded with the
+// package's glue).
+const again = args[0] === '--rename-imports';
+const [wasmPath, gluePath, mapPath] = again ? [args[2], undefined, args[1]] : args;
+if (!wasmPath || (!again && !gluePath) || (again && !mapPath)) {
+  console.error('usage: node scripts/pack-wasm.mjs module.wasm glue.js [map.json]\n' +
+    '       node scripts/pack-wasm.mjs --rename-imports map.json module.wasm');
   process.exit(2);
 }
 const fail = (why) => {
@@ -116,30 +122,44 @@ function shortName(n) {
   return out;
 }
 
-// 1. Short import names, in the wasm and in the glue's import object.
+// 1. Short import names, in the wasm and in the glue's import object. The map: for each import
+// module, its short name and its imports' short names.
 let wasm = readFileSync(wasmPath);
-let glue = readFileSync(gluePath, 'utf8');
 const importSection = sections(wasm).find((s) => s.id === 2);
 const entries = importSection ? imports(wasm, importSection) : [];
-const modules = [...new Set(entries.map((e) => e.module))];
-const moduleNames = new Map(modules.map((m, k) => [m, shortName(k)]));
-for (const [long, short] of moduleNames) {
-  const key = `${JSON.stringify(long)}: import`;
-  if (glue.split(key).length !== 2) fail(`import module ${long} not once in the glue`);
-  glue = glue.replace(key, `${short}: import`);
+let map = {};
+if (again) {
+  map = JSON.parse(readFileSync(mapPath, 'utf8'));
+} else {
+  let glue = readFileSync(gluePath, 'utf8');
+  for (const module of new Set(entries.map((e) => e.module))) {
+    const key = `${JSON.stringify(module)}: import`;
+    map[module] = { name: shortName(Object.keys(map).length), fields: {} };
+    if (glue.split(key).length !== 2) fail(`import module ${module} not once in the glue`);
+    glue = glue.replace(key, `${map[module].name}: import`);
+  }
+  entries.forEach((e, k) => {
+    const key = `\n        ${e.field}: function(`;
+    if (glue.split(key).length !== 2) fail(`import ${e.field} not once in the glue`);
+    map[e.module].fields[e.field] = shortName(k);
+    glue = glue.replace(key, `\n        ${shortName(k)}: function(`);
+  });
+  writeFileSync(gluePath, glue);
+  if (mapPath) writeFileSync(mapPath, JSON.stringify(map));
 }
-const fieldNames = new Map();
-entries.forEach((e, k) => {
-  const short = shortName(k);
-  const key = `\n        ${e.field}: function(`;
-  if (glue.split(key).length !== 2) fail(`import ${e.field} not once in the glue`);
-  glue = glue.replace(key, `\n        ${short}: function(`);
-  fieldNames.set(e, short);
-});
 if (importSection) {
+  // Imports the map does not name keep their names (the glue still has them).
   const payload = [...encode(entries.length)];
-  for (const e of entries) payload.push(...name(moduleNames.get(e.module)), ...name(fieldNames.get(e)), e.kind, ...e.desc);
+  for (const e of entries) {
+    const m = Object.hasOwn(map, e.module) ? map[e.module] : undefined;
+    const field = m && Object.hasOwn(m.fields, e.field) ? m.fields[e.field] : undefined;
+    payload.push(...name(field ? m.name : e.module), ...name(field ?? e.field), e.kind, ...e.desc);
+  }
   wasm = Buffer.concat([wasm.subarray(0, importSection.start), section(2, payload), wasm.subarray(importSection.end)]);
+}
+if (again) {
+  writeFileSync(wasmPath, wasm);
+  process.exit(0);
 }
 
 // 2. The functions' order, as names (function imports come first in the index space, §2.5.1).
@@ -227,4 +247,3 @@ const nameSection = section(0, [...name('name'), 1, ...encode(functionNames.leng
 const isNames = (s) => s.id === 0 && wasm[s.body] === 4 && wasm.subarray(s.body + 1, s.body + 5).toString() === 'name';
 const kept = sections(wasm).filter((s) => !isNames(s)).map((s) => wasm.subarray(s.start, s.end));
 writeFileSync(wasmPath, Buffer.concat([wasm.subarray(0, 8), ...kept, nameSection]));
-writeFileSync(gluePath, glue);
