@@ -381,7 +381,7 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event, echo: Option<&crate::tree::Tree>)
                 None => to_js(&emit),
             };
             for f in funcs {
-                call(&f, std::slice::from_ref(&payload));
+                call(&f, &payload);
             }
         }
         Event::Reply { request, result } => {
@@ -398,31 +398,36 @@ fn deliver(rc: &Rc<RefCell<Shell>>, ev: Event, echo: Option<&crate::tree::Tree>)
                     args.unshift(&JsValue::NULL);
                     call_with(&f, &args);
                 }
-                (Pending::Callback(f), Err(e)) => call(&f, &[error_to_js(&e, echo)]),
+                (Pending::Callback(f), Err(e)) => call(&f, &error_to_js(&e, echo)),
                 (Pending::Promise { resolve, .. }, Ok(args)) => {
                     let arr = args_to_js(&args);
                     if arr.length() == 0 {
                         arr.push(&JsValue::UNDEFINED);
                     }
-                    call(&resolve, &[arr.into()]);
+                    call(&resolve, &arr);
                 }
-                (Pending::Promise { reject, .. }, Err(e)) => {
-                    call(&reject, &[error_to_js(&e, echo)])
-                }
+                (Pending::Promise { reject, .. }, Err(e)) => call(&reject, &error_to_js(&e, echo)),
             }
         }
     }
 }
 
-/// Calls an application function; an exception is reported and does not reach the SDK.
-fn call(f: &Function, args: &[JsValue]) {
-    call_with(f, &args.iter().collect());
+/// Calls an application function with one argument (one call across, no arguments array); an
+/// exception is reported and does not reach the SDK.
+fn call(f: &Function, arg: &JsValue) {
+    if let Err(e) = f.call1(&JsValue::NULL, arg) {
+        threw(&e);
+    }
+}
+
+fn threw(e: &JsValue) {
+    web_sys::console::error_2(&"xmpp-ftw-wasm: an event handler threw".into(), e);
 }
 
 /// [`call`] with the arguments in an array.
 fn call_with(f: &Function, args: &Array) {
     if let Err(e) = f.apply(&JsValue::NULL, args) {
-        web_sys::console::error_2(&"xmpp-ftw-wasm: an event handler threw".into(), &e);
+        threw(&e);
     }
 }
 
