@@ -9,11 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 (cd bench && [[ -d node_modules/esbuild ]] || npm ci --no-audit --no-fund --loglevel=error)
-./scripts/build.sh
-# the named build, for --profile (wasm functions under their Rust names)
-wasm-bindgen --target web --keep-debug --out-dir bench/dist/named target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
-# loaded with the package's glue, so with the package's short import names (scripts/pack-wasm.mjs)
-node scripts/pack-wasm.mjs --rename-imports target/pack-wasm-imports.json bench/dist/named/xmpp_ftw_wasm_bg.wasm
+# the package, and the same wasm with its function names for the CPU profiles (bench/dist/named)
+./scripts/build.sh --named
 work=$(mktemp -d /tmp/xmpp-ftw-wasm-bench-roster.XXXXXX)
 http=${BENCH_PROSODY_HTTP_PORT:-5592}; c2s=${BENCH_PROSODY_C2S_PORT:-5534}; web=${BENCH_HTTP_PORT:-8292}
 ./scripts/prosody.sh start "$work/prosody" "$http" "$c2s" >/dev/null

@@ -8,11 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 (cd bench && [[ -d node_modules/esbuild ]] || npm ci --no-audit --no-fund --loglevel=error)
-./scripts/build.sh
-# The same wasm with its function names (no wasm-opt), for the CPU profiles of the login.
-wasm-bindgen --target web --keep-debug --out-dir bench/dist/named target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
-# loaded with the package's glue, so with the package's short import names (scripts/pack-wasm.mjs)
-node scripts/pack-wasm.mjs --rename-imports target/pack-wasm-imports.json bench/dist/named/xmpp_ftw_wasm_bg.wasm
+# the package, and the same wasm with its function names for the CPU profiles (bench/dist/named)
+./scripts/build.sh --named
 work=$(mktemp -d /tmp/xmpp-ftw-wasm-bench.XXXXXX)
 http=${BENCH_PROSODY_HTTP_PORT:-5580}; c2s=${BENCH_PROSODY_C2S_PORT:-5522}; web=${BENCH_HTTP_PORT:-8290}
 export XMPP_WS_URL="ws://127.0.0.1:$http/xmpp-websocket" BENCH_HTTP_PORT=$web

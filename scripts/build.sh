@@ -15,9 +15,8 @@ features=(--enable-reference-types --enable-bulk-memory --enable-nontrapping-flo
 node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=0 "${features[@]}" \
   pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
 # Short import names in the wasm and the glue, and functions of similar code next to each other
-# for the compressors' windows (scripts/pack-wasm.mjs; nothing else changes). The order alone:
-# brotli -9.7 KB, gzip -15.8 KB (measured on the 2026-12-07 build).
-# The import names chosen are kept in target/ for the bench's copy of the wasm with names.
+# for the compressors' windows (scripts/pack-wasm.mjs; nothing else changes; README, Size, has
+# what each saved). The import names chosen are kept in target/ for the copy with names below.
 node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js target/pack-wasm-imports.json
 node_modules/.bin/wasm-opt --reorder-functions-by-name --strip-debug "${features[@]}" \
   pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
@@ -41,3 +40,9 @@ console.log(br);')
 # GNU gzip -9 beats zlib's level 9 on this wasm by 13 KB.
 for f in pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js; do gzip -9 -n -c "$f" > "$f.gz"; done
 echo "build: pkg/xmpp_ftw_wasm_bg.wasm $wasm bytes; wasm + JS glue gzip -9: $gz bytes, brotli 11: $br bytes"
+# --named (the benches): the same wasm with its function names and no wasm-opt, for CPU
+# profiles; it is loaded with the package's glue, so it takes the package's import names.
+if [[ ${1:-} == --named ]]; then
+  wasm-bindgen --target web --keep-debug --out-dir bench/dist/named target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
+  node scripts/pack-wasm.mjs --rename-imports target/pack-wasm-imports.json bench/dist/named/xmpp_ftw_wasm_bg.wasm
+fi
