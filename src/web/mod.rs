@@ -490,13 +490,16 @@ impl Shell {
         }));
     }
 
-    /// Keeps one `setTimeout` for the core's earliest deadline.
+    /// Keeps one `setTimeout`, due no later than the core's earliest deadline. A deadline that
+    /// moved later (the XEP-0199 keepalive moves with every frame received) keeps the armed
+    /// timer: when it fires, nothing is due yet and it is armed again for the new deadline.
+    /// Re-arming on every frame cost a `clearTimeout`, a `setTimeout` and a closure per message.
     fn arm_timer(&mut self) {
         let Some(deadline) = self.core.poll_timeout() else {
             self.timer = None;
             return;
         };
-        if self.timer.as_ref().is_some_and(|(d, _)| *d == deadline) {
+        if self.timer.as_ref().is_some_and(|(d, _)| *d <= deadline) {
             return;
         }
         let wait = deadline.0.saturating_sub(now().0).min(u32::MAX as u64) as u32;

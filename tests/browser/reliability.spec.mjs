@@ -158,3 +158,32 @@ test('a page that becomes visible again checks its connection with a ping', asyn
   expect(r.after).toBe(1);
   expect(r.errors).toEqual([]);
 });
+
+test('the keepalive ping waits for a quiet period: frames that keep arriving put it off', async ({ page }) => {
+  const r = await page.evaluate(async (ws) => {
+    const jid = await register(ws, 'quiet');
+    const s = await resource(ws, jid, 'desk', { pingIntervalMs: 600 });
+    const bob = await fresh(ws, 'bob');
+    const pings = [], frames = [];
+    s.on('xmpp.raw', (f) => {
+      if (f.direction === 'out' && f.frame.includes('urn:xmpp:ping')) pings.push(performance.now());
+      if (f.direction === 'in') frames.push(performance.now());
+    });
+    // 2 s of traffic, a frame every 100 ms: the keepalive's deadline moves later with each one.
+    for (let i = 0; i < 20; i++) {
+      bob.send('xmpp.chat.message', { to: s.full, content: `busy ${i}` });
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    await s.waitFor('xmpp.chat.message', (m) => m.content === 'busy 19');
+    const during = pings.length;
+    const t0 = Date.now();
+    while (pings.length === 0 && Date.now() - t0 < 10000) await new Promise((res) => setTimeout(res, 20));
+    const lastBefore = frames.filter((t) => t < pings[0]).pop();
+    return { during, pings: pings.length, quiet: pings[0] - lastBefore, errors: s.events.filter(([n]) => n === 'xmpp.error') };
+  }, WS);
+  expect(r.during).toBe(0);
+  expect(r.pings).toBeGreaterThanOrEqual(1);
+  // XEP-0199 §4.2: the ping follows pingIntervalMs of silence (whole milliseconds in the core).
+  expect(r.quiet).toBeGreaterThanOrEqual(598);
+  expect(r.errors).toEqual([]);
+});
