@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark command (README, Benchmarks): builds the release package, starts a throwaway
 # Prosody and the scripted server, and runs bench/run.mjs, which prints a markdown table and
-# writes bench/results/<date>.md. Options go to run.mjs: --reps N (5) --flood N (20000) --memory N (100000)
+# writes bench/results/<date>.md (--name x: <date>-x.md). Options go to run.mjs: --reps N (5) --flood N (20000) --memory N (100000)
 # --only lib,lib --logins N (3) --nav yes|no --seed yes|no --profile login|flood|none --upload MB (10; 0: skip)
 # --profile-only yes (stop after the CPU profiles; with --reps 0 --seed no, just them).
 set -euo pipefail
