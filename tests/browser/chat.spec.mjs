@@ -216,3 +216,20 @@ test('a JID written upper-case and in fullwidth forms is the same account (RFC 7
   expect(r.fin.complete).toBe(true);
   expect(r.history).toEqual(['hi']);
 });
+
+test('texts arrive exactly as sent: short and long, ASCII and not (the glue reads short ASCII texts itself)', async ({ page }) => {
+  const texts = ['a', 'hi', 'héllo', 'Ünïcödé ✓', '😀', '日本語', 'x'.repeat(23), 'y'.repeat(24), 'z'.repeat(25),
+    `${'w'.repeat(23)}é`, `é${'v'.repeat(23)}`, 'tab\there', 'line\nbreak', '<&>"\'', 'u'.repeat(300)];
+  const r = await page.evaluate(async ({ ws, texts }) => {
+    const alice = await fresh(ws, 'alice'), bob = await fresh(ws, 'bob');
+    const phone = await resource(ws, alice.jid, 'téléphone');
+    bob.send('xmpp.presence', {});
+    await new Promise((res) => setTimeout(res, 100));
+    for (const content of texts) phone.send('xmpp.chat.message', { to: bob.jid, content });
+    const got = [];
+    for (const content of texts) got.push(await bob.waitFor('xmpp.chat.message', (m) => m.content === content));
+    return got.map((m) => [m.content, m.from.resource, m.from.user]);
+  }, { ws: WS, texts });
+  expect(r.map(([c]) => c)).toEqual(texts);
+  expect(new Set(r.map(([, res]) => res))).toEqual(new Set(['téléphone']));
+});
