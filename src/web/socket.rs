@@ -5,7 +5,7 @@
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use js_sys::{Array, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::WebSocket;
 
 use super::{global, now, pump, Shell};
@@ -75,13 +75,13 @@ impl Shell {
             }
         };
         let weak = self.me.clone();
-        // The key, made a JS string once for the socket rather than once per message.
-        let data_key = JsValue::from_str("data");
         let on_message = EventListener::new(&ws, "message", move |e| {
             // RFC 7395 §3.2: XMPP frames are text messages; binary ones are ignored.
-            // Read as `event.data` rather than through `MessageEvent`: the `ws` package's events
-            // are not instances of the global class.
-            let Some(text) = Reflect::get(e, &data_key).ok().and_then(|d| d.as_string()) else {
+            // `event.data`, read without a check of the event's class: the `ws` package's events
+            // are not instances of the global `MessageEvent` (a getter that cannot throw: no
+            // exception wrapper, unlike `Reflect.get`).
+            let data = e.unchecked_ref::<web_sys::MessageEvent>().data();
+            let Some(text) = data.as_string() else {
                 return;
             };
             if let Some(rc) = weak.upgrade() {
