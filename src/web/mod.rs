@@ -17,6 +17,10 @@ use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The heap's allocator (single-threaded WebAssembly: no atomics).
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use crate::proto::{Callback, Client, Discovery, Event, Instant, RequestId, Transmit};
 use convert::{args_to_js, copy_payload, error_to_js, read_command, to_js};
 use socket::Socket;
