@@ -16,9 +16,9 @@ features=(--enable-reference-types --enable-bulk-memory --enable-nontrapping-flo
 # reach each location) then -Oz again: 534 B gzip, 779 B brotli smaller, ~6 s.
 node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=0 "${features[@]}" \
   --gufa-optimizing -Oz pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
-# Short import names in the wasm and the glue, and functions of similar code next to each other
-# for the compressors' windows (scripts/pack-wasm.mjs; nothing else changes; README, Size, has
-# what each saved). The import names chosen are kept in target/ for the copy with names below.
+# Short import names in the wasm and the glue, functions of similar code next to each other
+# for the compressors' windows, and the glue's reading of short strings without TextDecoder
+# (scripts/pack-wasm.mjs; nothing else changes; README, Size, has what each saved). The import names chosen are kept in target/ for the copy with names below.
 node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js target/pack-wasm-imports.json
 node_modules/.bin/wasm-opt --reorder-functions-by-name --strip-debug "${features[@]}" \
   pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm

@@ -17,13 +17,14 @@ use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The heap's allocator (single-threaded WebAssembly: no atomics).
-#[global_allocator]
-static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
 use crate::proto::{Callback, Client, Discovery, Event, Instant, RequestId, Transmit};
 use convert::{args_to_js, copy_payload, error_to_js, read_command, to_js};
 use socket::Socket;
+
+/// The heap's allocator: Talc's single-threaded WebAssembly allocator (no atomics), smaller than
+/// std's dlmalloc and as fast for the SDK's allocations (`docs/decisions.md` §11).
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = concat!(include_str!("payloads.d.ts"), include_str!("types.d.ts"));
