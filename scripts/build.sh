@@ -18,7 +18,8 @@ node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=0 "${featur
   --gufa-optimizing -Oz pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
 # Short import names in the wasm and the glue, functions of similar code next to each other
 # for the compressors' windows, and the glue's reading of short strings without TextDecoder
-# (scripts/pack-wasm.mjs; nothing else changes; README, Size, has what each saved). The import names chosen are kept in target/ for the copy with names below.
+# (scripts/pack-wasm.mjs; nothing else changes; README, Size, has what each saved). The import
+# names chosen are kept in target/ for the copy with names below.
 node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js target/pack-wasm-imports.json
 node_modules/.bin/wasm-opt --reorder-functions-by-name --strip-debug "${features[@]}" \
   pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
