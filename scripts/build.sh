@@ -23,6 +23,11 @@ node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=0 "${featur
 node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js target/pack-wasm-imports.json
 node_modules/.bin/wasm-opt --reorder-functions-by-name --strip-debug "${features[@]}" \
   pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
+# The glue minified by terser (its own names shortened, its comments dropped but the
+# `@ts-self-types` pointer to the types; the exports and the import object's keys keep their
+# names): gzip 5.6 -> 3.6 KB, brotli 5.0 -> 3.2 KB.
+node_modules/.bin/terser pkg/xmpp_ftw_wasm.js --module --compress --mangle \
+  --comments '/@ts-self-types/' -o pkg/xmpp_ftw_wasm.js
 # The npm package's version is the crate's.
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 node -e 'const f="pkg/package.json",p=JSON.parse(require("fs").readFileSync(f));p.version=process.argv[1];require("fs").writeFileSync(f,JSON.stringify(p,null,2)+"\n")' "$version"
