@@ -11,7 +11,6 @@ use super::{parse_jid, Jid, JidObj};
 use crate::stanza::{self, ns, Element};
 use serde::Serialize;
 use xmpp_parsers::chatstates::ChatState;
-use xmpp_parsers::delay::Delay;
 use xmpp_parsers::displayed_markers::Markable;
 use xmpp_parsers::message::{Id, Lang, Message, MessageType};
 use xmpp_parsers::message_correct::Replace;
@@ -413,13 +412,19 @@ pub struct DelayInfo {
 impl DelayInfo {
     /// Reads a `<delay/>`; `None` when it does not parse.
     pub fn read(el: Element) -> Option<DelayInfo> {
-        let when = el.attr("stamp")?.to_owned();
-        let d = Delay::try_from(el).ok()?;
-        Some(DelayInfo {
-            when,
+        stanza::inbound::Delay::try_from(el)
+            .ok()
+            .map(DelayInfo::from)
+    }
+}
+
+impl From<stanza::inbound::Delay> for DelayInfo {
+    fn from(d: stanza::inbound::Delay) -> DelayInfo {
+        DelayInfo {
+            when: d.stamp.0,
             from: d.from.as_ref().map(|f| f.to_string()),
             reason: d.data.filter(|r| !r.is_empty()),
-        })
+        }
     }
 }
 

@@ -7,10 +7,11 @@ use super::actions::{self, ReplyRef};
 use super::chat::{state_name, Archived, ChatMessage, DelayInfo, Receipt};
 use super::{file, xhtml};
 use super::{jid_obj, jid_value, Jid};
+use crate::stanza::MessageIn;
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::displayed_markers::Displayed;
-use xmpp_parsers::message::{Message, MessageType};
+use xmpp_parsers::message::{Id, Message, MessageType};
 use xmpp_parsers::message_correct::Replace;
 use xmpp_parsers::reactions::Reactions;
 use xmpp_parsers::receipts::{Received, Request};
@@ -66,46 +67,76 @@ pub struct Incoming {
 }
 
 impl Incoming {
-    /// Reads `m`'s body and payloads.
+    /// Reads `m`'s body and payloads (the general path, and forwarded messages).
     pub fn read(m: Message) -> Incoming {
-        let mut v = Incoming {
-            id: m.id.map(|i| i.0),
-            chat: matches!(m.type_, MessageType::Chat | MessageType::Normal),
-            error: (m.type_ == MessageType::Error).then_some(None),
-            ..Incoming::default()
-        };
-        v.body = m.bodies.into_values().next();
+        let mut v = Incoming::head(m.id, &m.type_, m.bodies.into_values().next());
         for p in m.payloads {
-            let name = p.name();
-            if p.has_ns(ns::CHATSTATES) {
-                v.state = ChatState::try_from(p).ok();
-            } else if p.has_ns(ns::RECEIPTS) {
-                if name == "request" {
-                    v.receipt_request = Request::try_from(p).is_ok();
-                } else if name == "received" {
-                    v.received = Received::try_from(p).ok().map(|r| r.id);
-                }
-            } else if p.is("replace", ns::MESSAGE_CORRECT) {
-                v.replace = Replace::try_from(p).ok().map(|r| r.id.0);
-            } else if p.is("delay", ns::DELAY) {
-                v.delay = DelayInfo::read(p);
-            } else if p.is("stanza-id", ns::SID) {
-                v.stanza_ids.extend(StanzaId::try_from(p).ok());
-            } else if p.is("origin-id", ns::SID) {
-                v.origin_id = OriginId::try_from(p).ok().map(|o| o.id);
-            } else if p.is("html", ns::XHTML_IM) {
-                v.html = Some(p);
-            } else if name == "archived" {
-                if let (Some(by), Some(id)) = (p.attr("by"), p.attr("id")) {
-                    v.archived.push((by.to_owned(), id.to_owned()));
-                }
-            } else if stanza::is_forwarding_wrapper(&p) {
-                v.wrapper = Some(p);
-            } else {
-                v.read_action(p);
-            }
+            v.read_payload(p);
         }
         v
+    }
+
+    /// Reads a message whose common payloads were read as their types with it
+    /// (`stanza::inbound`); the others as [`Incoming::read`] reads them. The same values as
+    /// `read` gives for the same frame: a typed payload's `(name, namespace)` is one
+    /// `read_payload` leaves alone, and each was read at most once.
+    pub fn read_typed(m: MessageIn) -> Incoming {
+        let mut v = Incoming::head(m.id, &m.type_, m.bodies.into_values().next());
+        v.state = m.state;
+        v.receipt_request = m.request.is_some();
+        v.received = m.received.map(|r| r.id);
+        v.replace = m.replace.map(|r| r.id.0);
+        v.delay = m.delay.map(DelayInfo::from);
+        v.stanza_ids = m.stanza_ids;
+        v.origin_id = m.origin_id.map(|o| o.id);
+        for p in m.payloads {
+            v.read_payload(p);
+        }
+        v
+    }
+
+    /// What every message has: id, type and body.
+    fn head(id: Option<Id>, type_: &MessageType, body: Option<String>) -> Incoming {
+        Incoming {
+            id: id.map(|i| i.0),
+            chat: matches!(type_, MessageType::Chat | MessageType::Normal),
+            error: (*type_ == MessageType::Error).then_some(None),
+            body,
+            ..Incoming::default()
+        }
+    }
+
+    /// One payload, by its name and namespace; one that does not parse as its type is ignored.
+    fn read_payload(&mut self, p: Element) {
+        let v = self;
+        let name = p.name();
+        if p.has_ns(ns::CHATSTATES) {
+            v.state = ChatState::try_from(p).ok();
+        } else if p.has_ns(ns::RECEIPTS) {
+            if name == "request" {
+                v.receipt_request = Request::try_from(p).is_ok();
+            } else if name == "received" {
+                v.received = Received::try_from(p).ok().map(|r| r.id);
+            }
+        } else if p.is("replace", ns::MESSAGE_CORRECT) {
+            v.replace = Replace::try_from(p).ok().map(|r| r.id.0);
+        } else if p.is("delay", ns::DELAY) {
+            v.delay = DelayInfo::read(p);
+        } else if p.is("stanza-id", ns::SID) {
+            v.stanza_ids.extend(StanzaId::try_from(p).ok());
+        } else if p.is("origin-id", ns::SID) {
+            v.origin_id = OriginId::try_from(p).ok().map(|o| o.id);
+        } else if p.is("html", ns::XHTML_IM) {
+            v.html = Some(p);
+        } else if name == "archived" {
+            if let (Some(by), Some(id)) = (p.attr("by"), p.attr("id")) {
+                v.archived.push((by.to_owned(), id.to_owned()));
+            }
+        } else if stanza::is_forwarding_wrapper(&p) {
+            v.wrapper = Some(p);
+        } else {
+            v.read_action(p);
+        }
     }
 
     /// The payloads of message actions (`docs/decisions.md` §14), read after the common ones.

@@ -51,7 +51,7 @@ impl Client {
         // client may show in a chat; xmpp-ftw dropped `type="normal"`, which hid them live while
         // history showed them (docs/decisions.md §4).
         let el = match Message::try_from(el) {
-            Ok(m) => return self.handle_message(m),
+            Ok(m) => return self.handle_message(m.from.clone(), Incoming::read(m)),
             Err(FromElementError::Mismatch(el)) => el,
             Err(_) => return,
         };
@@ -86,7 +86,7 @@ impl Client {
         {
             return false;
         }
-        let Some(mut m) = stanza::direct::read::<Message>(text, stanza::MAX_DEPTH) else {
+        let Some(mut m) = stanza::direct::read::<stanza::MessageIn>(text, stanza::MAX_DEPTH) else {
             return false;
         };
         // docs/decisions.md §13: a forwarded message is mended as on the general path
@@ -96,18 +96,18 @@ impl Client {
             }
         }
         self.out.frame_in(|| text.to_owned(), None);
-        self.handle_counted(|c| c.handle_message(m));
+        let from = m.from.take();
+        self.handle_counted(|c| c.handle_message(from, Incoming::read_typed(m)));
         true
     }
 
-    /// RFC 6121 §5 messages: MAM results, carbons (XEP-0280), receipts, chat messages.
-    fn handle_message(&mut self, m: Message) {
+    /// RFC 6121 §5 messages, read (`from` and the rest): MAM results, carbons (XEP-0280),
+    /// receipts, chat messages.
+    fn handle_message(&mut self, from: Option<Jid>, mut inc: Incoming) {
         let Some(own) = self.own_bare() else {
             return;
         };
-        let from = m.from.clone();
         let from_account = from_account(from.as_ref(), &own);
-        let mut inc = Incoming::read(m);
         match inc.wrapper.take() {
             Some(w) if w.is("result", ns::MAM) => {
                 // docs/decisions.md §5: only the own archive, only queries this socket made.

@@ -18,6 +18,7 @@ use std::io;
 
 pub mod direct;
 mod head;
+pub mod inbound;
 pub mod roster_answer;
 pub mod tolerant;
 
@@ -26,6 +27,7 @@ pub use actions::{
     Fallback, FallbackBody, Reply, Retract, Store, NS_FALLBACK, NS_HINTS, NS_REPLY, NS_RETRACT,
 };
 pub use head::{stanza_head, HeadAttrs, StanzaHead, StanzaKind};
+pub use inbound::MessageIn;
 
 pub use xmpp_parsers::minidom::{Element, Node};
 pub use xmpp_parsers::ns;
