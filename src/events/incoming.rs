@@ -7,7 +7,7 @@ use super::actions::{self, ReplyRef};
 use super::chat::{state_name, Archived, ChatMessage, DelayInfo, Receipt};
 use super::{file, xhtml};
 use super::{jid_obj, jid_value, Jid};
-use crate::stanza::MessageIn;
+use crate::stanza::inbound::{MessageIn, Payload};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::displayed_markers::Displayed;
@@ -82,15 +82,17 @@ impl Incoming {
     /// `read_payload` leaves alone, and each was read at most once.
     pub fn read_typed(m: MessageIn) -> Incoming {
         let mut v = Incoming::head(m.id, &m.type_, m.bodies.into_values().next());
-        v.state = m.state;
-        v.receipt_request = m.request.is_some();
-        v.received = m.received.map(|r| r.id);
-        v.replace = m.replace.map(|r| r.id.0);
-        v.delay = m.delay.map(DelayInfo::from);
-        v.stanza_ids = m.stanza_ids;
-        v.origin_id = m.origin_id.map(|o| o.id);
         for p in m.payloads {
-            v.read_payload(p);
+            match p {
+                Payload::State(s) => v.state = Some(s),
+                Payload::Request(_) => v.receipt_request = true,
+                Payload::Received(r) => v.received = Some(r.id),
+                Payload::Replace(r) => v.replace = Some(r.id.0),
+                Payload::Delay(d) => v.delay = Some(DelayInfo::from(d)),
+                Payload::StanzaId(s) => v.stanza_ids.push(s),
+                Payload::OriginId(o) => v.origin_id = Some(o.id),
+                Payload::Other(p) => v.read_payload(p),
+            }
         }
         v
     }

@@ -90,9 +90,11 @@ impl Client {
             return false;
         };
         // docs/decisions.md §13: a forwarded message is mended as on the general path
-        for w in m.payloads.iter_mut() {
-            if stanza::is_forwarding_wrapper(w) {
-                stanza::tolerant::mend_forwarded(w);
+        for p in m.payloads.iter_mut() {
+            if let stanza::inbound::Payload::Other(w) = p {
+                if stanza::is_forwarding_wrapper(w) {
+                    stanza::tolerant::mend_forwarded(w);
+                }
             }
         }
         self.out.frame_in(|| text.to_owned(), None);

@@ -45,30 +45,40 @@ pub struct MessageIn {
         text(type_ = String),
     )))]
     pub bodies: BTreeMap<Lang, String>,
-    /// XEP-0085.
-    #[xml(child(default))]
-    pub state: Option<ChatState>,
-    /// XEP-0184 §5.1.
-    #[xml(child(default))]
-    pub request: Option<Request>,
-    /// XEP-0184 §5.2.
-    #[xml(child(default))]
-    pub received: Option<Received>,
-    /// XEP-0308 §3.
-    #[xml(child(default))]
-    pub replace: Option<Replace>,
-    /// XEP-0203.
-    #[xml(child(default))]
-    pub delay: Option<Delay>,
-    /// XEP-0359 §3.
+    /// The payloads, in order.
     #[xml(child(n = ..))]
-    pub stanza_ids: Vec<StanzaId>,
+    pub payloads: Vec<Payload>,
+}
+
+/// A payload of a received message: one of the common ones, read as its type, or any other
+/// element.
+#[derive(FromXml, Debug, PartialEq)]
+#[xml()]
+pub enum Payload {
+    /// XEP-0085.
+    #[xml(transparent)]
+    State(ChatState),
+    /// XEP-0184 §5.1.
+    #[xml(transparent)]
+    Request(Request),
+    /// XEP-0184 §5.2.
+    #[xml(transparent)]
+    Received(Received),
+    /// XEP-0308 §3.
+    #[xml(transparent)]
+    Replace(Replace),
+    /// XEP-0203.
+    #[xml(transparent)]
+    Delay(Delay),
+    /// XEP-0359 §3.
+    #[xml(transparent)]
+    StanzaId(StanzaId),
     /// XEP-0359 §3.1.
-    #[xml(child(default))]
-    pub origin_id: Option<OriginId>,
-    /// Every other payload.
-    #[xml(element(n = ..))]
-    pub payloads: Vec<Element>,
+    #[xml(transparent)]
+    OriginId(OriginId),
+    /// Every other payload, read as on the general path.
+    #[xml(transparent)]
+    Other(Element),
 }
 
 /// XEP-0203 `<delay/>` as xmpp-parsers' `Delay` reads it, with the stamp kept as written:
