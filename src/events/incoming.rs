@@ -12,11 +12,9 @@ use crate::stanza::{self, ns, Element};
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::displayed_markers::Displayed;
 use xmpp_parsers::message::{Id, Message, MessageType};
-use xmpp_parsers::message_correct::Replace;
 use xmpp_parsers::reactions::Reactions;
-use xmpp_parsers::receipts::{Received, Request};
 use xmpp_parsers::stanza_error::StanzaError;
-use xmpp_parsers::stanza_id::{OriginId, StanzaId};
+use xmpp_parsers::stanza_id::StanzaId;
 
 /// What this SDK reads of a received `<message/>`: its payloads, each parsed with its
 /// xmpp-parsers type (one pass; payloads that do not parse as their type are ignored).
@@ -67,32 +65,24 @@ pub struct Incoming {
 }
 
 impl Incoming {
-    /// Reads `m`'s body and payloads (the general path, and forwarded messages).
+    /// Reads `m`'s body and payloads (the general path, and forwarded messages): each payload
+    /// as `stanza::inbound` reads it with the frame; one that does not parse as its type is
+    /// ignored.
     pub fn read(m: Message) -> Incoming {
         let mut v = Incoming::head(m.id, &m.type_, m.bodies.into_values().next());
         for p in m.payloads {
-            v.read_payload(p);
+            if let Ok(p) = Payload::try_from(p) {
+                v.read_payload(p);
+            }
         }
         v
     }
 
-    /// Reads a message whose common payloads were read as their types with it
-    /// (`stanza::inbound`); the others as [`Incoming::read`] reads them. The same values as
-    /// `read` gives for the same frame: a typed payload's `(name, namespace)` is one
-    /// `read_payload` leaves alone, and each was read at most once.
+    /// Reads a message whose payloads were read with it (`stanza::inbound`).
     pub fn read_typed(m: MessageIn) -> Incoming {
         let mut v = Incoming::head(m.id, &m.type_, m.bodies.into_values().next());
         for p in m.payloads {
-            match p {
-                Payload::State(s) => v.state = Some(s),
-                Payload::Request(_) => v.receipt_request = true,
-                Payload::Received(r) => v.received = Some(r.id),
-                Payload::Replace(r) => v.replace = Some(r.id.0),
-                Payload::Delay(d) => v.delay = Some(DelayInfo::from(d)),
-                Payload::StanzaId(s) => v.stanza_ids.push(s),
-                Payload::OriginId(o) => v.origin_id = Some(o.id),
-                Payload::Other(p) => v.read_payload(p),
-            }
+            v.read_payload(p);
         }
         v
     }
@@ -108,29 +98,26 @@ impl Incoming {
         }
     }
 
-    /// One payload, by its name and namespace; one that does not parse as its type is ignored.
-    fn read_payload(&mut self, p: Element) {
+    /// One payload, in document order (a later one of a kind replaces an earlier one).
+    fn read_payload(&mut self, p: Payload) {
+        match p {
+            Payload::State(s) => self.state = Some(s),
+            Payload::Request(_) => self.receipt_request = true,
+            Payload::Received(r) => self.received = Some(r.id),
+            Payload::Replace(r) => self.replace = Some(r.id.0),
+            Payload::Delay(d) => self.delay = Some(DelayInfo::from(d)),
+            Payload::StanzaId(s) => self.stanza_ids.push(s),
+            Payload::OriginId(o) => self.origin_id = Some(o.id),
+            Payload::Other(p) => self.read_other(p),
+        }
+    }
+
+    /// A payload of no common kind: XHTML-IM, archive markers, wrappers, actions.
+    fn read_other(&mut self, p: Element) {
         let v = self;
-        let name = p.name();
-        if p.has_ns(ns::CHATSTATES) {
-            v.state = ChatState::try_from(p).ok();
-        } else if p.has_ns(ns::RECEIPTS) {
-            if name == "request" {
-                v.receipt_request = Request::try_from(p).is_ok();
-            } else if name == "received" {
-                v.received = Received::try_from(p).ok().map(|r| r.id);
-            }
-        } else if p.is("replace", ns::MESSAGE_CORRECT) {
-            v.replace = Replace::try_from(p).ok().map(|r| r.id.0);
-        } else if p.is("delay", ns::DELAY) {
-            v.delay = DelayInfo::read(p);
-        } else if p.is("stanza-id", ns::SID) {
-            v.stanza_ids.extend(StanzaId::try_from(p).ok());
-        } else if p.is("origin-id", ns::SID) {
-            v.origin_id = OriginId::try_from(p).ok().map(|o| o.id);
-        } else if p.is("html", ns::XHTML_IM) {
+        if p.is("html", ns::XHTML_IM) {
             v.html = Some(p);
-        } else if name == "archived" {
+        } else if p.name() == "archived" {
             if let (Some(by), Some(id)) = (p.attr("by"), p.attr("id")) {
                 v.archived.push((by.to_owned(), id.to_owned()));
             }
