@@ -10,7 +10,6 @@ use super::{jid_obj, jid_value, Jid};
 use crate::stanza::inbound::{MessageIn, Payload};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::chatstates::ChatState;
-use xmpp_parsers::displayed_markers::Displayed;
 use xmpp_parsers::message::{Id, Message, MessageType};
 use xmpp_parsers::reactions::Reactions;
 use xmpp_parsers::stanza_error::StanzaError;
@@ -108,6 +107,13 @@ impl Incoming {
             Payload::Delay(d) => self.delay = Some(DelayInfo::from(d)),
             Payload::StanzaId(s) => self.stanza_ids.push(s),
             Payload::OriginId(o) => self.origin_id = Some(o.id),
+            Payload::Reply(r) => self.reply = Some(r),
+            Payload::Fallback(f) => self.fallbacks.push(f),
+            Payload::Reactions(r) => self.reactions = Some(r),
+            Payload::Retract(r) => self.retract = Some(r.id),
+            Payload::Displayed(d) => self.displayed = Some(d.id.0),
+            Payload::Oob(o) if self.oob.is_none() => self.oob = file::link(&o),
+            Payload::Oob(_) => {}
             Payload::Other(p) => self.read_other(p),
         }
     }
@@ -128,25 +134,10 @@ impl Incoming {
         }
     }
 
-    /// The payloads of message actions (`docs/decisions.md` §14), read after the common ones.
+    /// What else a message may carry: a chat marker request and, in an error, the error.
     fn read_action(&mut self, p: Element) {
-        if p.is("reply", stanza::NS_REPLY) {
-            self.reply = stanza::Reply::try_from(p).ok();
-        } else if p.is("fallback", stanza::NS_FALLBACK) {
-            self.fallbacks.extend(stanza::Fallback::try_from(p).ok());
-        } else if p.is("reactions", ns::REACTIONS) {
-            self.reactions = Reactions::try_from(p).ok();
-        } else if p.is("retract", stanza::NS_RETRACT) {
-            self.retract = stanza::Retract::try_from(p).ok().map(|r| r.id);
-        } else if p.is("displayed", ns::DISPLAYED_MARKERS) {
-            self.displayed = Displayed::try_from(p).ok().map(|d| d.id.0);
-        } else if p.is("markable", ns::DISPLAYED_MARKERS) {
+        if p.is("markable", ns::DISPLAYED_MARKERS) {
             self.markable = true;
-        } else if p.is("x", ns::OOB) && self.oob.is_none() {
-            self.oob = xmpp_parsers::oob::Oob::try_from(p)
-                .ok()
-                .as_ref()
-                .and_then(file::link);
         } else if p.is("error", ns::DEFAULT_NS) && self.error.is_some() {
             self.error = Some(StanzaError::try_from(p).ok());
         }

@@ -1,6 +1,7 @@
 //! A received `<message/>` read in one pass (RFC 6121 §5.2, XEP-0085, XEP-0184, XEP-0203,
-//! XEP-0308, XEP-0359): the payloads nearly every chat message carries are read as their
-//! xmpp-parsers types while the frame is parsed, instead of first as minidom elements
+//! XEP-0308, XEP-0359, and the message actions: XEP-0461, XEP-0428, XEP-0444, XEP-0424,
+//! XEP-0333, XEP-0066): the payloads chat messages carry are read as their xmpp-parsers types
+//! (or this SDK's, `super::actions`) while the frame is parsed, instead of first as minidom elements
 //! (xmpp-parsers' `Message` keeps payloads as elements) and then again, each element replayed
 //! as events, into their types. Every other payload stays an element, read as on the general
 //! path.
@@ -14,8 +15,11 @@ use std::collections::BTreeMap;
 
 use jid::Jid;
 use xmpp_parsers::chatstates::ChatState;
+use xmpp_parsers::displayed_markers::Displayed;
 use xmpp_parsers::message::{Id, Lang, MessageType};
 use xmpp_parsers::message_correct::Replace;
+use xmpp_parsers::oob::Oob;
+use xmpp_parsers::reactions::Reactions;
 use xmpp_parsers::receipts::{Received, Request};
 use xmpp_parsers::stanza_id::{OriginId, StanzaId};
 use xso::FromXml;
@@ -76,7 +80,25 @@ pub enum Payload {
     /// XEP-0359 §3.1.
     #[xml(transparent)]
     OriginId(OriginId),
-    /// Every other payload, read as on the general path.
+    /// XEP-0461 §2.
+    #[xml(transparent)]
+    Reply(super::Reply),
+    /// XEP-0428 §3.
+    #[xml(transparent)]
+    Fallback(super::Fallback),
+    /// XEP-0444 §3.
+    #[xml(transparent)]
+    Reactions(Reactions),
+    /// XEP-0424 §3.
+    #[xml(transparent)]
+    Retract(super::Retract),
+    /// XEP-0333 §4.
+    #[xml(transparent)]
+    Displayed(Displayed),
+    /// XEP-0066 §3.
+    #[xml(transparent)]
+    Oob(Oob),
+    /// Every other payload, kept as an element.
     #[xml(transparent)]
     Other(Element),
 }
