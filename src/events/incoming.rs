@@ -279,3 +279,85 @@ impl Incoming {
         self.origin_id.as_deref().or(self.id.as_deref())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stanza::{direct, parse_frame, MAX_DEPTH};
+
+    const OWN: &str = "a@x";
+
+    /// What the application gets of a message, read either way.
+    fn seen(inc: Incoming) -> impl std::fmt::Debug + PartialEq {
+        let from = Jid::new("b@x/r").unwrap();
+        let own = Jid::new(OWN).unwrap();
+        (
+            inc.payload(&from, &own),
+            inc.action(&from, &own),
+            inc.receipt(&from),
+            inc.error.clone(),
+            inc.dedup_id().map(str::to_owned),
+            inc.own_archive_id(&own).map(str::to_owned),
+            inc.chat,
+            inc.wrapper,
+        )
+    }
+
+    fn general(text: &str) -> Incoming {
+        Incoming::read(Message::try_from(parse_frame(text, 1 << 20).unwrap()).unwrap())
+    }
+
+    fn msg(attrs: &str, inner: &str) -> String {
+        format!("<message xmlns='jabber:client' from='b@x/r' to='a@x/s' id='m1'{attrs}>{inner}</message>")
+    }
+
+    /// The one-pass reading (`stanza::inbound`) gives what the general path gives, payload
+    /// kind by payload kind, repeated ones and unknown ones included.
+    #[test]
+    fn one_pass_reads_what_the_general_path_reads() {
+        let frames = [
+            msg(" type='chat'", "<body xml:lang='en'>hi &amp; bye</body><request xmlns='urn:xmpp:receipts'/>"),
+            msg("", "<body>plain</body><active xmlns='http://jabber.org/protocol/chatstates'/>"),
+            msg(" type='chat'", "<composing xmlns='http://jabber.org/protocol/chatstates'/>"),
+            msg(" type='chat'", "<received xmlns='urn:xmpp:receipts' id='s1'/>"),
+            msg(" type='chat'", "<body>fixed</body><replace xmlns='urn:xmpp:message-correct:0' id='m0'/>"),
+            msg(" type='chat'", "<body>late</body><delay xmlns='urn:xmpp:delay' from='x' stamp='2026-12-01T00:00:05.122999Z'>Offline</delay>"),
+            msg(" type='chat'", "<body>two</body><delay xmlns='urn:xmpp:delay' stamp='2026-12-01T00:00:05Z'/><delay xmlns='urn:xmpp:delay' stamp='2026-12-02T00:00:05Z'/>"),
+            msg(" type='chat'", "<body>ids</body><stanza-id xmlns='urn:xmpp:sid:0' by='a@x' id='s9'/><stanza-id xmlns='urn:xmpp:sid:0' by='c@x' id='s8'/><origin-id xmlns='urn:xmpp:sid:0' id='o1'/>"),
+            msg(" type='chat'", "<body>&gt; q\nre</body><reply xmlns='urn:xmpp:reply:0' to='b@x' id='m0'/><fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:reply:0'><body start='0' end='4'/></fallback>"),
+            msg(" type='chat'", "<reactions xmlns='urn:xmpp:reactions:0' id='m0'><reaction>👍</reaction></reactions><store xmlns='urn:xmpp:hints'/>"),
+            msg(" type='chat'", "<retract xmlns='urn:xmpp:message-retract:1' id='m0'/><body>retracted</body><fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:message-retract:1'/>"),
+            msg(" type='chat'", "<displayed xmlns='urn:xmpp:chat-markers:0' id='m0'/>"),
+            msg(" type='chat'", "<body>look</body><markable xmlns='urn:xmpp:chat-markers:0'/><x xmlns='jabber:x:oob'><url>https://x/f.png</url></x><x xmlns='jabber:x:oob'><url>https://x/g.png</url></x>"),
+            msg(" type='chat'", "<body>b</body><html xmlns='http://jabber.org/protocol/xhtml-im'><body xmlns='http://www.w3.org/1999/xhtml'><p>b</p></body></html>"),
+            msg(" type='chat'", "<body>m</body><archived xmlns='urn:xmpp:mam:tmp' by='a@x' id='s7'/><unknown xmlns='urn:other'><deep/></unknown>"),
+            msg(" type='error'", "<error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"),
+            msg(" type='headline'", "<body>news</body>"),
+            "<message xmlns='jabber:client' from='a@x'><received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='b@x/r' to='a@x/s' type='chat'><body>c</body></message></forwarded></received></message>".to_owned(),
+        ];
+        for text in &frames {
+            let m = direct::read::<MessageIn>(text, MAX_DEPTH).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(seen(Incoming::read_typed(m)), seen(general(text)), "{text}");
+        }
+    }
+
+    /// A typed payload that does not parse makes the one-pass read give up (the client then
+    /// takes the general path, which ignores that payload): the message is not lost.
+    #[test]
+    fn a_payload_that_does_not_parse_takes_the_general_path() {
+        for bad in [
+            "<delay xmlns='urn:xmpp:delay' stamp='yesterday'/>",
+            "<stanza-id xmlns='urn:xmpp:sid:0' id='s1'/>",
+            "<unknown-state xmlns='http://jabber.org/protocol/chatstates'/>",
+            "<reply xmlns='urn:xmpp:reply:0' to='not a jid@@' id='m0'/>",
+        ] {
+            let text = msg(" type='chat'", &format!("<body>kept</body>{bad}"));
+            assert!(
+                direct::read::<MessageIn>(&text, MAX_DEPTH).is_none(),
+                "{bad}"
+            );
+            let inc = general(&text);
+            assert_eq!(inc.body.as_deref(), Some("kept"), "{bad}");
+        }
+    }
+}

@@ -164,6 +164,7 @@ impl<T: FromXml> Reader<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stanza::MessageIn;
     use crate::stanza::{parse_frame, MAX_DEPTH};
     use xmpp_parsers::message::Message;
 
@@ -194,15 +195,15 @@ mod tests {
     #[test]
     fn keeps_the_general_paths_rules() {
         // depth: up to the limit it is read, one level more is left to the general path
-        assert!(read::<Message>(&nested(MAX_DEPTH), MAX_DEPTH).is_some());
+        assert!(read::<MessageIn>(&nested(MAX_DEPTH), MAX_DEPTH).is_some());
         assert!(parse_frame(&nested(MAX_DEPTH), 1 << 20).is_ok());
-        assert!(read::<Message>(&nested(MAX_DEPTH + 1), MAX_DEPTH).is_none());
+        assert!(read::<MessageIn>(&nested(MAX_DEPTH + 1), MAX_DEPTH).is_none());
         assert!(parse_frame(&nested(MAX_DEPTH + 1), 1 << 20).is_err());
         // 20,000 levels: refused as soon as the limit is passed, nothing built that deep
-        assert!(read::<Message>(&nested(20_000), MAX_DEPTH).is_none());
+        assert!(read::<MessageIn>(&nested(20_000), MAX_DEPTH).is_none());
         // restricted XML (RFC 6120 §11.1): no DTD, no processing instruction, no comment
         let body = format!("{M}<body>hi</body></message>");
-        assert!(read::<Message>(&body, MAX_DEPTH).is_some());
+        assert!(read::<MessageIn>(&body, MAX_DEPTH).is_some());
         for bad in [
             format!("<!DOCTYPE message>{body}"),
             format!("<?pi x?>{body}"),
@@ -220,12 +221,12 @@ mod tests {
                 "<body xmlns:ns1='http://www.w3.org/XML/1998/namespace' ns1:foo='1'>",
             ),
         ] {
-            assert!(read::<Message>(&bad, MAX_DEPTH).is_none(), "{bad}");
+            assert!(read::<MessageIn>(&bad, MAX_DEPTH).is_none(), "{bad}");
         }
         // whitespace after the element is allowed
-        assert!(read::<Message>(&format!("{body} \n"), MAX_DEPTH).is_some());
+        assert!(read::<MessageIn>(&format!("{body} \n"), MAX_DEPTH).is_some());
         // a name or value longer than rxml's default token limit (8 KiB), as on the general path
         let long = format!("{M}<body>{}</body></message>", "x".repeat(20_000));
-        assert!(read::<Message>(&long, MAX_DEPTH).is_some());
+        assert!(read::<MessageIn>(&long, MAX_DEPTH).is_some());
     }
 }
