@@ -25,7 +25,7 @@ node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=0 --always-
 # (scripts/pack-wasm.mjs; nothing else changes; README, Size, has what each saved). The import
 # names chosen are kept in target/ for the copy with names below.
 node scripts/pack-wasm.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js target/pack-wasm-imports.json
-node_modules/.bin/wasm-opt --reorder-functions-by-name --strip-debug "${features[@]}" \
+node_modules/.bin/wasm-opt --reorder-functions-by-name --strip-debug --strip-producers --strip-target-features "${features[@]}" \
   pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
 # The glue minified by terser (its own names shortened, its comments dropped but the
 # `@ts-self-types` pointer to the types; the exports and the import object's keys keep their

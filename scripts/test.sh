@@ -37,16 +37,16 @@ cargo fmt --check || fail "cargo fmt --check"
 cargo clippy --all-targets -q -- -D warnings || fail "clippy (native)"
 cargo clippy --lib --example jid_prep --target wasm32-unknown-unknown -q -- -D warnings || fail "clippy (wasm32)"
 # The crates in patches/: the wasm side of idna and unicode-normalization (their native side is
-# upstream's code, as published); stringprep (published, its B.2 lookup changed) and
-# unicode-bidi (written here) on both sides.
-cargo clippy -p idna -p unicode-normalization -p stringprep -p unicode-bidi --target wasm32-unknown-unknown -q -- -D warnings || fail "clippy (patches/, wasm32)"
-cargo clippy -p stringprep -p unicode-bidi --all-targets -q -- -D warnings || fail "clippy (patches/, native)"
+# upstream's code, as published); stringprep (published, its B.2 lookup changed),
+# rxml_validation (published, its ASCII checks changed) and unicode-bidi (written here) on both sides.
+cargo clippy -p idna -p unicode-normalization -p stringprep -p unicode-bidi -p rxml_validation@0.12.0 --target wasm32-unknown-unknown -q -- -D warnings || fail "clippy (patches/, wasm32)"
+cargo clippy -p stringprep -p unicode-bidi -p rxml_validation@0.12.0 --all-targets -q -- -D warnings || fail "clippy (patches/, native)"
 for f in patches/idna/src/web.rs patches/unicode-normalization/src/lib.rs patches/unicode-bidi/src/lib.rs; do
   rustfmt --check --edition 2021 "$f" || fail "rustfmt --check $f"
 done
 
-echo "== core unit and transcript tests (and patches/' stringprep and unicode-bidi: every code point)"
-cargo test --all-targets -p xmpp-ftw-wasm -p stringprep -p unicode-bidi 2>&1 | tee "$work/cargo.log"
+echo "== core unit and transcript tests (and patches/' stringprep, unicode-bidi and rxml_validation: every code point)"
+cargo test --all-targets -p xmpp-ftw-wasm -p stringprep -p unicode-bidi -p rxml_validation@0.12.0 2>&1 | tee "$work/cargo.log"
 cargo_rc=${PIPESTATUS[0]}
 p=$(sed -nE 's/^test result: .* ([0-9]+) passed; ([0-9]+) failed.*/\1/p' "$work/cargo.log" | awk '{s+=$1} END {print s+0}')
 f=$(sed -nE 's/^test result: .* ([0-9]+) passed; ([0-9]+) failed.*/\2/p' "$work/cargo.log" | awk '{s+=$1} END {print s+0}')
