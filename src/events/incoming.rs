@@ -10,7 +10,7 @@ use super::{jid_obj, jid_value, Jid};
 use crate::stanza::inbound::{MessageIn, Payload};
 use crate::stanza::{self, ns, Element};
 use xmpp_parsers::chatstates::ChatState;
-use xmpp_parsers::message::{Id, Lang, Message, MessageType};
+use xmpp_parsers::message::{Id, Message, MessageType};
 use xmpp_parsers::reactions::Reactions;
 use xmpp_parsers::stanza_error::StanzaError;
 use xmpp_parsers::stanza_id::StanzaId;
@@ -79,20 +79,10 @@ impl Incoming {
 
     /// Reads a message whose payloads were read with it (`stanza::inbound`).
     pub fn read_typed(m: MessageIn) -> Incoming {
-        let mut v = Incoming::head(m.id, &m.type_, None);
-        // the body `Message` keeps first: the least language, the last of that language
-        let mut body: Option<(Lang, String)> = None;
+        let mut v = Incoming::head(m.id, &m.type_, m.bodies.into_values().next());
         for p in m.payloads {
-            match p {
-                Payload::Body { lang, text } => {
-                    if body.as_ref().is_none_or(|(least, _)| lang <= *least) {
-                        body = Some((lang, text));
-                    }
-                }
-                p => v.read_payload(p),
-            }
+            v.read_payload(p);
         }
-        v.body = body.map(|(_, text)| text);
         v
     }
 
@@ -125,8 +115,6 @@ impl Incoming {
             Payload::Oob(o) if self.oob.is_none() => self.oob = file::link(&o),
             Payload::Oob(_) => {}
             Payload::Other(p) => self.read_other(p),
-            // read with the message (`Message` has them apart from its payloads)
-            Payload::Body { .. } => {}
         }
     }
 
@@ -345,9 +333,6 @@ mod tests {
             msg(" type='chat'", "<body>m</body><archived xmlns='urn:xmpp:mam:tmp' by='a@x' id='s7'/><unknown xmlns='urn:other'><deep/></unknown>"),
             msg(" type='error'", "<error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"),
             msg(" type='headline'", "<body>news</body>"),
-            msg(" type='chat' xml:lang='de'", "<body>de</body><body xml:lang='en'>en</body>"),
-            msg(" type='chat'", "<body xml:lang='fr'>fr</body><body>none</body><body>none2</body>"),
-            msg(" type='chat'", "<subject>s</subject><thread>t</thread><body xml:lang='en'>en</body>"),
             "<message xmlns='jabber:client' from='a@x'><received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='b@x/r' to='a@x/s' type='chat'><body>c</body></message></forwarded></received></message>".to_owned(),
         ];
         for text in &frames {

@@ -11,6 +11,8 @@
 //! one by one and ignores the ones that do not parse. Either way the application gets the
 //! same event.
 
+use std::collections::BTreeMap;
+
 use jid::Jid;
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::displayed_markers::Displayed;
@@ -41,7 +43,13 @@ pub struct MessageIn {
     /// RFC 6121 §5.2.2.
     #[xml(attribute(name = "type", default))]
     pub type_: MessageType,
-    /// The bodies and payloads, in order.
+    /// The bodies by language (RFC 6121 §5.2.3).
+    #[xml(extract(n = .., name = "body", fields(
+        lang(type_ = Lang, default),
+        text(type_ = String),
+    )))]
+    pub bodies: BTreeMap<Lang, String>,
+    /// The payloads, in order.
     #[xml(child(n = ..))]
     pub payloads: Vec<Payload>,
 }
@@ -51,16 +59,6 @@ pub struct MessageIn {
 #[derive(FromXml, Debug, PartialEq)]
 #[xml()]
 pub enum Payload {
-    /// RFC 6121 §5.2.3: a body, in its (possibly inherited) language.
-    #[xml(namespace = ns::DEFAULT_NS, name = "body")]
-    Body {
-        /// `xml:lang`, as xmpp-parsers' `Message` reads it.
-        #[xml(lang(default))]
-        lang: Lang,
-        /// The text.
-        #[xml(text)]
-        text: String,
-    },
     /// XEP-0085.
     #[xml(transparent)]
     State(ChatState),
