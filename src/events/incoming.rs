@@ -333,6 +333,9 @@ mod tests {
             msg(" type='chat'", "<body>m</body><archived xmlns='urn:xmpp:mam:tmp' by='a@x' id='s7'/><unknown xmlns='urn:other'><deep/></unknown>"),
             msg(" type='error'", "<error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"),
             msg(" type='headline'", "<body>news</body>"),
+            msg(" type='chat' xml:lang='de'", "<body>de</body><body xml:lang='en'>en</body>"),
+            msg(" type='chat'", "<body xml:lang='fr'>fr</body><body>none</body><body>none2</body>"),
+            msg(" type='chat'", "<subject>s</subject><thread>t</thread><body xml:lang='en'>en</body>"),
             "<message xmlns='jabber:client' from='a@x'><received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='b@x/r' to='a@x/s' type='chat'><body>c</body></message></forwarded></received></message>".to_owned(),
         ];
         for text in &frames {

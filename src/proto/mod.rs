@@ -565,7 +565,8 @@ impl Client {
 
     /// The account's bare JID while bound.
     fn own_bare(&self) -> Option<Jid> {
-        self.stream.bound.as_ref().map(|b| Jid::from(b.to_bare()))
+        // `into_bare` truncates a copy; `to_bare` would format the parts anew (per message)
+        self.stream.bound.clone().map(|b| Jid::from(b.into_bare()))
     }
 
     /// Whether the session is online.

@@ -234,7 +234,7 @@ impl Client {
         let keys = [
             archive_id.map(|id| (String::new(), id)),
             m.dedup_id()
-                .map(|id| (from.to_bare().as_str().to_owned(), id.to_owned())),
+                .map(|id| (from.clone().into_bare().into_inner(), id.to_owned())),
         ];
         let mut fresh = true;
         self.dedup
