@@ -120,17 +120,16 @@ impl Incoming {
 
     /// A payload of no common kind: XHTML-IM, archive markers, wrappers, actions.
     fn read_other(&mut self, p: Element) {
-        let v = self;
         if p.is("html", ns::XHTML_IM) {
-            v.html = Some(p);
+            self.html = Some(p);
         } else if p.name() == "archived" {
             if let (Some(by), Some(id)) = (p.attr("by"), p.attr("id")) {
-                v.archived.push((by.to_owned(), id.to_owned()));
+                self.archived.push((by.to_owned(), id.to_owned()));
             }
         } else if stanza::is_forwarding_wrapper(&p) {
-            v.wrapper = Some(p);
+            self.wrapper = Some(p);
         } else {
-            v.read_action(p);
+            self.read_action(p);
         }
     }
 

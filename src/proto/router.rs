@@ -51,7 +51,10 @@ impl Client {
         // client may show in a chat; xmpp-ftw dropped `type="normal"`, which hid them live while
         // history showed them (docs/decisions.md §4).
         let el = match Message::try_from(el) {
-            Ok(m) => return self.handle_message(m.from.clone(), Incoming::read(m)),
+            Ok(mut m) => {
+                let from = m.from.take();
+                return self.handle_message(from, Incoming::read(m));
+            }
             Err(FromElementError::Mismatch(el)) => el,
             Err(_) => return,
         };

@@ -6,10 +6,10 @@
 //! as events, into their types. Every other payload stays an element, read as on the general
 //! path.
 //!
-//! Stricter than `Message` on purpose: a typed payload that does not parse, or one given twice,
-//! makes the whole read fail, and the frame then takes the general path, which reads payloads
-//! one by one and ignores the ones that do not parse. Either way the application gets the
-//! same event.
+//! Stricter than `Message` on purpose: a typed payload that does not parse makes the whole read
+//! fail, and the frame then takes the general path, which reads payloads one by one and ignores
+//! the ones that do not parse. A payload given twice is read twice, in order, on both paths.
+//! Either way the application gets the same event.
 
 use std::collections::BTreeMap;
 
