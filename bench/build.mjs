@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import { brotli } from '../scripts/brotli.mjs';
 
 export const LIBS = ['raw', 'xmpp-ftw-wasm', 'xmpp.js', 'strophe', 'stanza'];
 const here = new URL('.', import.meta.url).pathname;
@@ -29,12 +30,12 @@ export async function bundleAll() {
     // Precompressed copies for the test server, as for the package (scripts/build.sh).
     const bundle = fs.readFileSync(files[0]);
     fs.writeFileSync(`${files[0]}.gz`, zlib.gzipSync(bundle, { level: 9 }));
-    fs.writeFileSync(`${files[0]}.br`, zlib.brotliCompressSync(bundle, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+    fs.writeFileSync(`${files[0]}.br`, brotli(bundle));
     if (lib === 'xmpp-ftw-wasm') files.push(`${here}../pkg/xmpp_ftw_wasm_bg.wasm`);
     sizes[lib] = {
       raw: files.reduce((n, f) => n + fs.statSync(f).size, 0),
       gzip: files.reduce((n, f) => n + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length, 0),
-      brotli: files.reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync(f), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length, 0),
+      brotli: files.reduce((n, f) => n + brotli(fs.readFileSync(f)).length, 0),
     };
   }
   return sizes;

@@ -3,7 +3,15 @@
 # then wasm-opt -Oz from npm's binaryen 132 (Debian's binaryen 108 breaks wasm-bindgen output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --target wasm32-unknown-unknown --lib -q
+# The panic locations name the dependencies' files by their path in the registry
+# ($CARGO_HOME/registry/src/<index>/crate-1.0/src/x.rs): the registry's part is dropped
+# (`--remap-path-prefix`, added to .cargo/config.toml's flags): 4.4 KB of wasm, ~0.2 KB brotli.
+remap=""
+for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  [[ -d $dir ]] && remap+="${remap:+, }\"--remap-path-prefix=${dir%/}/=\""
+done
+cargo build --release --target wasm32-unknown-unknown --lib -q \
+  --config "target.wasm32-unknown-unknown.rustflags=[$remap]"
 wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
 # The generated types use `Symbol.dispose` (the `free()` of `using`): a user project with
 # `target: es2022` and its default libs has no such symbol unless the types ask for the lib.
@@ -38,17 +46,9 @@ node -e 'const f="pkg/package.json",p=JSON.parse(require("fs").readFileSync(f));
 wasm=$(stat -c %s pkg/xmpp_ftw_wasm_bg.wasm)
 gz=$(cat pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js | gzip -9 | wc -c)
 # Precompressed copies, as a server should send them (README, "Serving the package"): brotli 11
-# and gzip -9 next to each file (not in the npm package; the test server sends them).
-br=$(node -e '
-const fs = require("fs"), zlib = require("zlib");
-let br = 0;
-for (const f of ["pkg/xmpp_ftw_wasm_bg.wasm", "pkg/xmpp_ftw_wasm.js"]) {
-  const data = fs.readFileSync(f);
-  const b = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
-  fs.writeFileSync(f + ".br", b);
-  br += b.length;
-}
-console.log(br);')
+# (scripts/brotli.mjs: the smallest of a few distance settings) and gzip -9 next to each file
+# (not in the npm package; the test server sends them).
+br=$(node scripts/brotli.mjs pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js)
 # GNU gzip -9 beats zlib's level 9 on this wasm by 13 KB.
 for f in pkg/xmpp_ftw_wasm_bg.wasm pkg/xmpp_ftw_wasm.js; do gzip -9 -n -c "$f" > "$f.gz"; done
 echo "build: pkg/xmpp_ftw_wasm_bg.wasm $wasm bytes; wasm + JS glue gzip -9: $gz bytes, brotli 11: $br bytes"
