@@ -217,9 +217,10 @@ test('a JID written upper-case and in fullwidth forms is the same account (RFC 7
   expect(r.history).toEqual(['hi']);
 });
 
-test('texts arrive exactly as sent: short and long, ASCII and not (the glue reads short ASCII texts itself)', async ({ page }) => {
+test('texts arrive exactly as sent: short and long, ASCII and not (the glue reads short ASCII texts itself, and writes long ones into the wasm with encodeInto first)', async ({ page }) => {
   const texts = ['a', 'hi', 'héllo', 'Ünïcödé ✓', '😀', '日本語', 'x'.repeat(23), 'y'.repeat(24), 'z'.repeat(25),
-    `${'w'.repeat(23)}é`, `é${'v'.repeat(23)}`, 'tab\there', 'line\nbreak', '<&>"\'', 'u'.repeat(300)];
+    `${'w'.repeat(23)}é`, `é${'v'.repeat(23)}`, 'tab\there', 'line\nbreak', '<&>"\'', 'u'.repeat(300),
+    's'.repeat(64), 't'.repeat(65), `${'a'.repeat(70)}é`, `é${'b'.repeat(70)}`, 'ü'.repeat(100), '😀'.repeat(40)];
   const r = await page.evaluate(async ({ ws, texts }) => {
     const alice = await fresh(ws, 'alice'), bob = await fresh(ws, 'bob');
     const phone = await resource(ws, alice.jid, 'téléphone');
