@@ -118,7 +118,8 @@ impl Incoming {
         }
     }
 
-    /// A payload of no common kind: XHTML-IM, archive markers, wrappers, actions.
+    /// A payload of no common kind: XHTML-IM, archive markers, wrappers, a chat marker request
+    /// and, in an error, the error.
     fn read_other(&mut self, p: Element) {
         if p.is("html", ns::XHTML_IM) {
             self.html = Some(p);
@@ -128,14 +129,7 @@ impl Incoming {
             }
         } else if stanza::is_forwarding_wrapper(&p) {
             self.wrapper = Some(p);
-        } else {
-            self.read_action(p);
-        }
-    }
-
-    /// What else a message may carry: a chat marker request and, in an error, the error.
-    fn read_action(&mut self, p: Element) {
-        if p.is("markable", ns::DISPLAYED_MARKERS) {
+        } else if p.is("markable", ns::DISPLAYED_MARKERS) {
             self.markable = true;
         } else if p.is("error", ns::DEFAULT_NS) && self.error.is_some() {
             self.error = Some(StanzaError::try_from(p).ok());
