@@ -12,7 +12,11 @@ for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
 done
 cargo build --release --target wasm32-unknown-unknown --lib -q \
   --config "target.wasm32-unknown-unknown.rustflags=[$remap]"
-wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
+# --keep-debug: the function names, for scripts/no-debug-fmt.mjs (the last wasm-opt drops them).
+wasm-bindgen --target web --keep-debug --out-dir pkg target/wasm32-unknown-unknown/release/xmpp_ftw_wasm.wasm
+# Debug formatting, which only panic messages use, writes nothing (scripts/no-debug-fmt.mjs says
+# why): wasm-opt then drops the impls and what they call.
+node scripts/no-debug-fmt.mjs pkg/xmpp_ftw_wasm_bg.wasm
 # The generated types use `Symbol.dispose` (the `free()` of `using`): a user project with
 # `target: es2022` and its default libs has no such symbol unless the types ask for the lib.
 sed -i '1i /// <reference lib="esnext.disposable" />' pkg/xmpp_ftw_wasm.d.ts

@@ -28,6 +28,7 @@
 // WebAssembly binary format: Core Specification 2.0 §5 (sections §5.5, imports §5.5.5, code
 // §5.5.13) and the name section (Appendix §7.4).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { bodies as codeBodies, encode, fail, imports, isNameSection, name, section, sections } from './wasm-binary.mjs';
 
 const HASHES = 32;
 const GRAM = 3;
@@ -46,83 +47,6 @@ if (!wasmPath || (!again && !gluePath) || (again && !mapPath)) {
   console.error('usage: node scripts/pack-wasm.mjs module.wasm glue.js [map.json]\n' +
     '       node scripts/pack-wasm.mjs --rename-imports map.json module.wasm');
   process.exit(2);
-}
-const fail = (why) => {
-  console.error(`pack-wasm: ${why}`);
-  process.exit(1);
-};
-
-/** Reads an unsigned LEB128 of `buf` at `at`: [value, next offset]. */
-function leb(buf, at) {
-  let value = 0, shift = 0, byte;
-  do {
-    byte = buf[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [value, at];
-}
-/** An unsigned LEB128. */
-const encode = (n) => {
-  const out = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) byte |= 0x80;
-    out.push(byte);
-  } while (n);
-  return out;
-};
-/** A name (§5.2.4): its length, then its UTF-8. */
-const name = (text) => {
-  const bytes = Buffer.from(text);
-  return [...encode(bytes.length), ...bytes];
-};
-/** A section (§5.5.2) of `id` around `payload`. */
-const section = (id, payload) => Buffer.from([id, ...encode(payload.length), ...payload]);
-
-/** The sections of a module: { id, start, body, end }. */
-function sections(buf) {
-  if (buf.readUInt32LE(0) !== 0x6d736100 || buf.readUInt32LE(4) !== 1) fail('not a wasm module');
-  const out = [];
-  for (let at = 8; at < buf.length;) {
-    const [size, body] = leb(buf, at + 1);
-    out.push({ id: buf[at], start: at, body, end: body + size });
-    at = body + size;
-  }
-  return out;
-}
-
-/** Skips a limits entry (§5.3.7, with the memory64/shared flags) at `at`. */
-function limits(buf, at) {
-  const flags = buf[at++];
-  [, at] = leb(buf, at);
-  if (flags & 1) [, at] = leb(buf, at);
-  return at;
-}
-
-/** The import section's entries: { module, field, kind, desc (its bytes) }. */
-function imports(buf, s) {
-  let [count, at] = leb(buf, s.body);
-  const out = [];
-  for (let k = 0; k < count; k++) {
-    const names = [];
-    for (let n = 0; n < 2; n++) {
-      const [len, next] = leb(buf, at);
-      names.push(buf.subarray(next, next + len).toString());
-      at = next + len;
-    }
-    const kind = buf[at++];
-    const from = at;
-    if (kind === 0) [, at] = leb(buf, at);
-    else if (kind === 1) at = limits(buf, at + 1);
-    else if (kind === 2) at = limits(buf, at);
-    else if (kind === 3) at += 2;
-    else if (kind === 4) at = leb(buf, at + 1)[1];
-    else fail(`import kind ${kind}`);
-    out.push({ module: names[0], field: names[1], kind, desc: buf.subarray(from, at) });
-  }
-  return out;
 }
 
 /** `a`, `b`, … `Z`, `aa`, `ab`, …: short JS identifiers. */
@@ -199,16 +123,7 @@ if (again) {
 
 // 2. The functions' order, as names (function imports come first in the index space, §2.5.1).
 const imported = entries.filter((e) => e.kind === 0).length;
-const bodies = [];
-const code = sections(wasm).find((s) => s.id === 10);
-if (code) {
-  let [count, at] = leb(wasm, code.body);
-  for (let k = 0; k < count; k++) {
-    const [len, next] = leb(wasm, at);
-    bodies.push(wasm.subarray(next, next + len));
-    at = next + len;
-  }
-}
+const bodies = codeBodies(wasm, sections(wasm).find((s) => s.id === 10));
 
 // Each body's distinct 3-byte sequences, sorted, and its MinHash signature.
 const mix = (x, seed) => {
@@ -279,6 +194,5 @@ order.forEach((f, rank) => { ranks[f] = String(rank).padStart(width, '0'); });
 const functionNames = [...encode(ranks.length)];
 ranks.forEach((rank, f) => functionNames.push(...encode(imported + f), ...name(rank)));
 const nameSection = section(0, [...name('name'), 1, ...encode(functionNames.length), ...functionNames]);
-const isNames = (s) => s.id === 0 && wasm[s.body] === 4 && wasm.subarray(s.body + 1, s.body + 5).toString() === 'name';
-const kept = sections(wasm).filter((s) => !isNames(s)).map((s) => wasm.subarray(s.start, s.end));
+const kept = sections(wasm).filter((s) => !isNameSection(wasm, s)).map((s) => wasm.subarray(s.start, s.end));
 writeFileSync(wasmPath, Buffer.concat([wasm.subarray(0, 8), ...kept, nameSection]));
