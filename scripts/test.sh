@@ -3,7 +3,7 @@
 #   1. lint: cargo fmt --check, clippy -D warnings (native and wasm32)
 #   2. core unit, transcript and property tests (cargo test, native), two 30 s fuzzing runs
 #      (no panic on any frame; no stanza from another user ends the session)
-#   3. release build of the npm package into pkg/ (size printed)
+#   3. release build of the npm package into pkg/ (size printed), tests of the build's rewrites
 #   4. tsc --strict on a typed usage example; npm pack installed into a fresh Vite app
 #   5. a throwaway Prosody on loopback, the npm package under Node.js (node --test), then the
 #      browser tests and the demo e2e test in headless Chromium (Playwright)
@@ -84,6 +84,14 @@ fi
 
 echo "== build pkg/"
 ./scripts/build.sh || fail "build failed"
+echo "== the build's rewrites of the wasm (node --test tests/build)"
+log="$work/build-rewrites.log"
+node --test tests/build/ 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log"); f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log")
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+if [[ $rc != 0 ]]; then fail "the build's rewrite tests failed" 0; fi
+if [[ ${p:-0} == 0 ]]; then fail "node --test ran no test of the build's rewrites"; fi
 echo "== build examples/jid_prep.rs for WebAssembly into .work/jid-prep (tests/browser/jid.spec.mjs)"
 { cargo build --release --target wasm32-unknown-unknown --example jid_prep -q &&
   wasm-bindgen --target web --out-dir .work/jid-prep target/wasm32-unknown-unknown/release/examples/jid_prep.wasm; } ||
