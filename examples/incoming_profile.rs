@@ -9,34 +9,15 @@
 //! what it shows, not the wasm's times).
 use std::time::Instant as T;
 use xmpp_ftw_wasm::events::incoming::Incoming;
-use xmpp_ftw_wasm::proto::testing::online_client;
-use xmpp_ftw_wasm::proto::Instant;
+use xmpp_ftw_wasm::proto::testing::{flood_frame, online_client, read_all};
 use xmpp_ftw_wasm::stanza;
 use xmpp_parsers::message::Message;
 
-fn frame(i: usize) -> String {
-    let mut body = format!("message {i} ");
-    while body.len() < 200 {
-        body.push_str("lorem ipsum dolor sit amet ");
-    }
-    body.truncate(200);
-    format!("<message xmlns=\"jabber:client\" from=\"bob@localhost/phone\" to=\"alice@localhost/x\" type=\"chat\" id=\"m{i}\"><body>{body}</body><request xmlns=\"urn:xmpp:receipts\"/><delay xmlns=\"urn:xmpp:delay\" stamp=\"2026-11-25T10:00:00Z\"/><stanza-id xmlns=\"urn:xmpp:sid:0\" by=\"alice@localhost\" id=\"s{i}\"/></message>")
-}
-
 /// The core's whole incoming path, `n` messages: one event each.
 fn whole(n: usize) {
-    let frames: Vec<String> = (0..n).map(frame).collect();
+    let frames: Vec<String> = (0..n).map(flood_frame).collect();
     let (mut c, _) = online_client(false, "pw");
-    let mut events = 0;
-    for f in &frames {
-        c.handle_frame(f, Instant(1));
-        while let Some(e) = c.poll_event() {
-            std::hint::black_box(e);
-            events += 1;
-        }
-        while c.poll_transmit().is_some() {}
-    }
-    assert_eq!(events, n, "one event per message");
+    assert_eq!(read_all(&mut c, &frames), n, "one event per message");
 }
 
 fn main() {
@@ -44,7 +25,7 @@ fn main() {
         return whole(3_000);
     }
     let n = 20_000;
-    let frames: Vec<String> = (0..n).map(frame).collect();
+    let frames: Vec<String> = (0..n).map(flood_frame).collect();
     let t = T::now();
     let els: Vec<_> = frames
         .iter()
@@ -86,11 +67,7 @@ fn main() {
     let jid = t.elapsed().as_secs_f64() * 1e6 / n as f64;
     let (mut c, _) = online_client(false, "pw");
     let t = T::now();
-    for f in &frames {
-        c.handle_frame(f, Instant(1));
-        while c.poll_event().is_some() {}
-        while c.poll_transmit().is_some() {}
-    }
+    read_all(&mut c, &frames);
     let whole = t.elapsed().as_secs_f64() * 1e6 / n as f64;
     println!("per message (µs): parse_frame {parse:.2}, Message::try_from {typed:.2}, Incoming::read {read:.2}, payload {payload:.2}, one Jid::new {jid:.2}; handle_frame whole {whole:.2}");
 }

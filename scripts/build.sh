@@ -20,18 +20,9 @@ node scripts/no-debug-fmt.mjs pkg/xmpp_ftw_wasm_bg.wasm
 # The generated types use `Symbol.dispose` (the `free()` of `using`): a user project with
 # `target: es2022` and its default libs has no such symbol unless the types ask for the lib.
 sed -i '1i /// <reference lib="esnext.disposable" />' pkg/xmpp_ftw_wasm.d.ts
-# --one-caller-inline-max-function-size=0: wasm-opt's inlining of functions called once (the
-# xso parsers into the frame handler) made the gzip 42 KB larger (measured: 459 -> 417 KB).
-features=(--enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-mutable-globals --enable-multivalue)
-# --gufa-optimizing -Oz after it: Binaryen's whole-program flow analysis (the values that can
-# reach each location) then -Oz again: 534 B gzip, 779 B brotli smaller, ~6 s.
-# --always-inline-max-function-size=6: functions of at most 6 bytes are inlined everywhere; with
-# LLVM's inlining limited to free calls (.cargo/config.toml) this keeps the incoming path's speed
-# and is smaller than the default of 2 (measured 4, 6, 8, 10: 6 was as fast as before, 8 and
-# more grew the wasm by 40 KB and more).
-node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=0 --always-inline-max-function-size=6 "${features[@]}" \
-  --gufa-optimizing -Oz pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
+# wasm-opt's optimisation for size (scripts/wasm-opt-flags.sh says what each flag saved).
+source scripts/wasm-opt-flags.sh
+node_modules/.bin/wasm-opt "${optimize[@]}" pkg/xmpp_ftw_wasm_bg.wasm -o pkg/xmpp_ftw_wasm_bg.wasm
 # Short import names in the wasm and the glue, functions of similar code next to each other
 # for the compressors' windows, and the glue's reading of short strings without TextDecoder
 # (scripts/pack-wasm.mjs; nothing else changes; README, Size, has what each saved). The import

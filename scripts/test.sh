@@ -35,7 +35,7 @@ fail() { echo "test.sh: $*" >&2; failed=$((failed + ${2:-1})); finish; }
 echo "== lint"
 cargo fmt --check || fail "cargo fmt --check"
 cargo clippy --all-targets -q -- -D warnings || fail "clippy (native)"
-cargo clippy --lib --example jid_prep --target wasm32-unknown-unknown -q -- -D warnings || fail "clippy (wasm32)"
+cargo clippy --lib --example jid_prep --example incoming_wasm --target wasm32-unknown-unknown -q -- -D warnings || fail "clippy (wasm32)"
 # The crates in patches/: the wasm side of idna and unicode-normalization (their native side is
 # upstream's code, as published); stringprep (published, its B.2 lookup changed),
 # rxml_validation (published, its ASCII checks changed) and unicode-bidi (written here) on both sides.

@@ -57,6 +57,32 @@ pub fn online_client(raw: bool, password: &str) -> (Client, Vec<Event>) {
 }
 
 /// The id attribute of the last frame sent.
+/// A chat message of the incoming flood (`tests/server.mjs`' `floodMessage`): about 200 bytes
+/// of body, a XEP-0184 request, a XEP-0203 delay and a XEP-0359 stanza-id.
+pub fn flood_frame(i: usize) -> String {
+    let mut body = format!("message {i} ");
+    while body.len() < 200 {
+        body.push_str("lorem ipsum dolor sit amet ");
+    }
+    body.truncate(200);
+    format!("<message xmlns=\"jabber:client\" from=\"bob@localhost/phone\" to=\"alice@localhost/x\" type=\"chat\" id=\"m{i}\"><body>{body}</body><request xmlns=\"urn:xmpp:receipts\"/><delay xmlns=\"urn:xmpp:delay\" stamp=\"2026-11-25T10:00:00Z\"/><stanza-id xmlns=\"urn:xmpp:sid:0\" by=\"alice@localhost\" id=\"s{i}\"/></message>")
+}
+
+/// The core's whole incoming path for `frames` (each read, its events and transmits drained):
+/// the number of events.
+pub fn read_all(c: &mut Client, frames: &[String]) -> usize {
+    let mut events = 0;
+    for f in frames {
+        c.handle_frame(f, Instant(1));
+        while let Some(e) = c.poll_event() {
+            std::hint::black_box(e);
+            events += 1;
+        }
+        while c.poll_transmit().is_some() {}
+    }
+    events
+}
+
 fn last_id(c: &mut Client) -> String {
     let mut last = String::new();
     while let Some(t) = c.poll_transmit() {
