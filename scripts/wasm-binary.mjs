@@ -82,50 +82,42 @@ export function imports(buf, s) {
   return out;
 }
 
+/** The items of the vector that is the body of section `s` (§5.5.2), each read by `item(at)`
+ * as [value, next offset]; none without the section. */
+function vector(buf, s, item) {
+  const out = [];
+  if (!s) return out;
+  let [count, at] = leb(buf, s.body);
+  for (let k = 0; k < count; k++) {
+    let value;
+    [value, at] = item(at);
+    out.push(value);
+  }
+  return out;
+}
+
 /** The bodies of the code section `s` (§5.5.13), each its bytes without the size. */
-export function bodies(buf, s) {
-  const out = [];
-  if (!s) return out;
-  let [count, at] = leb(buf, s.body);
-  for (let k = 0; k < count; k++) {
-    const [len, next] = leb(buf, at);
-    out.push(buf.subarray(next, next + len));
-    at = next + len;
-  }
-  return out;
-}
+export const bodies = (buf, s) => vector(buf, s, (at) => {
+  const [len, next] = leb(buf, at);
+  return [buf.subarray(next, next + len), next + len];
+});
 
-/** The vector of u32 of the section `s` (the function section, §5.5.6). */
-export function u32s(buf, s) {
-  const out = [];
-  if (!s) return out;
-  let [count, at] = leb(buf, s.body);
-  for (let k = 0; k < count; k++) {
-    let v;
-    [v, at] = leb(buf, at);
-    out.push(v);
-  }
-  return out;
-}
+/** The u32s of the section `s` (the function section's type indices, §5.5.6). */
+export const u32s = (buf, s) => vector(buf, s, (at) => leb(buf, at));
 
-/** The function types of the type section `s` (§5.5.4, §5.3.6) as `(params)->(results)` texts of value type bytes. */
-export function types(buf, s) {
-  const out = [];
-  if (!s) return out;
-  let [count, at] = leb(buf, s.body);
-  for (let k = 0; k < count; k++) {
-    if (buf[at++] !== 0x60) fail(`type ${k} is not a function type`);
-    const parts = [];
-    for (let n = 0; n < 2; n++) {
-      let len;
-      [len, at] = leb(buf, at);
-      parts.push([...buf.subarray(at, at + len)].map((b) => b.toString(16)).join(','));
-      at += len;
-    }
-    out.push(`(${parts[0]})->(${parts[1]})`);
+/** The function types of the type section `s` (§5.5.4, §5.3.6) as `(params)->(results)` texts of
+ * value type bytes. */
+export const types = (buf, s) => vector(buf, s, (at) => {
+  if (buf[at++] !== 0x60) fail('a type that is not a function type');
+  const parts = [];
+  for (let n = 0; n < 2; n++) {
+    let len;
+    [len, at] = leb(buf, at);
+    parts.push([...buf.subarray(at, at + len)].map((b) => b.toString(16)).join(','));
+    at += len;
   }
-  return out;
-}
+  return [`(${parts[0]})->(${parts[1]})`, at];
+});
 
 /** Whether `s` is the name section (a custom section named `name`, Appendix §7.4). */
 export const isNameSection = (buf, s) =>
