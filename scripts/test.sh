@@ -29,6 +29,16 @@ finish() {
   [[ $failed == 0 ]] && exit 0 || exit 1
 }
 fail() { echo "test.sh: $*" >&2; failed=$((failed + ${2:-1})); finish; }
+# Adds the summaries of node --test runs in log $1 ("# pass N" / "# fail M"; several runs add
+# up) to the totals; stops if the runs' exit status $2 is not 0 or no test ran. $3: which tests.
+node_summary() {
+  local p f
+  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+  f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+  if [[ $2 != 0 ]]; then fail "node --test $3 failed" 0; fi
+  if [[ $p == 0 ]]; then fail "node --test ran no test $3"; fi
+}
 
 ./scripts/setup.sh || fail "setup failed"
 
@@ -85,13 +95,8 @@ fi
 echo "== build pkg/"
 ./scripts/build.sh || fail "build failed"
 echo "== the build's rewrites of the wasm (node --test tests/build)"
-log="$work/build-rewrites.log"
-node --test tests/build/ 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log"); f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log")
-passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-if [[ $rc != 0 ]]; then fail "the build's rewrite tests failed" 0; fi
-if [[ ${p:-0} == 0 ]]; then fail "node --test ran no test of the build's rewrites"; fi
+node --test tests/build/ 2>&1 | tee "$work/build-rewrites.log"
+node_summary "$work/build-rewrites.log" "${PIPESTATUS[0]}" "of the build's rewrites"
 echo "== build examples/jid_prep.rs for WebAssembly into .work/jid-prep (tests/browser/jid.spec.mjs)"
 { cargo build --release --target wasm32-unknown-unknown --example jid_prep -q &&
   wasm-bindgen --target web --out-dir .work/jid-prep target/wasm32-unknown-unknown/release/examples/jid_prep.wasm; } ||
@@ -112,15 +117,9 @@ if ./scripts/install-test.sh; then passed=$((passed + 1)); else fail "the README
 # suite (Playwright; "N passed" / "N failed") against the server at $XMPP_WS_URL. $1 names the
 # server in the logs and messages.
 node_suite() {
-  local log="$work/node-$1.log" rc p f
-  ./scripts/node-test.sh 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
   # two runs (Node.js 20, then 22): their summaries add up
-  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-  f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-  if [[ $rc != 0 ]]; then fail "Node.js tests against $1 failed" 0; fi
-  if [[ ${p:-0} == 0 ]]; then fail "node --test ran no test against $1"; fi
+  ./scripts/node-test.sh 2>&1 | tee "$work/node-$1.log"
+  node_summary "$work/node-$1.log" "${PIPESTATUS[0]}" "against $1"
 }
 browser_suite() {
   local log="$work/playwright-$1.log" rc p f
