@@ -30,7 +30,7 @@ const sizes = await bundleAll();
 const SEED = arg('seed', 'yes') === 'yes';
 
 const browser = await launch();
-const results = Object.fromEntries(LIBS.map((l) => [l, { flood: [], viaProsody: [], login1: [], login256: [], init: [], mam: [], nav3g: [], nav4g: [], repeat4g: [], memory: null, errors: [] }]));
+const results = Object.fromEntries(LIBS.map((l) => [l, { flood: [], flood2: [], viaProsody: [], login1: [], login256: [], init: [], mam: [], nav3g: [], nav4g: [], repeat4g: [], memory: null, errors: [] }]));
 const VIA_PROSODY = Number(arg('via-prosody', 5000));
 // --upload MB (10; 0: skip): a file of that size uploaded through the SDK vs a plain fetch PUT.
 const UPLOAD_MB = Number(arg('upload', 10));
@@ -100,6 +100,12 @@ for (let rep = 0; rep < REPS; rep++) {
     if (lib === US) r.init.push(startup.initMs);
     const f = await attempt(lib, 'flood', () => browser.evaluate(`flood(${JSON.stringify(floodUrl(lib, FLOOD))}, ${FLOOD})`));
     if (f && f.count === FLOOD) r.flood.push(f.perSec); else if (f) r.errors.push(`flood: ${f.count}/${FLOOD} delivered`);
+    // A second flood on the same page: the code the first one made hot is optimised by now. For
+    // the wasm this matters most: V8 starts a freshly compiled module in its baseline tier and
+    // optimises a function only once it has run its tiering budget (bench/tierup.mjs), so the
+    // first flood on a page measures the wasm partly unoptimised.
+    const f2 = await attempt(lib, 'second flood', () => browser.evaluate(`flood(${JSON.stringify(floodUrl(lib, FLOOD))}, ${FLOOD})`));
+    if (f2 && f2.count === FLOOD) r.flood2.push(f2.perSec); else if (f2) r.errors.push(`second flood: ${f2.count}/${FLOOD} delivered`);
     if (lib === 'raw') continue;
     // Logins are short and noisy: LOGINS of each per repetition, each on a freshly loaded page.
     for (let k = 0; k < LOGINS; k++) {
@@ -267,9 +273,8 @@ for (const lib of LIBS.filter((l) => !ONLY || ONLY.has(l))) {
 await browser.close();
 
 // ---- the table
-const rawRate = median(results.raw.flood);
 const ourRate = median(results[US].flood);
-const extraUs = (lib) => 1e6 / median(results[lib].flood) - 1e6 / rawRate;
+const extraUs = (lib, k = 'flood') => 1e6 / median(results[lib][k]) - 1e6 / median(results.raw[k]);
 const lines = [];
 const date = new Date().toISOString().slice(0, 10);
 // `--name x`: bench/results/<date>-x.md, so that a second run of the day keeps the first.
@@ -278,14 +283,15 @@ let chromium = '';
 try { chromium = execFileSync(process.env.CHROMIUM || '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { /* unknown */ }
 lines.push(`Benchmark of ${date} on ${os()} with ${chromium || 'Chromium'}; ${REPS} interleaved repetitions, medians (min–max).`);
 lines.push('');
-lines.push(`| library | min / gzip -9 / brotli bytes | msgs/s (${fmt(FLOOD)} flood) | extra µs/msg over raw | msgs/s via Prosody (${fmt(VIA_PROSODY)}) | login, SCRAM-SHA-1 host (ms) | login, SCRAM-SHA-256 host (ms) | first visit → online, fast 3G / 4G (ms) | repeat visit → online, 4G (ms) | heap after ${fmt(MEMORY)} msgs (MiB) | 2,000 via MAM (ms) |`);
-lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+lines.push(`| library | min / gzip -9 / brotli bytes | msgs/s (${fmt(FLOOD)} flood) | extra µs/msg over raw | msgs/s, second flood on the page (µs over raw) | msgs/s via Prosody (${fmt(VIA_PROSODY)}) | login, SCRAM-SHA-1 host (ms) | login, SCRAM-SHA-256 host (ms) | first visit → online, fast 3G / 4G (ms) | repeat visit → online, 4G (ms) | heap after ${fmt(MEMORY)} msgs (MiB) | 2,000 via MAM (ms) |`);
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const lib of LIBS) {
   const r = results[lib], s = sizes[lib];
   const ratio = lib === US ? '' : ` (×${fmt(median(r.flood) / ourRate, 2)})`;
+  const second = r.flood2.length ? `${stat(r.flood2)}${lib === US ? '' : ` (×${fmt(median(r.flood2) / median(results[US].flood2), 2)})`} (${lib === 'raw' ? '0' : fmt(extraUs(lib, 'flood2'), 1)})` : 'n/a';
   const mem = r.memory ? `${fmt(r.memory.before.heap, 1)} → ${fmt(r.memory.heapMiB, 1)}${r.memory.wasmMiB ? ` (+ wasm ${fmt(r.memory.before.wasm, 2)} → ${fmt(r.memory.wasmMiB, 2)})` : ''}` : 'n/a';
   const nav = r.nav3g.length ? `${fmt(median(r.nav3g))} / ${fmt(median(r.nav4g))}` : 'n/a';
-  lines.push(`| ${lib} | ${fmt(s.raw)} / ${fmt(s.gzip)} / ${fmt(s.brotli)} | ${stat(r.flood)}${ratio} | ${lib === 'raw' ? '0' : fmt(extraUs(lib), 1)} | ${stat(r.viaProsody)} | ${stat(r.login1, 1)} | ${stat(r.login256, 1)} | ${nav} | ${stat(r.repeat4g)} | ${mem} | ${stat(r.mam)} |`);
+  lines.push(`| ${lib} | ${fmt(s.raw)} / ${fmt(s.gzip)} / ${fmt(s.brotli)} | ${stat(r.flood)}${ratio} | ${lib === 'raw' ? '0' : fmt(extraUs(lib), 1)} | ${second} | ${stat(r.viaProsody)} | ${stat(r.login1, 1)} | ${stat(r.login256, 1)} | ${nav} | ${stat(r.repeat4g)} | ${mem} | ${stat(r.mam)} |`);
 }
 lines.push('');
 lines.push('Login columns: each library uses the strongest mechanism it has (xmpp.js: PLAIN; the SCRAM-SHA-256 host offers SCRAM-SHA-256, SCRAM-SHA-1 and PLAIN).');
@@ -295,11 +301,15 @@ const gz = sizes[US].gzip;
 // bundled app; at most 25 µs per incoming message over raw and at least twice the msgs/s of
 // Strophe.js and StanzaJS.
 lines.push(gz > 300 * 1024 ? `**OVER BUDGET: xmpp-ftw-wasm is ${fmt(gz)} bytes gzip, the budget is 307,200.**` : `Size budget: ${fmt(gz)} of 307,200 bytes gzip (stretch goal 276,480: ${gz <= 270 * 1024 ? 'met' : 'not met'}).`);
-lines.push(`Incoming goal (≤ 25 µs/msg over raw): ${extraUs(US) <= 25 ? 'met' : `NOT MET (${fmt(extraUs(US), 1)} µs)`}.`);
-for (const other of ['strophe', 'stanza']) {
-  if (!results[other] || !results[other].flood.length) continue;
-  const x = ourRate / median(results[other].flood);
-  lines.push(`Incoming goal (≥ 2× ${other} msgs/s): ${x >= 2 ? 'met' : 'NOT MET'} (×${fmt(x, 2)}).`);
+// Each incoming goal for the first flood on a page and for the second one (see above).
+for (const [k, which] of [['flood', 'first flood on a page'], ['flood2', 'second flood on the page']]) {
+  if (!results[US][k].length) continue;
+  lines.push(`Incoming goal, ${which} (≤ 25 µs/msg over raw): ${extraUs(US, k) <= 25 ? 'met' : `NOT MET (${fmt(extraUs(US, k), 1)} µs)`}.`);
+  for (const other of ['strophe', 'stanza']) {
+    if (!results[other] || !results[other][k].length) continue;
+    const x = median(results[US][k]) / median(results[other][k]);
+    lines.push(`Incoming goal, ${which} (≥ 2× ${other} msgs/s): ${x >= 2 ? 'met' : 'NOT MET'} (×${fmt(x, 2)}).`);
+  }
 }
 // The goals of the login and loading work (README, Benchmarks), each met or not.
 const us = results[US];
