@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { launch } from './cdp.mjs';
+import { median } from './stats.mjs';
 import { session as bareSession } from './sender.mjs';
 import { writeProsodyRoster } from '../tests/browser/big-roster.mjs';
 
@@ -17,7 +18,6 @@ const REPS = Number(arg('reps', 3));
 const CONTACTS = 5000, ONLINE = 500, CHANGES = 50;
 const WS = process.env.XMPP_WS_URL;
 const BASE = `http://127.0.0.1:${Number(process.env.BENCH_HTTP_PORT || 8292)}`;
-const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const stat = (a, d = 0) => (a.length ? `${fmt(median(a), d)} (${fmt(Math.min(...a), d)}–${fmt(Math.max(...a), d)})` : 'n/a');
 const agent = (i) => `agent${String(i).padStart(3, '0')}`;

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { bundleAll, LIBS } from './build.mjs';
 import { launch } from './cdp.mjs';
+import { median } from './stats.mjs';
 import { mean, profile, report } from './profile.mjs';
 import { writeProsodyRoster } from '../tests/browser/big-roster.mjs';
 
@@ -18,7 +19,6 @@ const SIZES = arg('sizes', '100,1000,5000').split(',').map(Number);
 const WS = process.env.XMPP_WS_URL;
 const BASE = `http://127.0.0.1:${Number(process.env.BENCH_HTTP_PORT || 8292)}`;
 const libs = LIBS.filter((l) => l !== 'raw');
-const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const med = (a, d = 0) => (a.length ? fmt(median(a), d) : 'n/a');
 

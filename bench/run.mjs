@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { bundleAll, LIBS } from './build.mjs';
 import { launch } from './cdp.mjs';
+import { median } from './stats.mjs';
 import { send as prosodySend } from './sender.mjs';
 import { mean, profile, report } from './profile.mjs';
 
@@ -21,7 +22,6 @@ const US = 'xmpp-ftw-wasm';
 // --only a,b: measure only these libraries (always with raw and xmpp-ftw-wasm, for the ratios).
 const ONLY = arg('only', '') ? new Set(['raw', US, ...arg('only', '').split(',')]) : null;
 
-const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const stat = (a, d = 0) => (a.length ? `${fmt(median(a), d)} (${fmt(Math.min(...a), d)}–${fmt(Math.max(...a), d)})` : 'n/a');
 
@@ -98,14 +98,14 @@ for (let rep = 0; rep < REPS; rep++) {
     await open(lib);
     const startup = await browser.evaluate('window.startup');
     if (lib === US) r.init.push(startup.initMs);
-    const f = await attempt(lib, 'flood', () => browser.evaluate(`flood(${JSON.stringify(floodUrl(lib, FLOOD))}, ${FLOOD})`));
-    if (f && f.count === FLOOD) r.flood.push(f.perSec); else if (f) r.errors.push(`flood: ${f.count}/${FLOOD} delivered`);
-    // A second flood on the same page: the code the first one made hot is optimised by now. For
+    // Two floods on the page: by the second, the code the first one made hot is optimised. For
     // the wasm this matters most: V8 starts a freshly compiled module in its baseline tier and
     // optimises a function only once it has run its tiering budget (bench/tierup.mjs), so the
     // first flood on a page measures the wasm partly unoptimised.
-    const f2 = await attempt(lib, 'second flood', () => browser.evaluate(`flood(${JSON.stringify(floodUrl(lib, FLOOD))}, ${FLOOD})`));
-    if (f2 && f2.count === FLOOD) r.flood2.push(f2.perSec); else if (f2) r.errors.push(`second flood: ${f2.count}/${FLOOD} delivered`);
+    for (const [k, what] of [['flood', 'flood'], ['flood2', 'second flood']]) {
+      const f = await attempt(lib, what, () => browser.evaluate(`flood(${JSON.stringify(floodUrl(lib, FLOOD))}, ${FLOOD})`));
+      if (f && f.count === FLOOD) r[k].push(f.perSec); else if (f) r.errors.push(`${what}: ${f.count}/${FLOOD} delivered`);
+    }
     if (lib === 'raw') continue;
     // Logins are short and noisy: LOGINS of each per repetition, each on a freshly loaded page.
     for (let k = 0; k < LOGINS; k++) {

@@ -8,6 +8,7 @@
 // With more ports (tests/server.mjs of other checkouts, each with its own build, e.g. a git
 // worktree), each build is measured too, under the default setting, in the same rounds.
 import { launch } from './cdp.mjs';
+import { median } from './stats.mjs';
 
 const [port, roundsArg, ...others] = process.argv.slice(2);
 if (!port) {
@@ -22,7 +23,6 @@ const SETTINGS = [
   ['no baseline tier (--no-liftoff)', '--no-liftoff', port],
   ...others.map((p) => [`default, the build served on port ${p}`, '', p]),
 ];
-const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const results = SETTINGS.map(() => [[], []]);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [i, [, flags, at]] of SETTINGS.entries()) {

@@ -9,13 +9,13 @@
 // Env: BENCH_SERVERS="prosody=ws://…,ejabberd=ws://…", BENCH_HTTP_PORT. Options: --reps N (3).
 import fs from 'node:fs';
 import { launch } from './cdp.mjs';
+import { median } from './stats.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const REPS = Number(arg('reps', 3));
 const WINDOWS = arg('windows', '8,16,32,64,128,1024').split(',').map(Number);
 const SERVERS = (process.env.BENCH_SERVERS || '').split(',').filter(Boolean).map((s) => s.split('='));
 const BASE = `http://127.0.0.1:${Number(process.env.BENCH_HTTP_PORT || 8291)}`;
-const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (n) => (n === undefined || Number.isNaN(n) ? 'n/a' : Math.round(n).toLocaleString('en-US'));
 const stat = (a) => (a.length ? `${fmt(median(a))} (${fmt(Math.min(...a))}–${fmt(Math.max(...a))})` : 'n/a');
 
