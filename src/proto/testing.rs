@@ -56,7 +56,6 @@ pub fn online_client(raw: bool, password: &str) -> (Client, Vec<Event>) {
     (c, events)
 }
 
-/// The id attribute of the last frame sent.
 /// A chat message of the incoming flood (`tests/server.mjs`' `floodMessage`): about 200 bytes
 /// of body, a XEP-0184 request, a XEP-0203 delay and a XEP-0359 stanza-id.
 pub fn flood_frame(i: usize) -> String {
@@ -83,6 +82,7 @@ pub fn read_all(c: &mut Client, frames: &[String]) -> usize {
     events
 }
 
+/// The id attribute of the last frame sent.
 fn last_id(c: &mut Client) -> String {
     let mut last = String::new();
     while let Some(t) = c.poll_transmit() {
